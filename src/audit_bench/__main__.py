@@ -1,0 +1,3 @@
+from audit_bench.cli import main
+
+main()

@@ -1,0 +1,167 @@
+"""The audit's plain data: what an audit records, independent of how it is stored or shown."""
+
+from __future__ import annotations
+
+import msgspec
+
+KINDS: dict[str, str] = {
+    "self-assessment": "Autodiagnostic",
+    "internal": "Audit interne",
+    "initial": "Audit initial",
+    "surveillance": "Audit de surveillance",
+    "renewal": "Audit de renouvellement",
+}
+"""Audit kinds (the CLI's KIND) and their French names."""
+
+ACTION_STATUSES: dict[str, str] = {"todo": "À faire", "in-progress": "En cours", "done": "Réalisée"}
+
+AUDIT_STATUSES: dict[str, str] = {"open": "en cours", "closed": "clos"}
+
+
+class Record(msgspec.Struct, kw_only=True, omit_defaults=False):
+    """Base of stored records; unknown keys from a newer minor format are tolerated, not kept."""
+
+
+class ReferentialPin(Record, kw_only=True):
+    """The referential an audit was made with: id, version and content hash of its frozen copy."""
+
+    id: str
+    version: str
+    sha256: str
+    title: str = ""
+
+
+class AuditHeader(Record, kw_only=True):
+    id: str
+    referential: ReferentialPin
+    org: str
+    siae_type: str | None = None
+    kind: str
+    date: str
+    """First day of the audit, YYYY-MM-DD."""
+    end_date: str | None = None
+    auditors: list[str] = []
+    objectives: str = ""
+    scope: str = ""
+    place: str = ""
+    status: str = "open"
+    created_at: str
+    closed_at: str | None = None
+
+
+class Assessment(Record, kw_only=True):
+    requirement: str
+    rating: str
+    note: str = ""
+    at: str
+    by: str = ""
+
+
+class Evidence(Record, kw_only=True):
+    id: str
+    requirement: str
+    title: str
+    version: str = ""
+    location: str = ""
+    sha256: str | None = None
+    filename: str | None = None
+    """The attached file's original name; its content lives under evidence/ by hash."""
+    at: str
+
+
+class Finding(Record, kw_only=True, rename={"class_": "class"}):
+    id: str
+    requirement: str
+    class_: str
+    text: str
+    at: str
+
+
+class Action(Record, kw_only=True):
+    id: str
+    finding: str
+    text: str
+    owner: str
+    due: str
+    status: str = "todo"
+    verified_by: str | None = None
+    verified_at: str | None = None
+    effective: bool | None = None
+    at: str
+
+
+class AuditSnapshot(Record, kw_only=True):
+    """Everything one audit holds, as read at one moment."""
+
+    header: AuditHeader
+    assessments: list[Assessment] = []
+    evidence: list[Evidence] = []
+    findings: list[Finding] = []
+    actions: list[Action] = []
+
+    def assessment_map(self) -> dict[str, Assessment]:
+        return {a.requirement: a for a in self.assessments}
+
+    def actions_of(self, finding_id: str) -> list[Action]:
+        return [a for a in self.actions if a.finding == finding_id]
+
+
+class SectionScore(Record, kw_only=True):
+    """The score of one section: points earned over the maximum for the rated applicable items."""
+
+    section: str
+    title: str
+    score: float
+    max: float
+    percent: float | None
+    depth: int = 0
+    """0 for a top-level section (axis, chapter), 1 for its subsections, -1 for the overall total."""
+    rated: int = 0
+    applicable: int = 0
+
+
+class DemoAction(Record, kw_only=True):
+    text: str
+    owner: str
+    due: str
+    status: str = "todo"
+    verified_by: str | None = None
+    effective: bool | None = None
+
+
+class DemoFinding(Record, kw_only=True, rename={"class_": "class"}):
+    requirement: str
+    class_: str
+    text: str
+    actions: list[DemoAction] = []
+
+
+class DemoEvidence(Record, kw_only=True):
+    requirement: str
+    title: str
+    version: str = ""
+    location: str = ""
+
+
+class DemoRating(Record, kw_only=True):
+    requirement: str
+    rating: str
+    note: str = ""
+
+
+class DemoAudit(Record, kw_only=True):
+    """A realistic audit a plugin contributes to `audit-bench demo`, as plain data."""
+
+    referential: str
+    org: str
+    siae_type: str | None = None
+    kind: str
+    date: str
+    auditors: list[str] = []
+    objectives: str = ""
+    scope: str = ""
+    place: str = ""
+    ratings: list[DemoRating] = []
+    evidence: list[DemoEvidence] = []
+    findings: list[DemoFinding] = []
+    closed: bool = False

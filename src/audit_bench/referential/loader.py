@@ -1,0 +1,187 @@
+"""Load a referential data file (YAML or TOML) and refuse it with `file:line: what is wrong`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import msgspec
+import yaml
+
+from audit_bench.referential.schema import NA, SCHEMA_VERSION, Node, Referential
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[['\"]?([^\]'\"]+)['\"]?\]")
+_MSGSPEC_PATH = re.compile(r" - at `(\$[^`]*)`$")
+
+
+class ReferentialError(ValueError):
+    """A referential data file that cannot be used; the message is `file:line: what is wrong`."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    """A `$.nodes[0].children[2].id` path into the document."""
+    message: str
+
+
+def load_referential(path: Path) -> Referential:
+    """Parse and validate one data file; every problem found is reported, one per line."""
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferentialError(f"{path}: illisible: {exc}") from exc
+    if path.suffix == ".toml":
+        return _load_toml(path, raw_text)
+    return _load_yaml(path, raw_text)
+
+
+def _load_yaml(path: Path, raw_text: str) -> Referential:
+    try:
+        root = yaml.compose(raw_text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise ReferentialError(f"{path}:{line}: YAML invalide: {getattr(exc, 'problem', exc)}") from exc
+    if root is None:
+        raise ReferentialError(f"{path}:1: fichier vide")
+    data = yaml.load(raw_text, Loader=_Loader)
+
+    def line_of(problem_path: str) -> int:
+        return _yaml_line(root, problem_path)
+
+    return _validate(path, data, line_of)
+
+
+def _load_toml(path: Path, raw_text: str) -> Referential:
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise ReferentialError(f"{path}:{found.group(1) if found else 1}: TOML invalide: {exc}") from exc
+
+    def line_of(problem_path: str) -> int:
+        return _toml_line(raw_text, problem_path)
+
+    return _validate(path, data, line_of)
+
+
+def _validate(path: Path, data: Any, line_of) -> Referential:
+    if not isinstance(data, dict):
+        raise ReferentialError(f"{path}:1: le document doit être un dictionnaire (clé: valeur)")
+    try:
+        referential = msgspec.convert(data, Referential)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        found = _MSGSPEC_PATH.search(message)
+        problem_path = found.group(1) if found else "$"
+        what = _MSGSPEC_PATH.sub("", message)
+        raise ReferentialError(f"{path}:{line_of(problem_path)}: {problem_path}: {what}") from exc
+    problems = list(semantic_problems(referential))
+    if problems:
+        lines = [f"{path}:{line_of(p.path)}: {p.path}: {p.message}" for p in problems]
+        raise ReferentialError("\n".join(lines))
+    return referential
+
+
+def semantic_problems(referential: Referential) -> Iterator[Problem]:
+    """What the types alone cannot say: unique ids, references that resolve, a usable scale."""
+    if referential.schema_version > SCHEMA_VERSION:
+        yield Problem("$.schema_version", f"version de schéma {referential.schema_version} inconnue "
+                      f"(cette version d'audit-bench lit jusqu'à {SCHEMA_VERSION})")
+    type_ids = [t.id for t in referential.siae_types]
+    yield from _duplicates("$.siae_types", type_ids, "type de structure")
+    values = [level.value for level in referential.scale]
+    yield from _duplicates("$.scale", values, "valeur d'échelle")
+    for i, level in enumerate(referential.scale):
+        if level.value == NA:
+            yield Problem(f"$.scale[{i}].value", f"« {NA} » est réservé au non-applicable")
+    keys = [level.key or level.value[0] for level in referential.scale]
+    yield from _duplicates("$.scale", keys, "touche de cotation")
+    yield from _duplicates("$.finding_classes", [c.id for c in referential.finding_classes], "classe d'écart")
+    seen: dict[str, str] = {}
+    ratable = 0
+    for node_path, node in _walk(referential.nodes, "$.nodes"):
+        if node.id in seen:
+            yield Problem(f"{node_path}.id", f"identifiant « {node.id} » déjà utilisé en {seen[node.id]}")
+        seen.setdefault(node.id, node_path)
+        ratable += node.ratable
+        if not node.title and not node.text:
+            yield Problem(node_path, f"le nœud « {node.id} » n'a ni titre ni texte")
+        for type_id in node.variants:
+            if type_id not in type_ids:
+                yield Problem(f"{node_path}.variants", f"type de structure « {type_id} » non déclaré dans siae_types")
+    if ratable == 0:
+        yield Problem("$.nodes", "aucune exigence cotable (ratable: true)")
+    for node_path, node in _walk(referential.nodes, "$.nodes"):
+        for j, indicator in enumerate(node.indicators):
+            if indicator.engagement and indicator.engagement not in seen:
+                yield Problem(f"{node_path}.indicators[{j}].engagement",
+                              f"engagement « {indicator.engagement} » inconnu")
+    for i, annex in enumerate(referential.annexes):
+        for node_id in annex.applies_to:
+            if node_id not in seen:
+                yield Problem(f"$.annexes[{i}].applies_to", f"nœud « {node_id} » inconnu")
+    bands = [band.min_percent for band in referential.score_bands]
+    if bands != sorted(bands):
+        yield Problem("$.score_bands", "les seuils doivent être donnés par min_percent croissant")
+
+
+def _duplicates(path: str, values: list[str], what: str) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield Problem(f"{path}[{i}]", f"{what} « {value} » en double")
+        seen.add(value)
+
+
+def _walk(nodes: list[Node], path: str) -> Iterator[tuple[str, Node]]:
+    for i, node in enumerate(nodes):
+        node_path = f"{path}[{i}]"
+        yield node_path, node
+        yield from _walk(node.children, f"{node_path}.children")
+
+
+def _path_parts(problem_path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for key, index, quoted in _PATH_PART.findall(problem_path.removeprefix("$")):
+        parts.append(int(index) if index else key or quoted)
+    return parts
+
+
+def _yaml_line(root: yaml.Node, problem_path: str) -> int:
+    """The line of the deepest YAML node the path reaches (a missing key points at its parent)."""
+    node = root
+    for part in _path_parts(problem_path):
+        if isinstance(part, int) and isinstance(node, yaml.SequenceNode) and part < len(node.value):
+            node = node.value[part]
+        elif isinstance(part, str) and isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            node = match if not isinstance(match, yaml.ScalarNode) else next(
+                k for k, v in node.value if v is match)
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+def _toml_line(raw_text: str, problem_path: str) -> int:
+    """TOML keeps no positions: point at the first line naming the last key of the path."""
+    keys = [p for p in _path_parts(problem_path) if isinstance(p, str)]
+    lines = raw_text.splitlines()
+    for key in reversed(keys):
+        for number, line in enumerate(lines, start=1):
+            if re.match(rf"\s*(\[+[^\]]*\b{re.escape(key)}\b|{re.escape(key)}\s*=)", line):
+                return number
+    return 1
+
+
+def content_hash(referential: Referential) -> str:
+    """SHA-256 of the canonical encoding: the same content gives the same hash whatever the file format."""
+    return hashlib.sha256(msgspec.json.encode(referential)).hexdigest()

@@ -1,0 +1,164 @@
+"""The referential schema, defined once for every referential a plugin ships.
+
+A referential is plain data: a tree of nodes (chapters, sections, requirements, practices),
+a rating scale, finding classes, the structure types it distinguishes, a glossary and annexes.
+Everything a screen or a report needs to know about a referential is read from here, so no
+code ever asks "which referential is this?".
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+NA = "na"
+"""The rating every referential accepts: not applicable, with a reason in the note."""
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+Identifier = Annotated[str, msgspec.Meta(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
+IsoDate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Colour = Annotated[str, msgspec.Meta(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of every schema type: unknown keys are typos, and typos are refused."""
+
+
+class Metadata(Schema, kw_only=True):
+    issuer: NonEmpty
+    edition_date: IsoDate | None = None
+    validity_years: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    """How long a certification against this referential lasts, when it is certifiable."""
+    source: str = ""
+    scope: str = ""
+    """Whom the referential applies to, as the referential words it."""
+
+
+class StructureType(Schema, kw_only=True):
+    """A kind of structure the referential states requirements differently for (AI, ACI, ...)."""
+
+    id: Identifier
+    label: NonEmpty
+    description: str = ""
+
+
+class ScaleLevel(Schema, kw_only=True):
+    """One value of the rating scale."""
+
+    value: Identifier
+    label: NonEmpty
+    score: float | None = None
+    """Points the level earns in section scores; None keeps it out of the scores."""
+    colour: Colour = "#808080"
+    requires_finding: bool = False
+    """A rating at this level must be backed by a finding (an écart, a point sensible)."""
+    key: Annotated[str, msgspec.Meta(min_length=1, max_length=1)] | None = None
+    """The key that gives this rating in one stroke in the walk; defaults to the value's first letter."""
+    description: str = ""
+
+
+class FindingClass(Schema, kw_only=True):
+    id: Identifier
+    label: NonEmpty
+    severity: int
+    """Order of severity: higher is more serious; reports list findings by it."""
+    requires_action: bool = False
+    """A finding of this class needs a corrective-action plan."""
+    description: str = ""
+
+
+class Variant(Schema, kw_only=True):
+    """How a requirement reads, and whether it applies, for one structure type."""
+
+    text: str | None = None
+    """None: the node's own text applies unchanged."""
+    applicable: bool = True
+    guidance: str = ""
+
+
+class EvidenceHint(Schema, kw_only=True):
+    """Expected evidence of one category (documents de référence, éléments de preuve, moyens)."""
+
+    category: NonEmpty
+    items: list[NonEmpty]
+
+
+class Indicator(Schema, kw_only=True):
+    id: Identifier
+    name: NonEmpty
+    unit: str = ""
+    engagement: str | None = None
+    """The node id of the commitment this indicator measures."""
+    target_required: bool = True
+    description: str = ""
+
+
+class Node(Schema, kw_only=True):
+    """A node of the referential tree; ratable nodes are the requirements an audit rates."""
+
+    id: Identifier
+    title: str = ""
+    text: str = ""
+    kind: NonEmpty = "exigence"
+    """What the referential calls this node, in French: chapitre, spécification, pratique…"""
+    ratable: bool = False
+    intent: str = ""
+    """The intent of a group: "objectifs qualité poursuivis", "objectifs opérationnels"."""
+    guidance: str = ""
+    variants: dict[str, Variant] = {}
+    """Per structure type id; a type absent here reads the node's text and is applicable."""
+    evidence: list[EvidenceHint] = []
+    indicators: list[Indicator] = []
+    children: list["Node"] = []
+
+
+class GlossaryTerm(Schema, kw_only=True):
+    term: NonEmpty
+    definition: NonEmpty
+
+
+class AnnexEntry(Schema, kw_only=True):
+    title: str = ""
+    text: str = ""
+    items: list[str] = []
+
+
+class Annex(Schema, kw_only=True):
+    """Reference data a referential ships beside its requirements (plans, types, trajectories)."""
+
+    id: Identifier
+    title: NonEmpty
+    text: str = ""
+    entries: list[AnnexEntry] = []
+    applies_to: list[str] = []
+    """Node ids this annex details (e.g. the manuel qualité plan for requirement 3.2)."""
+
+
+class ScoreBand(Schema, kw_only=True):
+    """A documented threshold for colouring a percentage (the trend of a section)."""
+
+    min_percent: Annotated[float, msgspec.Meta(ge=0, le=100)]
+    label: NonEmpty
+    colour: Colour
+
+
+class Referential(Schema, kw_only=True):
+    schema_version: int = 1
+    id: Identifier
+    title: NonEmpty
+    version: NonEmpty
+    metadata: Metadata
+    siae_types: list[StructureType] = []
+    scale: Annotated[list[ScaleLevel], msgspec.Meta(min_length=1)]
+    na_requires_reason: bool = True
+    finding_classes: Annotated[list[FindingClass], msgspec.Meta(min_length=1)]
+    date_required: bool = False
+    """The evaluation must carry its date (e.g. self-assessment grids compared over time)."""
+    score_bands: list[ScoreBand] = []
+    nodes: Annotated[list[Node], msgspec.Meta(min_length=1)]
+    glossary: list[GlossaryTerm] = []
+    annexes: list[Annex] = []
+
+
+SCHEMA_VERSION = 1

@@ -1,0 +1,5 @@
+"""PDF reports (reportlab); never imports Textual."""
+
+from audit_bench.reports.sections import ReportSection
+
+__all__ = ["ReportSection"]
