@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import msgspec
 import yaml
 
-from audit_bench.referential.schema import NA, SCHEMA_VERSION, Node, Referential
+from audit_bench.referential.schema import NA, SCHEMA_VERSION, Node, Referential, ScaleLevel
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[['\"]?([^\]'\"]+)['\"]?\]")
@@ -101,7 +101,7 @@ def semantic_problems(referential: Referential) -> Iterator[Problem]:
     for i, level in enumerate(referential.scale):
         if level.value == NA:
             yield Problem(f"$.scale[{i}].value", f"« {NA} » est réservé au non-applicable")
-    keys = [level.key or level.value[0] for level in referential.scale]
+    keys = [rating_key(level, i) for i, level in enumerate(referential.scale)]
     yield from _duplicates("$.scale", keys, "touche de cotation")
     yield from _duplicates("$.finding_classes", [c.id for c in referential.finding_classes], "classe d'écart")
     seen: dict[str, str] = {}
@@ -130,6 +130,13 @@ def semantic_problems(referential: Referential) -> Iterator[Problem]:
     bands = [band.min_percent for band in referential.score_bands]
     if bands != sorted(bands):
         yield Problem("$.score_bands", "les seuils doivent être donnés par min_percent croissant")
+
+
+def rating_key(level: ScaleLevel, position: int) -> str:
+    """The digit that rates at this level in one keystroke (see `ScaleLevel.key`)."""
+    if level.key:
+        return level.key
+    return level.value if level.value.isdigit() and len(level.value) == 1 else str(position + 1)
 
 
 def _duplicates(path: str, values: list[str], what: str) -> Iterator[Problem]:

@@ -53,8 +53,9 @@ class ScaleLevel(Schema, kw_only=True):
     colour: Colour = "#808080"
     requires_finding: bool = False
     """A rating at this level must be backed by a finding (an écart, a point sensible)."""
-    key: Annotated[str, msgspec.Meta(min_length=1, max_length=1)] | None = None
-    """The key that gives this rating in one stroke in the walk; defaults to the value's first letter."""
+    key: Annotated[str, msgspec.Meta(pattern=r"^[0-9]$")] | None = None
+    """The digit that gives this rating in one stroke in the walk; by default the value itself
+    when it is a digit, else the level's position on the scale (1, 2, 3…)."""
     description: str = ""
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
+from audit_bench.referential.loader import rating_key
 from audit_bench.referential.schema import NA, FindingClass, Node, Referential, ScaleLevel, Variant
 
 _DEFAULT_VARIANT = Variant()
@@ -95,8 +96,10 @@ class ReferentialTree:
         scores = [level.score for level in self.referential.scale if level.score is not None]
         return max(scores) if scores else None
 
-    def rating_key(self, level: ScaleLevel) -> str:
-        return level.key or level.value[0]
+    @cached_property
+    def rating_keys(self) -> dict[str, ScaleLevel]:
+        """The one-keystroke digit of each scale level."""
+        return {rating_key(level, i): level for i, level in enumerate(self.referential.scale)}
 
     def band_for(self, percent: float | None):
         """The documented score band a percentage falls in, if the referential defines bands."""
