@@ -34,8 +34,18 @@ class PluginRegistry:
     """The plugins that loaded, the referentials they provide, and what went wrong."""
 
     manager: pluggy.PluginManager
-    referentials: dict[str, LoadedReferential] = field(default_factory=dict)
     errors: list[PluginError] = field(default_factory=list)
+    _referentials: dict[str, LoadedReferential] | None = None
+
+    @property
+    def referentials(self) -> dict[str, LoadedReferential]:
+        """The valid referentials, parsed on first use (commands that only score never parse YAML)."""
+        if self._referentials is None:
+            self._referentials = {}
+            for plugin_name, paths in self.call_each("referentials"):
+                for path in paths:
+                    _load_one(self, plugin_name, Path(path))
+        return self._referentials
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a hook plugin by plugin; a plugin that raises is recorded and skipped."""
@@ -68,7 +78,7 @@ def new_manager() -> pluggy.PluginManager:
 
 def load_plugins(extra: list[tuple[str, ModuleType | object]] | None = None,
                  discover: Callable[[], list[Any]] | None = None) -> PluginRegistry:
-    """Register every `audit_bench` entry point (plus `extra` plugins) and load their referentials."""
+    """Register every `audit_bench` entry point, plus `extra` (name, plugin) pairs given directly."""
     registry = PluginRegistry(new_manager())
     found = discover() if discover else list(entry_points(group=ENTRY_POINT_GROUP))
     plugins: list[tuple[str, Any]] = []
@@ -83,9 +93,6 @@ def load_plugins(extra: list[tuple[str, ModuleType | object]] | None = None,
             registry.manager.register(plugin, name=name)
         except (ValueError, pluggy.PluginValidationError) as exc:
             registry.errors.append(PluginError(name, f"enregistrement: {exc}"))
-    for plugin_name, paths in registry.call_each("referentials"):
-        for path in paths:
-            _load_one(registry, plugin_name, Path(path))
     return registry
 
 
@@ -95,10 +102,11 @@ def _load_one(registry: PluginRegistry, plugin_name: str, path: Path) -> None:
     except ReferentialError as exc:
         registry.errors.append(PluginError(plugin_name, str(exc)))
         return
-    if referential.id in registry.referentials:
-        other = registry.referentials[referential.id].plugin
+    loaded = registry.referentials
+    if referential.id in loaded:
+        other = loaded[referential.id].plugin
         registry.errors.append(PluginError(
             plugin_name, f"{path}: le référentiel « {referential.id} » est déjà fourni par {other}"))
         return
     tree = ReferentialTree(referential, content_hash(referential))
-    registry.referentials[referential.id] = LoadedReferential(tree, plugin_name, path)
+    loaded[referential.id] = LoadedReferential(tree, plugin_name, path)

@@ -1,0 +1,83 @@
+"""Input checks shared by every use case; each failure is one French sentence."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from audit_bench.referential import NA, ReferentialTree
+from audit_bench.referential.schema import Node
+
+
+class UserError(ValueError):
+    """Bad input: the message says what is wrong, and nothing was changed."""
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(value: str, what: str = "date") -> str:
+    if not _ISO_DATE.match(value or ""):
+        raise UserError(f"{what} invalide « {value} » : attendu AAAA-MM-JJ")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{what} invalide « {value} » : ce jour n'existe pas") from None
+    return value
+
+
+def check_text(value: str | None, what: str) -> str:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise UserError(f"{what} ne peut pas être vide")
+    return cleaned
+
+
+def check_choice(value: str, choices: dict[str, str] | list[str], what: str) -> str:
+    if value not in choices:
+        raise UserError(f"{what} inconnu « {value} » : choisir parmi {', '.join(choices)}")
+    return value
+
+
+def check_siae_type(tree: ReferentialTree, siae_type: str | None) -> str | None:
+    declared = [t.id for t in tree.referential.siae_types]
+    if not declared:
+        if siae_type:
+            raise UserError(f"le référentiel {tree.id} ne définit pas de type de structure : "
+                            f"--siae-type « {siae_type} » refusé")
+        return None
+    if not siae_type:
+        raise UserError(f"type de structure requis pour {tree.id} : {', '.join(declared)}")
+    if siae_type not in declared:
+        raise UserError(f"type de structure inconnu « {siae_type} » pour {tree.id} : "
+                        f"choisir parmi {', '.join(declared)}")
+    return siae_type
+
+
+def check_requirement(tree: ReferentialTree, requirement: str, siae_type: str | None) -> Node:
+    if requirement not in tree:
+        raise UserError(f"exigence inconnue « {requirement} » dans {tree.id}")
+    node = tree.node(requirement)
+    if not node.ratable:
+        raise UserError(f"« {requirement} » est un regroupement, pas une exigence cotable")
+    if not tree.applicable(node, siae_type):
+        raise UserError(f"l'exigence {requirement} ne s'applique pas au type {siae_type}")
+    return node
+
+
+def check_rating(tree: ReferentialTree, rating: str, note: str) -> str:
+    if rating.lower() == NA:
+        if tree.referential.na_requires_reason and not note.strip():
+            raise UserError("une cotation N/A demande sa justification (--note)")
+        return NA
+    if rating not in tree.scale_by_value:
+        values = ", ".join(f"{v} ({level.label})" for v, level in tree.scale_by_value.items())
+        raise UserError(f"cotation inconnue « {rating} » : choisir parmi {values}, ou na")
+    return rating
+
+
+def check_finding_class(tree: ReferentialTree, class_id: str) -> str:
+    if class_id not in tree.finding_classes:
+        raise UserError(f"classe d'écart inconnue « {class_id} » : choisir parmi "
+                        f"{', '.join(tree.finding_classes)}")
+    return class_id

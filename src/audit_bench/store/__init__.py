@@ -1,0 +1,1 @@
+"""Storage: crash-safe TinyDB files, one per audit, with locks, migrations and an index."""

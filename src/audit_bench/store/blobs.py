@@ -1,0 +1,61 @@
+"""Content-addressed files inside the workspace: evidence attachments and frozen referentials."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from audit_bench.store.atomic import FILE_MODE, atomic_write, ensure_dir, fsync_dir, temp_path_for
+
+_CHUNK = 1 << 20
+
+
+def evidence_path(workspace: Path, sha256: str) -> Path:
+    return workspace / "evidence" / sha256[:2] / sha256
+
+
+def store_evidence_file(workspace: Path, source: Path) -> str:
+    """Copy `source` under evidence/<sha[:2]>/<sha> (mode 0600, durable) and return its SHA-256.
+
+    The copy is hashed while it is written, so the name always matches the bytes stored.
+    """
+    folder = workspace / "evidence"
+    ensure_dir(folder)
+    digest = hashlib.sha256()
+    temp = temp_path_for(folder / "incoming")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        with open(source, "rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                os.write(fd, chunk)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        temp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    sha256 = digest.hexdigest()
+    target = evidence_path(workspace, sha256)
+    if target.exists():
+        temp.unlink()
+        return sha256
+    ensure_dir(target.parent)
+    os.replace(temp, target)
+    fsync_dir(target.parent)
+    fsync_dir(folder)
+    return sha256
+
+
+def frozen_referential_path(workspace: Path, sha256: str) -> Path:
+    return workspace / "referentials" / f"{sha256}.json"
+
+
+def freeze_referential(workspace: Path, sha256: str, payload: bytes) -> Path:
+    """Keep the referential an audit was made with, so the audit reads the same after an upgrade."""
+    path = frozen_referential_path(workspace, sha256)
+    if not path.exists():
+        ensure_dir(path.parent)
+        atomic_write(path, payload)
+    return path

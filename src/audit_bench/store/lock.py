@@ -1,0 +1,75 @@
+"""One writer per audit file: an advisory `flock` plus who holds it, for the message.
+
+`flock` is released by the kernel when its holder dies, so a lock file left by a dead process
+(a stale lock) is simply taken over; the pid, host and time written in it only serve to tell
+the user who holds a live lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import getpass
+import json
+import os
+import socket
+from datetime import datetime
+from pathlib import Path
+
+from audit_bench.store.atomic import FILE_MODE
+from audit_bench.store.errors import LockedError
+
+
+def describe_holder(raw: str) -> str:
+    try:
+        info = json.loads(raw)
+        return (f"{info['user']} (processus {info['pid']} sur {info['host']}, "
+                f"depuis {info['since']})")
+    except (ValueError, KeyError, TypeError):
+        return "un autre processus"
+
+
+class FileLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self, *, blocking: bool = False) -> None:
+        """Take the lock, or raise LockedError naming the holder (or wait for it if `blocking`)."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace")
+            os.close(fd)
+            raise LockedError(self.path, describe_holder(holder)) from None
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "user": _user(),
+                "since": datetime.now().astimezone().isoformat(timespec="seconds")}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        os.ftruncate(self._fd, 0)
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> "FileLock":
+        self.acquire(blocking=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())

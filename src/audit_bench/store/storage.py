@@ -1,0 +1,69 @@
+"""A TinyDB storage that writes durably and atomically and keeps a read cache.
+
+TinyDB's stock JSONStorage overwrites in place then truncates (a SIGKILL between the two leaves
+a broken file) and re-parses the whole file on every operation. This storage replaces the file
+atomically and, being the single writer of its file, trusts what it last read or wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from tinydb.storages import Storage
+
+from audit_bench.store.atomic import atomic_write
+from audit_bench.store.errors import CorruptFileError, ReadOnlyError
+
+_decoder = msgspec.json.Decoder()
+_encoder = msgspec.json.Encoder()
+
+
+def read_json_file(path: Path) -> dict[str, Any] | None:
+    """The decoded document, None when the file does not exist; CorruptFileError otherwise."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CorruptFileError(path, exc.strerror or str(exc)) from exc
+    if not raw.strip():
+        raise CorruptFileError(path, "fichier vide")
+    try:
+        data = _decoder.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise CorruptFileError(path, f"JSON invalide : {exc}") from exc
+    if not isinstance(data, dict):
+        raise CorruptFileError(path, "ce n'est pas un fichier audit-bench")
+    return data
+
+
+class AtomicJSONStorage(Storage):
+    def __init__(self, path: Path, *, read_only: bool = False, durable: bool = True) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.durable = durable
+        self._cache: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._cache is None:
+            self._cache = read_json_file(self.path)
+        return self._cache
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path.name} est ouvert en lecture seule")
+        try:
+            atomic_write(self.path, _encoder.encode(data), durable=self.durable)
+        except BaseException:
+            self._cache = None
+            raise
+        self._cache = data
+
+    def invalidate(self) -> None:
+        """Forget the cache, for a reader that wants to see another process's writes."""
+        self._cache = None
+
+    def close(self) -> None:
+        self._cache = None

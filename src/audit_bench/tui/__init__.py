@@ -1,0 +1,1 @@
+"""The Textual application: a thin face over the services."""
