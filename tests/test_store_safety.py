@@ -1,0 +1,198 @@
+"""Data safety: crash at any instant, one writer per audit, corrupt files, migrations, 0600 files."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import time
+
+import msgspec
+import pytest
+
+from audit_bench.store import migrations
+from audit_bench.store.audit_file import AuditFile, lock_path
+from audit_bench.store.errors import CorruptFileError, NewerFormatError, ReadOnlyError
+from support import tree_digest
+
+KILLS = 250
+
+
+def _new_audit(workbench, siae_type="ACI"):
+    return workbench.create_audit("mini", "Atelier du Port", "internal", siae_type, "2026-11-20", ["Claire"]).id
+
+
+def _rating_child(workbench, audit_id: str, write_fd: int, counter: int) -> None:
+    """In the forked child: rate forever, reporting each rating once the service has returned.
+
+    `counter` starts above every earlier child's, so a stored note never goes backwards."""
+    requirements = ["1.1", "1.2", "1.3", "2.1", "2.2"]
+    with workbench.open_audit(audit_id) as session:
+        while True:
+            counter += 1
+            requirement = requirements[counter % len(requirements)]
+            padding = "constat détaillé " * (counter % 9)  # the file shrinks as often as it grows
+            session.rate(requirement, "CPE"[counter % 3], f"passage {counter} {padding}")
+            os.write(write_fd, f"{requirement} {counter}\n".encode())
+
+
+def test_sigkill_mid_write_never_loses_a_reported_rating(workbench):
+    audit_id = _new_audit(workbench)
+    rng = random.Random()  # a new schedule of kills each run; the real store must pass them all
+    reported: dict[str, int] = {}
+    for kill in range(KILLS):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child never returns to pytest
+            os.close(read_fd)
+            try:
+                _rating_child(workbench, audit_id, write_fd, kill * 1_000_000)
+            finally:
+                os._exit(1)
+        os.close(write_fd)
+        time.sleep(rng.uniform(0.0, 0.03))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        with os.fdopen(read_fd) as pipe:
+            for line in pipe.read().splitlines():
+                requirement, counter = line.split()
+                reported[requirement] = max(reported.get(requirement, 0), int(counter))
+        # The dead child's lock is taken over; the file loads and holds every reported rating.
+        with workbench.open_audit(audit_id) as session:
+            assert not session.read_only
+            stored = {a.requirement: int(a.note.split()[1]) for a in session.snapshot().assessments}
+        for requirement, counter in reported.items():
+            assert stored[requirement] >= counter, (requirement, counter, stored)
+    assert sum(reported.values()) > 0, "the children never got to save anything"
+    workbench.__class__(workbench.path, registry=workbench.registry)  # a new start cleans leftovers
+    assert not list(workbench.path.glob(".*.tmp"))
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from audit_bench.store.audit_file import AuditFile
+audit = AuditFile.open(Path(sys.argv[1]))
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_second_process_is_read_only_and_told_who_holds_the_audit(workbench, cli):
+    audit_id = _new_audit(workbench)
+    path = workbench.audit_path(audit_id)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with workbench.open_audit(audit_id) as session:
+            assert session.read_only
+            assert f"processus {holder.pid}" in session.locked_by
+            with pytest.raises(ReadOnlyError):
+                session.rate("1.1", "C")
+        cli.workspace = workbench.path
+        refused = cli("assess", audit_id, "1.1", "C", check=False)
+        assert refused.returncode == 1 and f"processus {holder.pid}" in refused.stderr
+        assert "lecture seule" in refused.stderr
+        assert cli("show", audit_id, "--json").returncode == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    with workbench.open_audit(audit_id) as session:
+        assert not session.read_only
+        session.rate("1.1", "C")
+
+
+def test_lock_of_a_dead_process_is_taken_over(workbench):
+    audit_id = _new_audit(workbench)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lock_file = lock_path(workbench.audit_path(audit_id))
+    lock_file.write_text(json.dumps({"pid": dead.pid, "host": os.uname().nodename, "user": "x",
+                                     "since": "2026-11-22T08:00:00+01:00"}))
+    with workbench.open_audit(audit_id) as session:
+        assert not session.read_only
+        assert json.loads(lock_file.read_text())["pid"] == os.getpid()
+        session.rate("1.1", "C")
+
+
+def test_corrupt_audit_gives_one_clear_message_and_others_still_list(workbench, cli):
+    good = _new_audit(workbench)
+    bad = _new_audit(workbench, "AI")
+    bad_path = workbench.audit_path(bad)
+    bad_path.write_bytes(b'{"header": {"1": {"id": "x"}}, "assessm')
+    before = tree_digest(workbench.path)
+    cli.workspace = workbench.path
+    listed = cli("audits", "--json")
+    document = json.loads(listed.stdout)
+    assert [a["id"] for a in document["audits"]] == [good]
+    assert [e["id"] for e in document["errors"]] == [bad] and str(bad_path) in document["errors"][0]["error"]
+    shown = cli("show", bad, check=False)
+    assert shown.returncode == 1 and len(shown.stderr.strip().splitlines()) == 1
+    assert str(bad_path) in shown.stderr and "endommagé" in shown.stderr
+    assert bad_path.read_bytes() == b'{"header": {"1": {"id": "x"}}, "assessm'
+    def audit_files(digest):
+        return {name: sha for name, sha in digest.items() if not name.startswith("index.")}
+
+    assert audit_files(tree_digest(workbench.path)) == audit_files(before)
+
+
+def test_foreign_json_file_is_named_not_touched(workbench):
+    foreign = workbench.path / "notes.json"
+    foreign.write_text('{"todo": ["acheter du pain"]}')
+    rows = {row.id: row for row in workbench.list_audits()}
+    assert "notes.json" in rows["notes"].error and "pas un fichier d'audit" in rows["notes"].error
+    assert foreign.read_text() == '{"todo": ["acheter du pain"]}'
+
+
+def test_older_file_is_backed_up_then_migrated(workbench, monkeypatch):
+    audit_id = _new_audit(workbench)
+    path = workbench.audit_path(audit_id)
+    original = path.read_bytes()
+
+    def rename_note_field(document):
+        for row in document["assessments"].values():
+            row["note"] = row.pop("constat")
+        return document
+
+    old = msgspec.json.decode(original)
+    old["meta"]["1"]["format"] = migrations.AUDIT_FORMAT
+    old["assessments"] = {"1": {"requirement": "1.1", "rating": "C", "constat": "vu", "at": "2026-11-20T10:00:00"}}
+    old_bytes = msgspec.json.encode(old)
+    path.write_bytes(old_bytes)
+    monkeypatch.setattr(migrations, "AUDIT_FORMAT", migrations.AUDIT_FORMAT + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, migrations.AUDIT_FORMAT - 1, rename_note_field)
+    with workbench.open_audit(audit_id) as session:
+        assert session.snapshot().assessment_map()["1.1"].note == "vu"
+    backup = migrations.backup_path(path, migrations.AUDIT_FORMAT - 1)
+    assert backup.read_bytes() == old_bytes
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert msgspec.json.decode(path.read_bytes())["meta"]["1"]["format"] == migrations.AUDIT_FORMAT
+
+
+def test_newer_format_is_refused_untouched(workbench):
+    audit_id = _new_audit(workbench)
+    path = workbench.audit_path(audit_id)
+    document = msgspec.json.decode(path.read_bytes())
+    document["meta"]["1"]["format"] = migrations.AUDIT_FORMAT + 5
+    path.write_bytes(msgspec.json.encode(document))
+    before = path.read_bytes()
+    with pytest.raises(NewerFormatError, match="mettez audit-bench à jour"):
+        AuditFile.open(path)
+    assert path.read_bytes() == before
+
+
+def test_every_file_the_workspace_holds_is_private(workbench, tmp_path):
+    audit_id = _new_audit(workbench)
+    attachment = tmp_path / "contrat.pdf"
+    attachment.write_bytes(b"contrat")
+    with workbench.open_audit(audit_id) as session:
+        session.add_evidence("1.1", "Contrat", file=attachment)
+    workbench.list_audits()
+    files = [p for p in workbench.path.rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} >= {".json", ".lock"} and len(files) >= 5
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
