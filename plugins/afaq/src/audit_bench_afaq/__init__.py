@@ -1,7 +1,8 @@
 """AFAQ Engagement de service® REF-209 for audit-bench.
 
 The referential is data (`afaq.yaml`); this module only tells audit-bench where it is and
-contributes the demo audit (`afaq_demo.yaml`). Scores are left to the generic scoring: REF-209
+contributes the demo audit (`afaq_demo.yaml`) and a report section with a verdict per
+engagement de service. Scores are left to the generic scoring: REF-209
 has no scoring rule of its own, a certification audit counts écarts rather than points.
 """
 
@@ -33,6 +34,16 @@ def load_demo() -> DemoAudit:
     """The demo audit as plain data; kept in YAML so it reads like the auditor's notes."""
     data = yaml.load(DEMO_FILE.read_text(encoding="utf-8"), Loader=_Loader)
     return msgspec.convert(data, DemoAudit)
+
+
+@hookimpl
+def report_sections(tree, audit, history):
+    """Lead the report with a verdict per engagement de service, as a certification report does."""
+    if tree.id != REFERENTIAL_ID:
+        return None
+    from audit_bench_afaq.report import engagement_section  # imports reportlab lazily
+
+    return [engagement_section(tree, audit)]
 
 
 @hookimpl
