@@ -1,11 +1,14 @@
-"""Fonts and paragraph styles shared by the report and by plugins' report sections.
+"""Fonts, paragraph styles and text helpers shared by the report and by plugins' report sections.
 
 DejaVu Sans is shipped with the package and embedded in every PDF: it covers all of French
-(é è ê à ù ç œ Œ « » € ’, the narrow no-break space) and extracts exactly.
+(é è ê à ù ç œ Œ « » € ’, the narrow no-break space) and extracts exactly. Characters it lacks
+(most emoji) are replaced by a visible "□" rather than drawn as an empty or black box.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -21,6 +24,16 @@ FONT_ITALIC = "DejaVuSans-Oblique"
 FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
 _FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
+MISSING_GLYPH = "\u25a1"
+"""Drawn in place of a character the font cannot draw (an emoji, a rare script)."""
+
+NBSP = "\u00a0"
+_NARROW_NBSP = "\u202f"
+_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
+_INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn", "Cc"}
+"""Categories of characters dropped (not replaced) when the font lacks them: joiners, variation
+selectors, skin-tone modifiers, controls. An emoji sequence thus shows as one "□", not four."""
+
 
 @cache
 def register_fonts() -> None:
@@ -35,17 +48,53 @@ def register_fonts() -> None:
 def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, splitLongWords=True)
+    muted_colour = colors.HexColor("#555555")
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10),
-        "muted": ParagraphStyle("muted", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#555555")),
-        "h1": ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20, spaceBefore=6, spaceAfter=8),
-        "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=5),
-        "h3": ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=3),
+        "tiny": ParagraphStyle("tiny", parent=body, fontSize=6.5, leading=8),
+        "muted": ParagraphStyle("muted", parent=body, fontSize=8, leading=10, textColor=muted_colour),
+        "quote": ParagraphStyle("quote", parent=body, fontSize=8.5, leading=11, leftIndent=8,
+                                borderPadding=(3, 4, 3, 4), borderColor=colors.HexColor("#c9d3df"),
+                                borderWidth=0, backColor=colors.HexColor("#f3f6f9"), spaceBefore=3,
+                                spaceAfter=5),
+        "h1": ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, keepWithNext=True, fontSize=16, leading=20, spaceBefore=6, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, keepWithNext=True, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=5),
+        "h3": ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, keepWithNext=True, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=3),
         "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=22, leading=27, spaceAfter=12),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=13, leading=17, spaceAfter=18,
+                                   textColor=muted_colour),
     }
 
 
+@cache
+def _drawable() -> frozenset[int]:
+    """Code points every face of the family can draw (regular and bold)."""
+    register_fonts()
+    regular = pdfmetrics.getFont(FONT).face.charToGlyph
+    bold = pdfmetrics.getFont(FONT_BOLD).face.charToGlyph
+    return frozenset(regular.keys() & bold.keys())
+
+
+def printable(value: str) -> str:
+    """Text the shipped font can draw: composed accents, one kind of line break, the narrow
+    no-break space (where Paragraph would break a line) made a plain no-break space, and every
+    character the font lacks replaced by "□" or, when it is invisible anyway, dropped."""
+    value = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value)).replace(_NARROW_NBSP, NBSP)
+    drawable = _drawable()
+    if all(ord(char) in drawable or char in "\n\t" for char in value):
+        return value
+    kept = []
+    for char in value:
+        if ord(char) in drawable or char == "\n":
+            kept.append(char)
+        elif char == "\t":
+            kept.append(" ")
+        elif unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+            kept.append(MISSING_GLYPH)
+    return "".join(kept)
+
+
 def text(value: str) -> str:
-    """User text made safe for a Paragraph: markup characters escaped, line breaks kept."""
-    return escape(value).replace("\n", "<br/>")
+    """User text made safe for a Paragraph: drawable, markup characters escaped, line breaks kept."""
+    return escape(printable(value)).replace("\n", "<br/>")

@@ -1,0 +1,676 @@
+"""The audit report as a PDF: what ISO 19011 (6.5.1) expects of an audit report, in French.
+
+The reports layer receives plain data (`ReportInput`) and returns the PDF's bytes; reading the
+audit, calling the plugins and writing the file are the services' business.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
+    PageTemplate, Paragraph, Spacer, Table, TableStyle,
+)
+
+from audit_bench.model import ACTION_STATUSES, AUDIT_STATUSES, KINDS, Action, Assessment, AuditSnapshot, Finding, SectionScore
+from audit_bench.referential.schema import NA, Node
+from audit_bench.referential.tree import ReferentialTree
+from audit_bench.reports import styles as report_styles
+from audit_bench.reports.sections import ReportSection
+from audit_bench.reports.styles import FONT, FONT_BOLD, printable, text
+from audit_bench.reports.typography import (
+    NBSP, french_date, french_number, french_percent, french_period, plural, quoted,
+)
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 18 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+GRID = colors.HexColor("#c4c9cf")
+HEADER_FILL = colors.HexColor("#e8eef5")
+GROUP_FILL = colors.HexColor("#f2f4f6")
+MUTED = colors.HexColor("#666666")
+ALERT = colors.HexColor("#b3261e")
+NA_LABEL = "Non applicable (N/A)"
+
+
+@dataclass
+class PluginContribution:
+    """What one plugin gave through `report_sections`: a section, or the reason it is missing."""
+
+    plugin: str
+    section: ReportSection | None = None
+    error: str | None = None
+
+
+@dataclass
+class ReportInput:
+    tree: ReferentialTree
+    audit: AuditSnapshot
+    scores: list[SectionScore]
+    contributions: list[PluginContribution] = field(default_factory=list)
+    generated_on: date = field(default_factory=date.today)
+
+
+@dataclass
+class RenderedReport:
+    pdf: bytes
+    pages: int
+    missing_sections: list[PluginContribution]
+
+
+def render_audit_report(data: ReportInput) -> RenderedReport:
+    """Lay out the whole report; a plugin section that fails to lay out is printed as missing."""
+    report_styles.register_fonts()
+    contributions = [_checked(c) for c in data.contributions]
+    builder = _ReportBuilder(data, contributions)
+    buffer = io.BytesIO()
+    page_count = _build(buffer, data, builder.story())
+    missing = [c for c in contributions if c.section is None]
+    return RenderedReport(buffer.getvalue(), page_count, missing)
+
+
+# Page frame ----------------------------------------------------------------------------------
+
+
+def _running_header(data: ReportInput) -> str:
+    header = data.audit.header
+    return f"{printable(header.org)} — {printable(data.tree.referential.title)} (version {printable(data.tree.version)})"
+
+
+def _numbered_canvas(header_text: str, footer_text: str, counter: list[int]):
+    """A canvas that holds every page until the end, so each footer can say "page X / Y"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held_pages)
+            counter.append(total)
+            for number, state in enumerate(self._held_pages, start=1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, number: int, total: int) -> None:
+            self.saveState()
+            self.setFont(FONT, 7.5)
+            self.setFillColor(MUTED)
+            self.setStrokeColor(GRID)
+            if number > 1:
+                self.drawString(MARGIN_X, PAGE_HEIGHT - 12 * mm, _clip(self, header_text, CONTENT_WIDTH))
+                self.line(MARGIN_X, PAGE_HEIGHT - 13.5 * mm, PAGE_WIDTH - MARGIN_X, PAGE_HEIGHT - 13.5 * mm)
+            self.line(MARGIN_X, 12.5 * mm, PAGE_WIDTH - MARGIN_X, 12.5 * mm)
+            self.drawString(MARGIN_X, 9 * mm, _clip(self, footer_text, CONTENT_WIDTH - 30 * mm))
+            self.drawRightString(PAGE_WIDTH - MARGIN_X, 9 * mm, f"page {number} / {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _clip(canvas: Canvas, value: str, width: float) -> str:
+    """One line of the running header: cut with "…" if it would overflow the margin."""
+    if canvas.stringWidth(value, FONT, 7.5) <= width:
+        return value
+    while value and canvas.stringWidth(value + "…", FONT, 7.5) > width:
+        value = value[: max(1, int(len(value) * 0.9))] if len(value) > 200 else value[:-1]
+    return value + "…"
+
+
+def _document(target: io.BytesIO, data: ReportInput) -> BaseDocTemplate:
+    header = data.audit.header
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    return BaseDocTemplate(
+        target, pagesize=A4, pageTemplates=[PageTemplate("page", frames=[frame])],
+        leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+        title=f"Rapport d'audit — {printable(header.org)}", author=", ".join(header.auditors),
+        subject=f"{data.tree.referential.title} (version {data.tree.version})", creator="audit-bench",
+        lang="fr-FR",
+    )
+
+
+def _build(target: io.BytesIO, data: ReportInput, story: list[Flowable]) -> int:
+    counter: list[int] = []
+    footer = f"Rapport établi le {french_date(data.generated_on)} avec audit-bench — audit {data.audit.header.id}"
+    canvas = _numbered_canvas(_running_header(data), footer, counter)
+    _document(target, data).build(story, canvasmaker=canvas)
+    return counter[-1]
+
+
+def _checked(contribution: PluginContribution) -> PluginContribution:
+    """Lay a plugin's section out alone first: if that raises, the section is reported missing."""
+    if contribution.section is None:
+        return contribution if contribution.error else PluginContribution(contribution.plugin, None, "section vide")
+    section = contribution.section
+    if not isinstance(section, ReportSection):
+        return PluginContribution(contribution.plugin, None,
+                                  f"réponse invalide ({type(section).__name__} au lieu d'une ReportSection)")
+    try:
+        trial = BaseDocTemplate(io.BytesIO(), pagesize=A4, pageTemplates=[PageTemplate("page", frames=[
+            Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM)])])
+        trial.build([Paragraph(text(str(section.title)), report_styles.styles()["h2"]), *section.flowables])
+    except Exception as exc:  # a plugin's flowables are outside our control
+        return PluginContribution(contribution.plugin, None, f"mise en page : {type(exc).__name__}: {exc}")
+    return contribution
+
+
+# Content -------------------------------------------------------------------------------------
+
+
+def _is_code(value: str, label: str) -> bool:
+    """A scale value worth printing beside its label: a short code such as "2", not "conforme"."""
+    return len(value) <= 3 and value.casefold() != label.casefold()
+
+
+def _finding_order(finding_id: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in finding_id if ch.isdigit())
+    return (int(digits) if digits else 0, finding_id)
+
+
+class _ReportBuilder:
+    """Turns the audit into flowables, section by section."""
+
+    def __init__(self, data: ReportInput, contributions: list[PluginContribution]) -> None:
+        self.data = data
+        self.tree = data.tree
+        self.audit = data.audit
+        self.header = data.audit.header
+        self.contributions = contributions
+        self.st = report_styles.styles()
+        self.assessments = data.audit.assessment_map()
+        self.siae_type = self.header.siae_type
+        self.applicable = self.tree.applicable_ratable(self.siae_type)
+        self.scores = {score.section: score for score in data.scores if score.depth >= 0}
+        self.chapter = 0
+
+    # helpers
+
+    def p(self, markup: str, style: str = "body") -> Paragraph:
+        return Paragraph(markup, self.st[style])
+
+    def user(self, value: str, style: str = "body") -> list[Paragraph]:
+        """User text as paragraphs, one per block of lines, so a huge note can flow over pages."""
+        blocks = [block for block in printable(value).split("\n\n") if block.strip()]
+        return [Paragraph(text(block), self.st[style]) for block in blocks] or [self.p("—", style)]
+
+    def cell(self, value: str, style: str = "small") -> Paragraph:
+        return Paragraph(text(value) if value else "—", self.st[style])
+
+    def heading(self, title: str) -> list[Flowable]:
+        self.chapter += 1
+        return [CondPageBreak(60 * mm), self.p(f"{self.chapter}. {text(title)}", "h1")]
+
+    def table(self, rows: list[list[Any]], widths: list[float], *, header: bool = True,
+              extra: list[tuple] | None = None, heights: list[float | None] | None = None) -> Table:
+        commands = [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("GRID", (0, 0), (-1, -1), 0.25, GRID),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        if header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
+        table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1 if header else 0,
+                      splitInRow=1, hAlign="LEFT")
+        table.setStyle(TableStyle(commands + (extra or [])))
+        return table
+
+    def head_row(self, *labels: str) -> list[Paragraph]:
+        return [self.p(f"<b>{label}</b>", "small") for label in labels]
+
+    def rating_label(self, rating: str | None) -> str:
+        if rating is None:
+            return "non cotée"
+        if rating == NA:
+            return NA_LABEL
+        level = self.tree.scale_by_value.get(rating)
+        if level is None:
+            return rating
+        return f"{level.value} — {level.label}" if _is_code(level.value, level.label) else level.label
+
+    def rating_cell(self, assessment: Assessment | None) -> Paragraph:
+        """The rating in words; short codes (0–3) in bold before the label. Its colour is a bar
+        beside the cell (`rating_bar`), since pale scale colours are unreadable as text."""
+        if assessment is None:
+            return self.p("<i>non cotée</i>", "small")
+        if assessment.rating == NA:
+            return self.p("<b>N/A</b>", "small")
+        level = self.tree.scale_by_value.get(assessment.rating)
+        if level is None:
+            return self.cell(assessment.rating)
+        if _is_code(level.value, level.label):
+            return self.p(f"<b>{text(level.value)}</b> {text(level.label)}", "small")
+        return self.p(f"<b>{text(level.label)}</b>", "small")
+
+    def rating_bar(self, assessment: Assessment | None, column: int, row: int) -> list[tuple]:
+        level = self.tree.scale_by_value.get(assessment.rating) if assessment else None
+        if level is None:
+            return []
+        return [("LINEBEFORE", (column, row), (column, row), 3, colors.HexColor(level.colour))]
+
+    def requirement_label(self, node: Node) -> str:
+        return f"{node.id} {node.title}".strip() if node.title else node.id
+
+    def type_label(self) -> str:
+        for structure_type in self.tree.referential.siae_types:
+            if structure_type.id == self.siae_type:
+                return f"{structure_type.label} ({structure_type.id})"
+        return self.siae_type or ""
+
+    def band_label(self, percent: float | None) -> str:
+        band = self.tree.band_for(percent)
+        return band.label if band else ""
+
+    # the story
+
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        story += self.cover()
+        story.append(PageBreak())
+        story += self.frame_of_audit()
+        story += self.summary()
+        for contribution in self.contributions:
+            story += self.plugin_section(contribution)
+        story += self.findings()
+        story += self.checklist()
+        story += self.not_covered()
+        story += self.evidence_index()
+        story += self.signatures()
+        return story
+
+    def cover(self) -> list[Flowable]:
+        header, referential = self.header, self.tree.referential
+        kind = KINDS.get(header.kind, header.kind)
+        title = "Rapport d'autodiagnostic" if header.kind == "self-assessment" else "Rapport d'audit"
+        status = AUDIT_STATUSES.get(header.status, header.status)
+        if header.status == "closed" and header.closed_at:
+            status = f"{status} le {french_date(header.closed_at)}"
+        elif header.status != "closed":
+            status = f"{status} (rapport provisoire)"
+        assessed = sum(1 for node in self.applicable if node.id in self.assessments)
+        edition = (french_date(referential.metadata.edition_date) if referential.metadata.edition_date
+                   else "non indiquée par le référentiel")
+        facts: list[tuple[str, str]] = [("Structure auditée", header.org)]
+        if self.siae_type:
+            facts.append(("Type de structure", self.type_label()))
+        facts += [
+            ("Référentiel", referential.title),
+            ("Version", f"{referential.version}, édition {edition}" if referential.metadata.edition_date
+             else f"{referential.version} (date d'édition non indiquée)"),
+            ("Émetteur", referential.metadata.issuer),
+            ("Type d'audit", kind),
+            ("Dates", french_period(header.date, header.end_date)),
+            ("Lieu", header.place or "non précisé"),
+            ("Équipe d'audit", ", ".join(header.auditors) or "non précisée"),
+            ("Champ de l'audit", header.scope or "non précisé"),
+            ("Statut de l'audit", status),
+            ("Avancement", f"{assessed} exigences cotées sur {len(self.applicable)} applicables"),
+        ]
+        rows = [[self.p(f"<b>{text(label)}</b>", "small"), self.user(value)] for label, value in facts]
+        table = self.table(rows, [45 * mm, CONTENT_WIDTH - 45 * mm], header=False,
+                           extra=[("BACKGROUND", (0, 0), (0, -1), GROUP_FILL),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)])
+        return [
+            Spacer(1, 25 * mm),
+            self.p(text(title), "title"),
+            self.p(text(header.org), "subtitle"),
+            table,
+            Spacer(1, 8 * mm),
+            self.p(f"Identifiant de l'audit{NBSP}: {text(header.id)}. Référentiel figé dans l'audit, empreinte "
+                   f"SHA-256{NBSP}: {text(header.referential.sha256)}.", "muted"),
+            self.p(f"Rapport établi le {french_date(self.data.generated_on)}.", "muted"),
+        ]
+
+    def frame_of_audit(self) -> list[Flowable]:
+        header, referential = self.header, self.tree.referential
+        out = self.heading("Objectifs, champ et critères de l'audit")
+        out.append(self.p("Objectifs", "h3"))
+        out += self.user(header.objectives) if header.objectives else [self.p("<i>Non renseignés.</i>")]
+        out.append(self.p("Champ de l'audit", "h3"))
+        out += self.user(header.scope) if header.scope else [self.p("<i>Non précisé.</i>")]
+        if referential.metadata.scope:
+            out.append(self.p(f"Champ d'application du référentiel{NBSP}: {text(referential.metadata.scope)}", "muted"))
+        out.append(self.p("Critères d'audit", "h3"))
+        edition = (f", édition du {french_date(referential.metadata.edition_date)}"
+                   if referential.metadata.edition_date else " (date d'édition non indiquée)")
+        criteria = (f"{quoted(text(referential.title))}, version {text(referential.version)}{edition}, "
+                    f"publié par {text(referential.metadata.issuer)}.")
+        if self.siae_type:
+            criteria += (f" Les exigences sont lues dans leur variante pour le type de structure "
+                         f"{quoted(text(self.type_label()))}.")
+        excluded = len(self.tree.ratable) - len(self.applicable)
+        criteria += (f" {plural(len(self.applicable), 'exigence applicable', 'exigences applicables')}"
+                     + (f" ({excluded} sans objet pour ce type de structure)." if excluded else "."))
+        out.append(self.p(criteria))
+        out.append(self.p("Dates, lieux et équipe d'audit", "h3"))
+        place = f", {text(header.place)}" if header.place else ""
+        out.append(self.p(f"Audit réalisé {french_period(header.date, header.end_date)}{place}. "
+                          f"Équipe d'audit{NBSP}: {text(', '.join(header.auditors)) or 'non précisée'}."))
+        out.append(self.p("Échelle de cotation et classes d'écarts", "h3"))
+        rows = [self.head_row("Cotation", "Libellé", "Points")]
+        extra = []
+        for i, level in enumerate(referential.scale, start=1):
+            rows.append([self.cell(level.value), self.cell(level.label),
+                         self.cell(french_number(level.score) if level.score is not None else "hors score")])
+            extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
+        rows.append([self.cell("N/A"), self.cell("Non applicable, avec le motif dans le constat"), self.cell("hors score")])
+        out.append(self.table(rows, [25 * mm, CONTENT_WIDTH - 50 * mm, 25 * mm], extra=extra))
+        out.append(Spacer(1, 4))
+        rows = [self.head_row("Classe", "Gravité", "Plan d'action")]
+        for cls in sorted(referential.finding_classes, key=lambda c: -c.severity):
+            rows.append([self.cell(cls.label), self.cell(str(cls.severity)),
+                         self.cell("requis" if cls.requires_action else "facultatif")])
+        out.append(self.table(rows, [CONTENT_WIDTH - 50 * mm, 25 * mm, 25 * mm]))
+        return out
+
+    def summary(self) -> list[Flowable]:
+        out = self.heading("Synthèse")
+        applicable_ids = {node.id for node in self.applicable}
+        ratings = [a.rating for a in self.audit.assessments if a.requirement in applicable_ids]
+        assessed, total = len(ratings), len(applicable_ids)
+        na = sum(1 for rating in ratings if rating == NA)
+        share = french_percent(100 * assessed / total) if total else "—"
+        out.append(self.p("Avancement", "h3"))
+        out.append(self.p(
+            f"{plural(assessed, 'exigence cotée', 'exigences cotées')} sur {total} applicables ({share}), "
+            f"dont {na}{NBSP}N/A{NBSP}; {plural(total - assessed, 'exigence reste', 'exigences restent')} "
+            f"à coter."))
+        rows = [self.head_row("Cotation", "Exigences")]
+        extra = []
+        for i, level in enumerate(self.tree.referential.scale, start=1):
+            rows.append([self.cell(self.rating_label(level.value)), self.cell(str(ratings.count(level.value)))])
+            extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
+        rows.append([self.cell(NA_LABEL), self.cell(str(na))])
+        rows.append([self.cell("Non cotées"), self.cell(str(total - assessed))])
+        out.append(self.table(rows, [CONTENT_WIDTH - 30 * mm, 30 * mm], extra=extra))
+
+        out.append(self.p("Écarts par classe", "h3"))
+        rows = [self.head_row("Classe", "Écarts", "dont ouverts")]
+        for cls in sorted(self.tree.referential.finding_classes, key=lambda c: -c.severity):
+            of_class = [f for f in self.audit.findings if f.class_ == cls.id]
+            rows.append([self.cell(cls.label), self.cell(str(len(of_class))),
+                         self.cell(str(sum(1 for f in of_class if self.is_open(f))))])
+        out.append(self.table(rows, [CONTENT_WIDTH - 60 * mm, 30 * mm, 30 * mm]))
+
+        out.append(self.p("Degré de satisfaction des exigences par section", "h3"))
+        out.append(self.p("Points obtenus sur le maximum des exigences cotées et applicables (hors N/A et "
+                          "non cotées). Le détail par sous-section figure dans la liste de contrôle.", "muted"))
+        bands = bool(self.tree.referential.score_bands)
+        labels = ["Section", "Cotées", "Points", "%"] + (["Appréciation"] if bands else [])
+        rows = [self.head_row(*labels)]
+        extra = []
+        shown = [s for s in self.data.scores if s.depth < 0 or (s.depth == 0 and s.applicable)]
+        for i, score in enumerate(shown, start=1):
+            name = "Ensemble du référentiel" if score.depth < 0 else f"{score.section} {score.title}".strip()
+            if score.depth > 0:
+                label = Paragraph(text(name), self.st["small"].clone("indented", leftIndent=10))
+            else:
+                label = self.p(f"<b>{text(name)}</b>", "small")
+                extra.append(("BACKGROUND", (0, i), (-1, i), GROUP_FILL))
+            row = [label, self.cell(f"{score.rated} / {score.applicable}"),
+                   self.cell(f"{french_number(score.score)} / {french_number(score.max)}"),
+                   self.cell(french_percent(score.percent))]
+            if bands:
+                band = self.tree.band_for(score.percent)
+                row.append(self.cell(band.label if band else "—"))
+                if band:
+                    extra.append(("LINEBEFORE", (4, i), (4, i), 3, colors.HexColor(band.colour)))
+            rows.append(row)
+        widths = [CONTENT_WIDTH - (105 if bands else 75) * mm, 22 * mm, 30 * mm, 23 * mm] + ([30 * mm] if bands else [])
+        out.append(self.table(rows, widths, extra=extra))
+
+        out.append(self.p("Conclusions", "h3"))
+        out += [self.p(sentence) for sentence in self.conclusions(assessed, total)]
+        return out
+
+    def is_open(self, finding: Finding) -> bool:
+        actions = self.audit.actions_of(finding.id)
+        return not actions or any(a.status != "done" for a in actions)
+
+    def conclusions(self, assessed: int, total: int) -> list[str]:
+        sentences = []
+        overall = next((s for s in self.data.scores if s.depth < 0), None)
+        if overall is not None and overall.percent is not None:
+            band = self.band_label(overall.percent)
+            sentences.append(
+                f"Sur les exigences cotées, le degré de satisfaction global est de {french_percent(overall.percent)}"
+                + (f" ({quoted(text(band))})" if band else "") + ".")
+        sections = [s for s in self.data.scores if s.depth == 0 and s.percent is not None]
+        if len(sections) > 1:
+            weakest = sorted(sections, key=lambda s: s.percent)[:2]
+            names = " et ".join(f"{quoted(text(f'{s.section} {s.title}'.strip()))} ({french_percent(s.percent)})"
+                                for s in weakest)
+            sentences.append(f"Sections les moins satisfaites{NBSP}: {names}.")
+        classes = self.tree.finding_classes
+        counts = []
+        for cls in sorted(classes.values(), key=lambda c: -c.severity):
+            count = sum(1 for f in self.audit.findings if f.class_ == cls.id)
+            if count:
+                counts.append(f"{text(cls.label.lower())} ({count})")
+        if counts:
+            open_actions = sum(1 for a in self.audit.actions if a.status != "done")
+            sentences.append(f"Constats relevés{NBSP}: {', '.join(counts)}. "
+                             f"{plural(open_actions, 'action corrective reste', 'actions correctives restent')} "
+                             "à réaliser.")
+        else:
+            sentences.append("Aucun écart n'a été relevé.")
+        if assessed < total:
+            sentences.append(f"{plural(total - assessed, 'exigence applicable n’a', 'exigences applicables n’ont')} "
+                             "pas été évaluée(s)"
+                             f"{NBSP}: voir {quoted('Points non couverts')}.")
+        else:
+            sentences.append("Toutes les exigences applicables ont été évaluées.")
+        return sentences
+
+    def plugin_section(self, contribution: PluginContribution) -> list[Flowable]:
+        if contribution.section is not None:
+            return [*self.heading(str(contribution.section.title)), *contribution.section.flowables]
+        out = self.heading(f"Section du module {contribution.plugin} (manquante)")
+        out.append(self.p(f'<font color="#b3261e"><b>Section manquante</b></font>{NBSP}: le module '
+                          f"{quoted(text(contribution.plugin))} n'a pas pu produire sa section du rapport."))
+        out.append(self.p(f"Erreur{NBSP}: {text(contribution.error or 'inconnue')}", "muted"))
+        return out
+
+    def findings(self) -> list[Flowable]:
+        out = self.heading("Écarts et plans d'action")
+        classes = self.tree.finding_classes
+        findings = sorted(self.audit.findings, key=lambda f: (
+            -(classes[f.class_].severity if f.class_ in classes else 0), _finding_order(f.id)))
+        if not findings:
+            out.append(self.p("Aucun écart n'a été relevé."))
+            return out
+        for finding in findings:
+            out += self.finding_block(finding)
+        return out
+
+    def finding_block(self, finding: Finding) -> list[Flowable]:
+        cls = self.tree.finding_classes.get(finding.class_)
+        class_label = cls.label if cls else finding.class_
+        node = self.tree.node(finding.requirement) if finding.requirement in self.tree else None
+        title = f"{finding.id} · {class_label} · exigence {self.requirement_label(node) if node else finding.requirement}"
+        head: list[Flowable] = [self.p(text(title), "h3")]
+        if node is not None:
+            variant = f" (variante {text(self.siae_type)})" if self.siae_type and node.variants.get(self.siae_type) else ""
+            head.append(self.p(f"<b>Exigence</b>{variant}{NBSP}:", "small"))
+            head.append(Paragraph(text(self.tree.text_for(node, self.siae_type)) or "—", self.st["quote"]))
+        body: list[Flowable] = [self.p(f"<b>Constat de l'écart</b>{NBSP}:", "small"), *self.user(finding.text)]
+        assessment = self.assessments.get(finding.requirement)
+        if assessment is not None:
+            note = f" — {text(assessment.note)}" if assessment.note else ""
+            body.append(self.p(f"<b>Cotation</b>{NBSP}: {text(self.rating_label(assessment.rating))}{note}", "small"))
+        evidence = [e for e in self.audit.evidence if e.requirement == finding.requirement]
+        if evidence:
+            listed = "<br/>".join(f"{text(e.id)} — {text(self.evidence_title(e))}" for e in evidence)
+            body.append(self.p(f"<b>Preuves</b>{NBSP}:<br/>{listed}", "small"))
+        else:
+            body.append(self.p(f"<b>Preuves</b>{NBSP}: aucune preuve rattachée à cette exigence.", "small"))
+        actions = self.audit.actions_of(finding.id)
+        if actions:
+            body.append(Spacer(1, 3))
+            body.append(self.action_table(actions))
+        elif cls is not None and cls.requires_action:
+            body.append(self.p('<font color="#b3261e"><b>Plan d\'action requis et non défini.</b></font>', "small"))
+        else:
+            body.append(self.p("Pas de plan d'action (non requis pour cette classe).", "muted"))
+        body.append(Spacer(1, 6))
+        return [KeepTogether(head + body[:2]), *body[2:]]
+
+    def evidence_title(self, evidence) -> str:
+        parts = [evidence.title]
+        if evidence.version:
+            parts.append(f"version {evidence.version}")
+        if evidence.location:
+            parts.append(evidence.location)
+        if evidence.filename:
+            parts.append(f"fichier {evidence.filename}")
+        return ", ".join(parts)
+
+    def action_table(self, actions: list[Action]) -> Table:
+        rows = [self.head_row("Action", "Responsable", "Échéance", "Statut", "Efficacité")]
+        overdue = []
+        for i, action in enumerate(actions, start=1):
+            if action.effective is None:
+                check = "à vérifier"
+            else:
+                verdict = "efficace" if action.effective else "non efficace"
+                when = f" le {french_date(action.verified_at)}" if action.verified_at else ""
+                check = f"{verdict}, vérifiée par {action.verified_by or '?'}{when}"
+            rows.append([self.p(f"<b>{text(action.id)}</b> — {text(action.text)}", "small"),
+                         self.cell(action.owner), self.cell(french_date(action.due)),
+                         self.cell(ACTION_STATUSES.get(action.status, action.status)), self.cell(check)])
+            if action.status != "done" and action.due < self.data.generated_on.isoformat():
+                overdue.append(("TEXTCOLOR", (2, i), (2, i), ALERT))
+        return self.table(rows, [CONTENT_WIDTH - 118 * mm, 30 * mm, 26 * mm, 20 * mm, 42 * mm], extra=overdue)
+
+    def checklist(self) -> list[Flowable]:
+        out = self.heading("Liste de contrôle complète")
+        out.append(self.p("Chaque exigence applicable, dans la formulation qui s'applique au type de structure, "
+                          "avec sa cotation et son constat (pour une cotation N/A, son motif).", "muted"))
+        widths = [CONTENT_WIDTH * 0.47, CONTENT_WIDTH * 0.17, CONTENT_WIDTH * 0.36]
+        for top in self.tree.referential.nodes:
+            rows = [self.head_row("Exigence", "Cotation", "Constat")]
+            extra: list[tuple] = []
+            self.checklist_rows(top.children if not top.ratable else [top], rows, extra)
+            if len(rows) == 1:
+                continue
+            out.append(CondPageBreak(40 * mm))
+            out.append(self.p(text(self.requirement_label(top)), "h2"))
+            if top.id in self.scores:
+                out.append(self.p(self.score_line(self.scores[top.id]), "muted"))
+            out.append(self.table(rows, widths, extra=extra))
+        return out
+
+    def score_line(self, score: SectionScore) -> str:
+        band = self.band_label(score.percent)
+        return (f"Degré de satisfaction{NBSP}: {french_percent(score.percent)}"
+                + (f" ({text(band)})" if band else "")
+                + f" — {french_number(score.score)} / {french_number(score.max)} points, "
+                f"{score.rated} / {score.applicable} exigences cotées")
+
+    def checklist_rows(self, nodes: list[Node], rows: list, extra: list) -> None:
+        for node in nodes:
+            if node.ratable:
+                if self.tree.applicable(node, self.siae_type):
+                    self.checklist_row(node, rows, extra)
+            elif any(d.ratable and self.tree.applicable(d, self.siae_type) for d in self.tree.descendants(node)):
+                label = f"<b>{text(self.requirement_label(node))}</b>"
+                if node.id in self.scores:
+                    label += f'<br/><font size="7" color="#555555">{self.score_line(self.scores[node.id])}</font>'
+                rows.append([self.p(label, "small"), "", ""])
+                extra += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
+                          ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), GROUP_FILL)]
+                self.checklist_rows(node.children, rows, extra)
+
+    def checklist_row(self, node: Node, rows: list, extra: list) -> None:
+        assessment = self.assessments.get(node.id)
+        wording = text(self.tree.text_for(node, self.siae_type))
+        if node.title:
+            requirement = f"<b>{text(node.id)} {text(node.title)}</b><br/>{wording}"
+        else:
+            requirement = f"<b>{text(node.id)}</b> {wording}"
+        if assessment is None:
+            note: Any = self.p("<i>non évaluée</i>", "small")
+        elif assessment.rating == NA:
+            note = self.p(f"<b>Motif{NBSP}:</b> {text(assessment.note) or '<i>non donné</i>'}", "small")
+        else:
+            note = self.cell(assessment.note)
+        rows.append([self.p(requirement, "small"), self.rating_cell(assessment), note])
+        extra += self.rating_bar(assessment, 1, len(rows) - 1)
+
+    def not_covered(self) -> list[Flowable]:
+        out = self.heading("Points non couverts")
+        unrated = [node for node in self.applicable if node.id not in self.assessments]
+        not_applicable = [(node, self.assessments[node.id]) for node in self.applicable
+                          if node.id in self.assessments and self.assessments[node.id].rating == NA]
+        excluded = [node for node in self.tree.ratable if not self.tree.applicable(node, self.siae_type)]
+        out.append(self.p("Exigences applicables non évaluées", "h3"))
+        if unrated:
+            rows = [self.head_row("Exigence", "Formulation")]
+            rows += [[self.cell(node.id), self.cell(self.tree.text_for(node, self.siae_type))] for node in unrated]
+            out.append(self.table(rows, [25 * mm, CONTENT_WIDTH - 25 * mm]))
+        else:
+            out.append(self.p(f"Aucune{NBSP}: toutes les exigences applicables ont été évaluées."))
+        out.append(self.p("Exigences cotées non applicables (N/A) et motifs", "h3"))
+        if not_applicable:
+            rows = [self.head_row("Exigence", "Motif")]
+            rows += [[self.cell(node.id), self.cell(a.note or "motif non donné")] for node, a in not_applicable]
+            out.append(self.table(rows, [25 * mm, CONTENT_WIDTH - 25 * mm]))
+        else:
+            out.append(self.p("Aucune."))
+        if excluded:
+            out.append(self.p("Exigences sans objet pour ce type de structure", "h3"))
+            out.append(self.p(f"Le référentiel ne les applique pas au type {quoted(text(self.type_label()))}{NBSP}: "
+                              f"{text(', '.join(node.id for node in excluded))}."))
+        return out
+
+    def evidence_index(self) -> list[Flowable]:
+        out = self.heading("Index des preuves")
+        if not self.audit.evidence:
+            out.append(self.p("Aucune preuve n'a été enregistrée."))
+            return out
+        rows = [self.head_row("Réf.", "Exigence", "Document", "Version", "Emplacement et fichier")]
+        for evidence in self.audit.evidence:
+            where = [text(evidence.location)] if evidence.location else []
+            if evidence.filename:
+                where.append(f"Fichier{NBSP}: {text(evidence.filename)}")
+            if evidence.sha256:
+                where.append(f'<font size="6.5">SHA-256{NBSP}: {text(evidence.sha256)}</font>')
+            rows.append([self.cell(evidence.id), self.cell(evidence.requirement), self.cell(evidence.title),
+                         self.cell(evidence.version), self.p("<br/>".join(where) or "—", "small")])
+        out.append(self.table(rows, [12 * mm, 20 * mm, CONTENT_WIDTH - 137 * mm, 25 * mm, 80 * mm]))
+        return out
+
+    def signatures(self) -> list[Flowable]:
+        out: list[Flowable] = [CondPageBreak(90 * mm)]
+        out += self.heading("Signatures")
+        out.append(self.p("Les signataires attestent que ce rapport rend compte fidèlement de l'audit.", "muted"))
+        rows = [self.head_row("Qualité", "Nom", "Date", "Signature")]
+        for i, auditor in enumerate(self.header.auditors):
+            role = "Responsable de l'audit" if i == 0 and len(self.header.auditors) > 1 else "Auditeur"
+            rows.append([self.cell(role), self.cell(auditor), "", ""])
+        if not self.header.auditors:
+            rows.append([self.cell("Auditeur"), "", "", ""])
+        rows.append([self.cell("Représentant de la structure"), "", "", ""])
+        table = self.table(rows, [45 * mm, 55 * mm, 28 * mm, CONTENT_WIDTH - 128 * mm],
+                           heights=[None] + [18 * mm] * (len(rows) - 1))
+        out.append(KeepTogether([table]))
+        return out
