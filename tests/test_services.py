@@ -1,0 +1,68 @@
+"""Use cases on a temp workspace, through the services the TUI and the CLI share."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit_bench.services import UserError
+
+
+def test_audit_id_is_readable_and_keeps_ligatures(workbench):
+    header = workbench.create_audit("mini", "Cœur de Garrigue — Atelier", "internal", "ACI", "2026-11-20")
+    assert header.id.startswith("2026-11-20-coeur-de-garrigue-atelier-")
+
+
+def test_rating_records_who_and_when_and_note_survives_reopen(workbench):
+    header = workbench.create_audit("mini", "Atelier", "internal", "ACI", "2026-11-20", ["Claire Martin"])
+    with workbench.open_audit(header.id) as session:
+        session.rate("1.1", "C", "Livret remis")
+        session.set_note("1.1", "Livret remis et signé")
+    with workbench.open_audit(header.id, write=False) as session:
+        assessment = session.snapshot().assessment_map()["1.1"]
+    assert (assessment.rating, assessment.note, assessment.by) == ("C", "Livret remis et signé", "Claire Martin")
+    assert assessment.at.startswith("20")
+
+
+def test_pending_lists_ratings_and_findings_still_owed(workbench):
+    header = workbench.create_audit("mini", "Atelier", "internal", "ACI", "2026-11-20")
+    with workbench.open_audit(header.id) as session:
+        session.rate("2.1", "E", "Aucun registre")
+        assert [p.requirement for p in session.pending()] == ["2.1"]
+        finding = session.add_finding("2.1", "majeur", "Réclamations non enregistrées")
+        assert [p.message for p in session.pending()] == [f"{finding.id} (Écart majeur) sans plan d'action"]
+        session.add_action(finding.id, "Ouvrir un registre", "Direction", "2027-01-15")
+        assert session.pending() == []
+        assert session.open_findings() == 1
+
+
+def test_generic_scores_leave_na_and_unrated_out(workbench):
+    header = workbench.create_audit("mini", "Atelier", "internal", "ACI", "2026-11-20")
+    with workbench.open_audit(header.id) as session:
+        session.rate("1.1", "C")
+        session.rate("1.2", "P")
+        session.rate("1.3", "na", "Pas de chantier cette saison")
+        scores = {s.section: s for s in session.scores()}
+    assert (scores["1"].score, scores["1"].max, scores["1"].percent) == (3, 4, 75.0)
+    assert (scores["1"].rated, scores["1"].applicable) == (2, 2)
+    assert scores["total"].depth == -1 and scores["total"].percent == 75.0
+
+
+def test_history_and_comparison_of_the_same_structure(workbench):
+    older = workbench.create_audit("mini", "Atelier du Port", "self-assessment", "ACI", "2025-11-20")
+    newer = workbench.create_audit("mini", "atelier du port", "self-assessment", "ACI", "2026-11-20")
+    workbench.create_audit("mini", "Autre structure", "self-assessment", "ACI", "2024-11-20")
+    with workbench.open_audit(older.id) as session:
+        session.rate("1.1", "P")
+    with workbench.open_audit(newer.id) as session:
+        session.rate("1.1", "C")
+        history = workbench.history(session.snapshot())
+        assert [h.header.id for h in history] == [older.id]
+        with workbench.open_audit(older.id, write=False) as before:
+            compared = {now.section: (now.percent, then.percent) for now, then in workbench.compare(before, session)}
+    assert compared["1"] == (100.0, 50.0)
+
+
+def test_end_date_before_start_is_refused(workbench):
+    with pytest.raises(UserError, match="précède"):
+        workbench.create_audit("mini", "Atelier", "internal", "ACI", "2026-11-20", end_date="2026-11-19")
+    assert not list(workbench.path.glob("*.json"))
