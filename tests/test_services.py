@@ -66,3 +66,11 @@ def test_end_date_before_start_is_refused(workbench):
     with pytest.raises(UserError, match="précède"):
         workbench.create_audit("mini", "Atelier", "internal", "ACI", "2026-11-20", end_date="2026-11-19")
     assert not list(workbench.path.glob("*.json"))
+
+
+def test_reading_commands_create_no_workspace(workbench):
+    assert workbench.list_audits() == []
+    with pytest.raises(UserError, match="audit inconnu"):
+        workbench.open_audit("2026-01-01-absent-0000")
+    assert workbench.referential("mini").id == "mini"
+    assert not workbench.path.exists()

@@ -141,6 +141,7 @@ def test_corrupt_audit_gives_one_clear_message_and_others_still_list(workbench, 
 
 
 def test_foreign_json_file_is_named_not_touched(workbench):
+    workbench.path.mkdir()
     foreign = workbench.path / "notes.json"
     foreign.write_text('{"todo": ["acheter du pain"]}')
     rows = {row.id: row for row in workbench.list_audits()}

@@ -117,22 +117,21 @@ def main(ctx: click.Context, workspace: Path | None) -> None:
 @_guarded
 def referentials_command(ctx: click.Context, as_json: bool, workspace: Path | None) -> None:
     """Référentiels installés, et plugins en erreur."""
-    from audit_bench.plugins.manager import load_plugins
-
-    registry = load_plugins()
-    trees = [loaded.tree for loaded in registry.referentials.values()]
+    workbench = _workbench(ctx, workspace)
+    trees = workbench.referentials()
+    errors = workbench.plugin_errors()
     if as_json:
         emit_json({
             "referentials": [{"id": t.id, "title": t.referential.title, "version": t.version,
-                              "requirements": len(t.ratable), "plugin": registry.referentials[t.id].plugin}
+                              "requirements": len(t.ratable), "plugin": workbench.plugin_of(t.id)}
                              for t in trees],
-            "errors": [{"plugin": e.plugin, "error": e.error} for e in registry.errors],
+            "errors": [{"plugin": e.plugin, "error": e.error} for e in errors],
         })
         return
     for tree in trees:
         click.echo(f"{tree.id:<12} {tree.referential.title} — version {tree.version} "
                    f"({len(tree.ratable)} exigences)")
-    for error in registry.errors:
+    for error in errors:
         click.echo(f"ERREUR plugin {error.plugin} : {error.error}", err=True)
 
 

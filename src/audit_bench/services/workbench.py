@@ -61,8 +61,8 @@ class Workbench:
     def __init__(self, path: Path, registry: PluginRegistry | None = None) -> None:
         self.path = Path(path)
         self._registry = registry
-        ensure_dir(self.path)
-        remove_stale_temp_files(self.path)
+        if self.path.is_dir():
+            remove_stale_temp_files(self.path)
 
     @property
     def registry(self) -> PluginRegistry:
@@ -75,8 +75,12 @@ class Workbench:
     def referentials(self) -> list[ReferentialTree]:
         return [loaded.tree for loaded in self.registry.referentials.values()]
 
+    def plugin_of(self, referential_id: str) -> str:
+        return self.registry.referentials[referential_id].plugin
+
     def plugin_errors(self) -> list[PluginError]:
-        self.registry.referentials  # parsing the data files is where most plugin errors show
+        """Plugins that failed, including those whose data files are invalid (hence the parse)."""
+        _ = self.registry.referentials
         return list(self.registry.errors)
 
     def referential(self, referential_id: str) -> ReferentialTree:
@@ -117,6 +121,7 @@ class Workbench:
             raise UserError("la date de fin précède la date de début")
         auditors = [name.strip() for name in auditors or [] if name.strip()]
         audit_id = f"{audit_date}-{_slug(org)}-{secrets.token_hex(2)}"
+        ensure_dir(self.path)
         freeze_referential(self.path, tree.content_hash, msgspec.json.encode(tree.referential))
         header = AuditHeader(
             id=audit_id,
@@ -175,6 +180,8 @@ class Workbench:
 
     def list_audits(self) -> list[AuditRow]:
         """Every audit of the workspace, newest first; an unreadable file is a row with an error."""
+        if not self.path.is_dir():
+            return []
         rows = list_rows(self.path, self._summarize)
         fields = AuditRow.__dataclass_fields__
         audits = [AuditRow(**{k: v for k, v in row.items() if k in fields}) for row in rows]
