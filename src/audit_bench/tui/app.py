@@ -1,34 +1,73 @@
-"""The Textual application (first screen: the workspace's audits)."""
+"""The Textual application: a thin face over the services.
+
+Only the Accueil is imported at start; the other screens (and reportlab, behind the report
+service) are imported when first opened, to keep the cold start close to a bare Textual app.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Callable, Iterable
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
 
 from audit_bench.services import Workbench
+from audit_bench.tui.common import screen_actions
+from audit_bench.tui.home import HomeScreen
 
 
 class AuditBenchApp(App):
-    TITLE = "audit-bench"
+    """audit-bench: the workspace's audits, the walk, écarts and actions, the synthesis."""
 
-    def __init__(self, workbench: Workbench) -> None:
+    TITLE = "audit-bench"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Aide"),
+        Binding("ctrl+q", "quit", "Quitter", priority=True),
+    ]
+
+    def __init__(self, workbench: Workbench, today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.workbench = workbench
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="audits")
-        yield Footer()
+        self.today = today
+        self.sub_title = str(workbench.path)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Structure", "Référentiel", "Type d'audit", "Date", "Avancement", "Écarts ouverts")
-        for row in self.workbench.list_audits():
-            table.add_row(Text(row.org), row.referential, row.kind, row.date,
-                          f"{row.assessed}/{row.total}", str(row.open_findings))
+        self.push_screen(HomeScreen(self.workbench))
+
+    def action_help(self) -> None:
+        from audit_bench.tui.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """Save whatever is being typed in a walk before leaving: quitting loses nothing."""
+        for screen in reversed(self.screen_stack):
+            flush = getattr(screen, "flush_pending_edits", None)
+            if flush is not None:
+                flush()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers the current screen's actions: the same as its keys, in French."""
+        for action in screen_actions(screen):
+            yield SystemCommand(action.description, f"touche {action.keys}",
+                                _runner(action.node, action.action))
+
+
+def _runner(node, action: str):
+    async def run() -> None:
+        await node.run_action(action)
+
+    return run
 
 
 def run(workspace: Path) -> None:

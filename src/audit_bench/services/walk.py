@@ -1,0 +1,169 @@
+"""Use cases of the on-site walk that are not screens: filters, search, progress, summaries.
+
+The TUI reads these; they take a referential tree and an audit snapshot, so they can be tested
+(and reused by another face) without a terminal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from audit_bench.model import AuditSnapshot, Finding
+from audit_bench.referential import NA, ReferentialTree
+from audit_bench.referential.schema import Node, ScaleLevel
+
+FILTERS: dict[str, str] = {
+    "all": "toutes",
+    "unrated": "non cotées",
+    "findings": "avec écart",
+    "na": "N/A",
+}
+"""Walk filters, in the order the filter key cycles through them, with their French names."""
+
+REPORTS_FOLDER = "rapports"
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents, so « evaluation » finds « Évaluation »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def applicable_items(tree: ReferentialTree, siae_type: str | None) -> list[Node]:
+    return tree.applicable_ratable(siae_type)
+
+
+def needs_finding(tree: ReferentialTree, snapshot: AuditSnapshot, requirement: str) -> bool:
+    """The requirement's rating calls for an écart and none is recorded yet."""
+    assessment = snapshot.assessment_map().get(requirement)
+    level = tree.scale_by_value.get(assessment.rating) if assessment else None
+    if level is None or not level.requires_finding:
+        return False
+    return not any(f.requirement == requirement for f in snapshot.findings)
+
+
+def matches(tree: ReferentialTree, snapshot: AuditSnapshot, node: Node, filter_id: str) -> bool:
+    """Whether a ratable node belongs to the walk filter `filter_id` (a key of FILTERS)."""
+    if filter_id == "all":
+        return True
+    assessment = snapshot.assessment_map().get(node.id)
+    if filter_id == "unrated":
+        return assessment is None
+    if filter_id == "na":
+        return assessment is not None and assessment.rating == NA
+    if filter_id == "findings":
+        if any(f.requirement == node.id for f in snapshot.findings):
+            return True
+        level = tree.scale_by_value.get(assessment.rating) if assessment else None
+        return bool(level and level.requires_finding)
+    raise ValueError(f"unknown walk filter {filter_id!r}")
+
+
+def filtered_items(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: str) -> list[Node]:
+    siae_type = snapshot.header.siae_type
+    return [node for node in applicable_items(tree, siae_type) if matches(tree, snapshot, node, filter_id)]
+
+
+def next_unrated(tree: ReferentialTree, snapshot: AuditSnapshot, after: str | None) -> Node | None:
+    """The first applicable unrated requirement after `after` in document order, wrapping around."""
+    items = applicable_items(tree, snapshot.header.siae_type)
+    rated = snapshot.assessment_map()
+    ids = [node.id for node in items]
+    start = ids.index(after) + 1 if after in ids else 0
+    for node in items[start:] + items[:start]:
+        if node.id not in rated:
+            return node
+    return None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    node: Node
+    excerpt: str
+    """The matching text around the query, on one line."""
+
+
+def search(tree: ReferentialTree, siae_type: str | None, query: str, limit: int = 200) -> list[SearchHit]:
+    """Requirements and sections whose id, title, text (in the structure's variant), guidance or
+    expected evidence contain every word of `query`, ignoring case and accents."""
+    words = fold(query).split()
+    if not words:
+        return []
+    hits = []
+    for node in tree.walk():
+        if not node.ratable and not node.title:
+            continue
+        if node.ratable and not tree.applicable(node, siae_type):
+            continue
+        fields = [node.id, node.title, tree.text_for(node, siae_type), node.intent, node.guidance,
+                  tree.variant(node, siae_type).guidance,
+                  *(item for hint in node.evidence for item in hint.items)]
+        folded = [fold(field) for field in fields]
+        haystack = " ".join(folded)
+        if all(word in haystack for word in words):
+            hits.append(SearchHit(node, _excerpt(fields, folded, words[0])))
+            if len(hits) >= limit:
+                break
+    return hits
+
+
+def _excerpt(fields: list[str], folded: list[str], word: str, width: int = 70) -> str:
+    for original, lowered in zip(fields, folded):
+        at = lowered.find(word)
+        if at >= 0 and len(original) == len(lowered):
+            start = max(0, at - width // 3)
+            text = " ".join(original[start:start + width].split())
+            return ("…" if start else "") + text + ("…" if start + width < len(original) else "")
+        if at >= 0:
+            return " ".join(original.split())[:width]
+    return ""
+
+
+def section_progress(tree: ReferentialTree, snapshot: AuditSnapshot, node: Node) -> tuple[int, int]:
+    """(rated, applicable) among the requirements under a section."""
+    siae_type = snapshot.header.siae_type
+    rated = snapshot.assessment_map()
+    items = [d for d in tree.descendants(node) if d.ratable and tree.applicable(d, siae_type)]
+    return sum(1 for d in items if d.id in rated), len(items)
+
+
+def rating_legend(tree: ReferentialTree) -> list[tuple[str, ScaleLevel]]:
+    """(digit, level) for each scale level, in the scale's order."""
+    return sorted(tree.rating_keys.items(), key=lambda item: tree.referential.scale.index(item[1]))
+
+
+def level_for_key(tree: ReferentialTree, key: str) -> ScaleLevel | None:
+    return tree.rating_keys.get(key)
+
+
+def findings_of(snapshot: AuditSnapshot, requirement: str) -> list[Finding]:
+    return [f for f in snapshot.findings if f.requirement == requirement]
+
+
+def counts_by_class(tree: ReferentialTree, snapshot: AuditSnapshot) -> list[tuple[str, str, int]]:
+    """(class id, label, count) for every finding class of the referential, most severe first."""
+    counts = {cls.id: 0 for cls in tree.referential.finding_classes}
+    for finding in snapshot.findings:
+        counts[finding.class_] = counts.get(finding.class_, 0) + 1
+    classes = sorted(tree.referential.finding_classes, key=lambda cls: -cls.severity)
+    rows = [(cls.id, cls.label, counts[cls.id]) for cls in classes]
+    rows += [(cid, cid, n) for cid, n in counts.items() if cid not in tree.finding_classes]
+    return rows
+
+
+def suggested_class(tree: ReferentialTree, level: ScaleLevel) -> str:
+    """The finding class a rating most likely calls for: the one named like the level, else the
+    least severe class that requires an action plan, else the first class."""
+    classes = tree.referential.finding_classes
+    for cls in classes:
+        if fold(cls.label) == fold(level.label) or cls.id == level.value:
+            return cls.id
+    with_action = sorted((cls for cls in classes if cls.requires_action), key=lambda cls: cls.severity)
+    return (with_action[0] if with_action else classes[0]).id
+
+
+def report_path(workspace: Path, audit_id: str) -> Path:
+    """Where the walk writes an audit's report: `<workspace>/rapports/<audit-id>.pdf`."""
+    return Path(workspace) / REPORTS_FOLDER / f"{audit_id}.pdf"

@@ -1,0 +1,208 @@
+"""Small modal forms of the walk: each submits through a use case and shows a refusal in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from audit_bench.tui.common import REFUSALS, describe
+
+
+@dataclass
+class Field:
+    """One field of a form: an Input, or a Select when `options` are given."""
+
+    id: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    options: list[tuple[str, str]] | None = None
+    required: bool = False
+
+
+@dataclass
+class FormSpec:
+    title: str
+    fields: list[Field]
+    submit: Callable[[dict[str, str]], Any]
+    """Called with the values; returns the dialog's result, or raises a refusal shown in place."""
+    context: Text | None = None
+    submit_label: str = "Enregistrer"
+    focus: str | None = None
+    """The field to start in (default: the first)."""
+
+
+class FormDialog(ModalScreen[Any]):
+    """Enter moves to the next field and saves from the last; ctrl+s saves; Échap cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler"),
+        Binding("ctrl+s", "submit", "Enregistrer", priority=True),
+    ]
+
+    def __init__(self, spec: FormSpec) -> None:
+        super().__init__()
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.spec.title, style="bold"), classes="dialog-title")
+            if self.spec.context is not None:
+                yield Static(self.spec.context, classes="dialog-context")
+            with VerticalScroll(classes="dialog-fields"):
+                for spec in self.spec.fields:
+                    yield Label(spec.label + (" *" if spec.required else ""))
+                    if spec.options is not None:
+                        yield Select([(Text(label), value) for value, label in spec.options],
+                                     allow_blank=False, value=spec.value or spec.options[0][0], id=spec.id)
+                    else:
+                        yield Input(spec.value, placeholder=spec.placeholder, id=spec.id)
+            yield Static(id="dialog-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.spec.submit_label} (ctrl+s)", id="submit", variant="primary")
+                yield Button("Annuler (échap)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.spec.focus or self.spec.fields[0].id}").focus()
+
+    def values(self) -> dict[str, str]:
+        values = {}
+        for spec in self.spec.fields:
+            widget = self.query_one(f"#{spec.id}")
+            values[spec.id] = str(widget.value).strip() if isinstance(widget, Input) else widget.value
+        return values
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = [spec.id for spec in self.spec.fields]
+        if event.input.id == inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "submit":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_submit(self) -> None:
+        try:
+            result = self.spec.submit(self.values())
+        except REFUSALS as exc:
+            self.query_one("#dialog-error", Static).update(Text(f"✗ {describe(exc)}"))
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question answered with one key: Entrée (or o) for yes, Échap (or n) for no."""
+
+    BINDINGS = [
+        Binding("enter,o", "answer(True)", "Oui", priority=True),
+        Binding("escape,n", "answer(False)", "Non"),
+    ]
+
+    def __init__(self, question: Text) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Static(self.question)
+            yield Static(Text("Entrée : oui · Échap : plus tard", style="dim"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class SearchDialog(ModalScreen[str | None]):
+    """`/`: search the requirements' texts as you type; Entrée goes to the highlighted result."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Fermer"),
+        Binding("down", "focus_results", show=False),
+    ]
+
+    def __init__(self, search: Callable[[str], list], query: str = "") -> None:
+        super().__init__()
+        self.search = search
+        self.query_text = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog search"):
+            yield Static(Text("Rechercher dans les exigences", style="bold"), classes="dialog-title")
+            yield Input(self.query_text, placeholder="mots à chercher (sans accents ni majuscules)", id="query")
+            yield Static(id="search-count", classes="dim")
+            yield OptionList(id="results")
+
+    def on_mount(self) -> None:
+        self.query_one("#query").focus()
+        self.update_results(self.query_text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.update_results(event.value)
+
+    def update_results(self, query: str) -> None:
+        hits = self.search(query)
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        for hit in hits:
+            label = Text(f"{hit.node.id}  ", style="bold")
+            label.append(hit.excerpt)
+            results.add_option(Option(label, id=hit.node.id))
+        if hits:
+            results.highlighted = 0
+        count = f"{len(hits)} résultat(s)" if query.strip() else "Tapez un ou plusieurs mots."
+        self.query_one("#search-count", Static).update(count)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        results = self.query_one("#results", OptionList)
+        if results.highlighted is not None:
+            self.dismiss(results.get_option_at_index(results.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_focus_results(self) -> None:
+        self.query_one("#results").focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[None]):
+    """A scrollable page of reference text (the glossary, the help), closed with Échap."""
+
+    BINDINGS = [Binding("escape,q", "close", "Fermer")]
+
+    def __init__(self, title: str, body: Text) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog page"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            with VerticalScroll(id="page-body"):
+                yield Static(self.body)
+            yield Static(Text("Échap : fermer", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#page-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

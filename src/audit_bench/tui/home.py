@@ -1,0 +1,144 @@
+"""Accueil: the workspace's audits, a first-run view, and the broken-plugin notice."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from audit_bench.model import AUDIT_STATUSES, KINDS
+from audit_bench.services import AuditRow, Workbench
+from audit_bench.tui.common import attempt, percent_text, plain
+
+FIRST_RUN = (
+    "Bienvenue dans audit-bench.\n\n"
+    "Cet espace de travail ne contient encore aucun audit. Créez votre premier audit, "
+    "ou chargez les audits de démonstration fournis par les référentiels installés pour "
+    "découvrir le parcours."
+)
+
+
+class HomeScreen(Screen):
+    """Accueil: pick an audit to walk, create one, or load the demo."""
+
+    BINDINGS = [
+        Binding("n", "new_audit", "Nouvel audit"),
+        Binding("d", "load_demo", "Charger la démo"),
+        Binding("enter", "open_audit", "Ouvrir", show=False),
+        Binding("r", "refresh", "Actualiser", show=False),
+        Binding("q", "app.quit", "Quitter"),
+    ]
+
+    def __init__(self, workbench: Workbench) -> None:
+        super().__init__()
+        self.workbench = workbench
+        self.rows: list[AuditRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="plugin-notice", classes="notice hidden")
+        with Vertical(id="first-run", classes="hidden"):
+            yield Static(FIRST_RUN, id="first-run-text")
+            yield Button("Créer un audit (n)", id="first-new", variant="primary")
+            yield Button("Charger la démo (d)", id="first-demo")
+        table = DataTable(id="audits", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Structure", "Type", "Référentiel", "Audit", "Date", "Avancement", "Écarts", "Statut")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_audits()
+        self.call_after_refresh(self.check_plugins)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_audits()
+
+    def refresh_audits(self) -> None:
+        rows = attempt(self, self.workbench.list_audits)
+        self.rows = rows or []
+        table = self.query_one("#audits", DataTable)
+        table.clear()
+        for row in self.rows:
+            table.add_row(*self._cells(row), key=row.id)
+        empty = not self.rows
+        self.query_one("#first-run").set_class(not empty, "hidden")
+        table.set_class(empty, "hidden")
+        (self.query_one("#first-new") if empty else table).focus()
+
+    @staticmethod
+    def _cells(row: AuditRow) -> list[Text | str]:
+        if row.error:
+            return [Text(f"{row.id} : illisible", style="bold red"), "", "", "", "", Text(row.error, style="red"),
+                    "", ""]
+        status = AUDIT_STATUSES.get(row.status, row.status)
+        return [plain(row.org), plain(row.siae_type or "—"), plain(row.referential), KINDS.get(row.kind, row.kind),
+                row.date, percent_text(row.assessed, row.total),
+                Text(str(row.open_findings), style="bold" if row.open_findings else "dim"),
+                Text(status, style="dim" if row.status == "closed" else "")]
+
+    @work(thread=True, exclusive=True, group="plugins")
+    def check_plugins(self) -> None:
+        """Parse the referentials after the first paint, then say which plugin failed, if any."""
+        errors = self.workbench.plugin_errors()
+        if errors:
+            self.app.call_from_thread(self.show_plugin_errors, errors)
+
+    def show_plugin_errors(self, errors) -> None:
+        notice = self.query_one("#plugin-notice", Static)
+        text = Text("⚠ ", style="bold")
+        text.append(f"{len(errors)} extension(s) n'ont pas pu être chargées ; les autres fonctionnent :",
+                    style="bold")
+        for error in errors:
+            text.append(f"\n  • {error.plugin} : ", style="bold")
+            text.append(" ".join(error.error.split()))
+        notice.update(text)
+        notice.remove_class("hidden")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "first-new":
+            self.action_new_audit()
+        elif event.button.id == "first-demo":
+            self.action_load_demo()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_audit(event.row_key.value)
+
+    def action_open_audit(self) -> None:
+        table = self.query_one("#audits", DataTable)
+        if self.rows and table.display:
+            self.open_audit(self.rows[table.cursor_row].id)
+
+    def open_audit(self, audit_id: str) -> None:
+        from audit_bench.tui.walk import WalkScreen
+
+        session = attempt(self, lambda: self.workbench.open_audit(audit_id))
+        if session is not None:
+            self.app.push_screen(WalkScreen(session))
+
+    def action_new_audit(self) -> None:
+        from audit_bench.tui.new_audit import NewAuditScreen
+
+        def created(audit_id: str | None) -> None:
+            if audit_id:
+                self.refresh_audits()
+                self.open_audit(audit_id)
+
+        self.app.push_screen(NewAuditScreen(self.workbench), created)
+
+    def action_load_demo(self) -> None:
+        created = attempt(self, self.workbench.load_demo)
+        if created is None:
+            return
+        self.refresh_audits()
+        if created:
+            self.notify(f"{len(created)} audit(s) de démonstration créé(s).", title="Démo")
+        else:
+            self.notify("Les audits de démonstration sont déjà là (ou aucun référentiel n'en fournit).",
+                        severity="warning")
+
+    def action_refresh(self) -> None:
+        self.refresh_audits()

@@ -1,0 +1,133 @@
+"""Synthèse: scores per section as bars, écarts by class, what is still owed, and the report."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from audit_bench.services import AuditSession
+from audit_bench.services import walk as walk_service
+from audit_bench.tui.common import REFUSALS, attempt, describe, plain
+from audit_bench.tui.walk import header_text
+
+
+def bar(percent: float | None, width: int) -> Text:
+    if percent is None:
+        return Text("░" * width, style="dim")
+    full = round(width * percent / 100)
+    return Text("█" * full, style="bold") + Text("░" * (width - full), style="dim")
+
+
+class SummaryScreen(Screen[str | None]):
+    """What the audit says so far; `r` writes the report to <workspace>/rapports/<audit-id>.pdf."""
+
+    BINDINGS = [
+        Binding("r", "report", "Générer le rapport"),
+        Binding("c", "toggle_closed", "Clore / rouvrir l'audit"),
+        Binding("escape", "back", "Retour au parcours"),
+    ]
+
+    def __init__(self, session: AuditSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="walk-header")
+        with VerticalScroll(id="summary"):
+            yield Static(id="summary-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Synthèse"
+        self.query_one("#summary").focus()
+        self.render_summary()
+
+    def on_resize(self) -> None:
+        self.render_summary()
+
+    def render_summary(self) -> None:
+        self.query_one("#walk-header", Static).update(header_text(self.session))
+        self.query_one("#summary-text", Static).update(self.summary(max(10, min(40, self.size.width - 62))))
+
+    def summary(self, width: int) -> Text:
+        tree = self.session.tree
+        snapshot = self.session.snapshot()
+        text = Text("Scores par section", style="bold underline")
+        for score in self.session.scores():
+            indent = {0: "", 1: "  ", -1: ""}.get(score.depth, "  ")
+            title = f"{indent}{score.section if score.depth != -1 else ''} {score.title}".strip()
+            title = title if len(title) <= 34 else title[:33] + "…"
+            band = tree.band_for(score.percent)
+            text.append("\n" if score.depth != -1 else "\n\n")
+            text.append(str(f"{title:<34} "), style="bold" if score.depth in (0, -1) else "")
+            text.append(bar(score.percent, width))
+            shown = "   —  " if score.percent is None else f"{score.percent:5.0f}\u00a0%"
+            text.append(f" {shown}", style=band.colour if band else "")
+            text.append(f"  {score.rated}/{score.applicable}", style="dim")
+            if band is not None and score.depth in (0, -1):
+                text.append(str(f"  {band.label}"), style=band.colour)
+        text.append("\n\nÉcarts par classe", style="bold underline")
+        for _, label, count in walk_service.counts_by_class(tree, snapshot):
+            text.append("\n")
+            text.append(str(f"{label:<34} "))
+            text.append(str(count), style="bold" if count else "dim")
+        done = sum(1 for action in snapshot.actions if action.status == "done")
+        text.append(f"\n\nActions : {len(snapshot.actions)} dont {done} réalisée(s) ; "
+                    f"écarts ouverts : {self.session.open_findings()}")
+        pending = self.session.pending()
+        if pending:
+            text.append(f"\n\nReste à faire ({len(pending)})", style="bold underline yellow")
+            for item in pending[:20]:
+                text.append("\n  • ")
+                text.append(str(item.message))
+            if len(pending) > 20:
+                text.append(f"\n  … et {len(pending) - 20} autre(s)", style="dim")
+        text.append("\n\nr : générer le rapport PDF · c : clore ou rouvrir l'audit", style="dim")
+        return text
+
+    def action_report(self) -> None:
+        self.notify("Génération du rapport…", timeout=3)
+        self.build_report()
+
+    @work(thread=True, exclusive=True, group="report")
+    def build_report(self) -> None:
+        """Write the report in a thread: reportlab is imported (and runs) off the UI."""
+        output = walk_service.report_path(self.session.workbench.path, self.session.id)
+        try:
+            from audit_bench.services.reporting import build_report
+        except ImportError:
+            self.app.call_from_thread(self.notify, "La génération du rapport n'est pas encore disponible "
+                                                   "dans cette version.", severity="error")
+            return
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            warnings = build_report(self.session, output)
+        except REFUSALS as exc:
+            self.app.call_from_thread(self.notify, describe(exc), title="Rapport non généré",
+                                      severity="error", markup=False)
+            return
+        message = f"Rapport écrit : {output}"
+        if warnings:
+            message += "\n" + "\n".join(f"• {warning}" for warning in warnings)
+        self.app.call_from_thread(self.notify, message, title="Rapport", markup=False, timeout=15,
+                                  severity="warning" if warnings else "information")
+
+    def action_toggle_closed(self) -> None:
+        if self.session.snapshot().header.status == "closed":
+            if attempt(self, lambda: self.session.reopen_audit() or True):
+                self.notify("Audit rouvert.")
+        else:
+            pending = attempt(self, self.session.close_audit)
+            if pending is not None:
+                self.notify("Audit clos." + (f" Reste à faire : {len(pending)} point(s)." if pending else ""),
+                            severity="warning" if pending else "information")
+        self.render_summary()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
