@@ -169,15 +169,53 @@ def test_per_type_counts():
     assert EXPECTED_PER_TYPE == {"AI": 93, "ETTI": 93, "ACI": 89, "EI": 89, "ENSEMBLIER": 94}
 
 
-def test_items_sit_under_their_chapter_and_section(tree):
+def _groups() -> dict[str, list[str]]:
+    """The groups the table implies: a letter with numbered sub-specifications ("6.1.A-A5")."""
+    groups: dict[str, list[str]] = {}
+    for item_id in BY_ID:
+        found = re.match(r"^(\d(?:\.\d)?)\.([A-G])(\d?)$", item_id)
+        if found:
+            groups.setdefault(f"{found.group(1)}.{found.group(2)}", []).append(item_id)
+    out = {}
+    for letter, members in groups.items():
+        if len(members) > 1:
+            first = letter if letter in members else members[0]
+            out[f"{first}-{letter[-1]}{members[-1][-1]}"] = members
+    return out
+
+
+GROUPS = _groups()
+
+
+def test_groups_are_the_ones_the_table_implies():
+    assert sorted(GROUPS) == ["6.1.A-A5", "6.1.B-B3", "6.1.C-C4", "6.1.D-D1", "6.1.G-G4", "6.2.A-A2",
+                              "6.2.B-B3", "6.2.C-C4", "6.2.D-D4", "6.2.E-E2", "6.2.F-F2", "6.3.A-A5",
+                              "6.3.B-B7", "7.D1-D2", "8.A-A5", "8.B-B3", "8.C-C2"]
+
+
+def test_items_sit_under_their_chapter_section_and_group(tree):
+    group_of = {item: group for group, members in GROUPS.items() for item in members}
     for item_id in BY_ID:
         parents = [p.id for p in tree.parents(item_id)]
         assert parents[0] == item_id[0], item_id
         if item_id.startswith("6."):
             assert parents[1] == item_id[:3], item_id
-        letter = re.match(r"^(\d(?:\.\d)?)\.([A-G])\d$", item_id)
-        if letter:  # A1 sits under A, except 7.D1/7.D2 under the group 7.D
-            assert parents[-1] == f"{letter.group(1)}.{letter.group(2)}", item_id
+        if item_id in group_of:
+            assert parents[-1] == group_of[item_id], item_id
+        else:
+            assert len(parents) == (2 if item_id.startswith(("6.", "5.1.")) else 1), item_id
+    for group, members in GROUPS.items():
+        node = tree.node(group)
+        assert not node.ratable and node.kind == "groupe"
+        assert [c.id for c in node.children] == members  # the seed's order
+        # the objectifs qualité poursuivis: the group's intent; its title is the first row
+        assert node.intent and node.title == node.intent.split("\n\n")[0]
+        assert all(not tree.node(m).intent for m in members)
+
+
+def test_ratable_nodes_are_leaves(tree):
+    # the walk and the report list ratable nodes as leaves: a child of one would be lost
+    assert [n.id for n in tree.ratable if n.children] == []
 
 
 def test_non_ratable_nodes_carry_titles(tree):
@@ -189,9 +227,17 @@ def test_non_ratable_nodes_carry_titles(tree):
         chapter = tree.node(chapter_id)
         assert not chapter.ratable
         assert not any(n.ratable for n in tree.descendants(chapter))
-    assert not tree.node("7.D").ratable
-    assert tree.node("7.D").intent == "Valoriser l'appartenance à un réseau de l'IAE."
+    assert tree.node("7.D1-D2").intent == "Valoriser l'appartenance à un réseau de l'IAE."
     assert not tree.node("5.1").ratable
+
+
+def test_every_lettered_group_has_its_objective(tree):
+    # every letter of chapters 6–8 has an objective in the seed (7.D: D1 and D2 together)
+    letters = {re.match(r"^(\d(?:\.\d)?\.[A-G])", i).group(1) for i in BY_ID if i[0] in "678"}
+    for letter in letters:
+        group = next((g for g in GROUPS if g.startswith(letter)), None)
+        holder = tree.node(group) if group else tree.node(letter)
+        assert holder.intent, letter
 
 
 # ---------------------------------------------------------------------------- the variants
@@ -268,7 +314,9 @@ def test_every_intent_and_reading_text_is_the_seed_wording(tree):
             for line in _lines(node.text):
                 assert _in_seed(line), f"{node.id}: {line!r}"
     with_intent = {n.id for n in tree.walk() if n.intent and not n.ratable}
-    assert with_intent == {"1", "6.1", "6.2", "6.3", "7", "7.D"}
+    assert with_intent == {"1", "6.1", "6.2", "6.3", "7"} | set(GROUPS)
+    for group in GROUPS:
+        assert _in_seed(tree.node(group).title), group
 
 
 def test_text_spot_checks(tree):
@@ -291,8 +339,8 @@ def test_text_spot_checks(tree):
     assert tree.node("7.D2").text == (
         "La SIAE participe à des réseaux d'échange, d'harmonisation et de capitalisation des "
         "pratiques d'insertion et de développement local.")
-    assert tree.node("6.1.A").intent.count("\n\n") == 1  # both objective rows of group A
-    assert tree.node("6.2.F").intent.startswith("Se créer des partenariats à long terme")
+    assert tree.node("6.1.A-A5").intent.count("\n\n") == 1  # both objective rows of group A
+    assert tree.node("6.2.F-F2").intent.startswith("Se créer des partenariats à long terme")
 
 
 def test_table_matches_the_seed_tables():
