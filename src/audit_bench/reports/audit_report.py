@@ -41,6 +41,9 @@ GROUP_FILL = colors.HexColor("#f2f4f6")
 MUTED = colors.HexColor("#666666")
 ALERT = colors.HexColor("#b3261e")
 NA_LABEL = "Non applicable (N/A)"
+SPLIT_ROW_MIN = 60
+"""A table row is cut across pages only when at least this many points of it fall on each page:
+short rows move whole to the next page, a note longer than a page still flows (never LayoutError)."""
 
 
 @dataclass
@@ -230,7 +233,7 @@ class _ReportBuilder:
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
         table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1 if header else 0,
-                      splitInRow=1, hAlign="LEFT")
+                      splitInRow=SPLIT_ROW_MIN, hAlign="LEFT")
         table.setStyle(TableStyle(commands + (extra or [])))
         return table
 

@@ -29,6 +29,7 @@ MISSING_GLYPH = "\u25a1"
 
 NBSP = "\u00a0"
 _NARROW_NBSP = "\u202f"
+_ZWJ = "\u200d"
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
 _INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn", "Cc"}
 """Categories of characters dropped (not replaced) when the font lacks them: joiners, variation
@@ -69,11 +70,13 @@ def styles() -> dict[str, ParagraphStyle]:
 
 @cache
 def _drawable() -> frozenset[int]:
-    """Code points every face of the family can draw (regular and bold)."""
+    """Code points every face of the family can draw (regular and bold), in the Basic Multilingual
+    Plane only: reportlab writes the text map of a character beyond U+FFFF (😀) as an odd-length
+    hex string, which PDF readers reject, so copying or extracting the text would fail."""
     register_fonts()
     regular = pdfmetrics.getFont(FONT).face.charToGlyph
     bold = pdfmetrics.getFont(FONT_BOLD).face.charToGlyph
-    return frozenset(regular.keys() & bold.keys())
+    return frozenset(code for code in regular.keys() & bold.keys() if code <= 0xFFFF)
 
 
 def printable(value: str) -> str:
@@ -84,14 +87,20 @@ def printable(value: str) -> str:
     drawable = _drawable()
     if all(ord(char) in drawable or char in "\n\t" for char in value):
         return value
-    kept = []
+    kept: list[str] = []
+    replacing = joined = False
     for char in value:
+        if replacing and (joined or char == _ZWJ or unicodedata.category(char) in _INVISIBLE_CATEGORIES):
+            joined = char == _ZWJ  # the rest of an emoji sequence: already stands as one "□"
+            continue
+        replacing = joined = False
         if ord(char) in drawable or char == "\n":
             kept.append(char)
         elif char == "\t":
             kept.append(" ")
         elif unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
             kept.append(MISSING_GLYPH)
+            replacing = True
     return "".join(kept)
 
 

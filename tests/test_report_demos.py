@@ -1,0 +1,58 @@
+"""The report of every demo audit the installed referential plugins ship."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from audit_bench.services import Workbench
+from audit_bench.services.reporting import build_report
+from test_report import pdf_text
+
+
+def squeezed(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+@pytest.fixture(scope="module")
+def demo_workbench(tmp_path_factory):
+    workbench = Workbench(tmp_path_factory.mktemp("demo") / "ws")
+    workbench.load_demo()
+    return workbench
+
+
+BUNDLED_REFERENTIALS = ["cedre", "afaq", "iae_os"]
+
+
+@pytest.mark.parametrize("referential", BUNDLED_REFERENTIALS)
+def test_every_demo_report_shows_every_finding_and_action(demo_workbench, referential, tmp_path):
+    rows = [row for row in demo_workbench.list_audits() if row.referential == referential]
+    assert rows, f"no demo audit for {referential}"
+    for row in rows:
+        output = tmp_path / f"{row.id}.pdf"
+        with demo_workbench.open_audit(row.id, write=False) as session:
+            build_report(session, output, today=date(2026, 11, 22))
+            snapshot = session.snapshot()
+            tree = session.tree
+        pages, body = pdf_text(output)
+        for number, page in enumerate(pages, start=1):
+            assert f"page {number} / {len(pages)}" in page
+        flat = squeezed(body)
+        assert squeezed(snapshot.header.org) in flat
+        assert squeezed(tree.referential.title) in flat
+        for finding in snapshot.findings:
+            assert squeezed(f"{finding.id} · {tree.finding_classes[finding.class_].label}") in flat
+            assert squeezed(finding.text) in flat
+            node = tree.node(finding.requirement)
+            assert squeezed(tree.text_for(node, snapshot.header.siae_type)) in flat
+        for action in snapshot.actions:
+            assert squeezed(f"{action.id} — {action.text}") in flat
+            assert squeezed(action.owner) in flat
+        for evidence in snapshot.evidence:
+            assert squeezed(evidence.title) in flat
+        for assessment in snapshot.assessments:
+            assert squeezed(assessment.note) in flat
+        if referential == "iae_os":
+            assert "RECAP et RADAR" in body and "Section manquante" not in body
