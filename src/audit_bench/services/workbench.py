@@ -61,6 +61,7 @@ class Workbench:
     def __init__(self, path: Path, registry: PluginRegistry | None = None) -> None:
         self.path = Path(path)
         self._registry = registry
+        self._frozen: dict[str, ReferentialTree] = {}
         if self.path.is_dir():
             remove_stale_temp_files(self.path)
 
@@ -148,6 +149,11 @@ class Workbench:
         return AuditSession(self, file, tree)
 
     def _frozen_tree(self, audit_path: Path, pin: ReferentialPin) -> ReferentialTree:
+        if pin.sha256 not in self._frozen:
+            self._frozen[pin.sha256] = self._read_frozen_tree(audit_path, pin)
+        return self._frozen[pin.sha256]
+
+    def _read_frozen_tree(self, audit_path: Path, pin: ReferentialPin) -> ReferentialTree:
         frozen = frozen_referential_path(self.path, pin.sha256)
         if frozen.exists():
             try:
