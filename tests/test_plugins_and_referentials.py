@@ -64,6 +64,9 @@ def _write(tmp_path, text: str):
     (("{value: P,", "{value: C,"), "{value: C, label: Piste", "en double"),
     (("  - {id: mineur, label: Écart mineur,", "  - {id: mineur, lable: Écart mineur,"), "lable", "unknown field"),
     (("engagement: \"1.2\"", "engagement: \"7.7\""), "engagement: \"7.7\"", "inconnu"),
+    (("        text: L'encadrant technique présente le chantier le premier jour.",
+      "        text: L'encadrant technique présente le chantier le premier jour.\n        children:\n"
+      "          - {id: \"1.3.1\", ratable: true, text: Visite}"), "1.3.1", "sous-exigences"),
 ])
 def test_invalid_data_names_file_line_and_problem(tmp_path, mutation, line_marker, message):
     source = MINI_YAML.read_text(encoding="utf-8")

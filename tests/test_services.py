@@ -74,3 +74,21 @@ def test_reading_commands_create_no_workspace(workbench):
         workbench.open_audit("2026-01-01-absent-0000")
     assert workbench.referential("mini").id == "mini"
     assert not workbench.path.exists()
+
+
+def test_sections_with_nothing_to_rate_are_not_scored(tmp_path):
+    from support import MINI_YAML
+    from audit_bench.referential import ReferentialTree, content_hash, load_referential
+    from audit_bench.services.scoring import generic_scores
+    from audit_bench.model import AuditHeader, AuditSnapshot, ReferentialPin
+
+    text = MINI_YAML.read_text(encoding="utf-8").replace(
+        "nodes:\n", "nodes:\n  - id: \"0\"\n    title: Définitions\n    text: Les termes du référentiel.\n", 1)
+    path = tmp_path / "with_intro.yaml"
+    path.write_text(text, encoding="utf-8")
+    referential = load_referential(path)
+    tree = ReferentialTree(referential, content_hash(referential))
+    header = AuditHeader(id="a", referential=ReferentialPin(id="mini", version="1", sha256=tree.content_hash),
+                         org="X", siae_type="ACI", kind="internal", date="2026-11-20", created_at="now")
+    sections = [s.section for s in generic_scores(tree, AuditSnapshot(header=header))]
+    assert sections == ["1", "2", "total"]

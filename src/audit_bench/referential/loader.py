@@ -111,6 +111,9 @@ def semantic_problems(referential: Referential) -> Iterator[Problem]:
             yield Problem(f"{node_path}.id", f"identifiant « {node.id} » déjà utilisé en {seen[node.id]}")
         seen.setdefault(node.id, node_path)
         ratable += node.ratable
+        if node.ratable and node.children:
+            yield Problem(f"{node_path}.children", f"l'exigence cotable « {node.id} » a des sous-exigences : "
+                          "en faire un regroupement (ratable: false) et coter ses enfants")
         if not node.title and not node.text:
             yield Problem(node_path, f"le nœud « {node.id} » n'a ni titre ni texte")
         for type_id in node.variants:

@@ -20,6 +20,8 @@ def generic_scores(tree: ReferentialTree, audit: AuditSnapshot) -> list[SectionS
         return _score(tree, node.id, node.title or node.id, tree.descendants(node), ratings, siae_type, depth)
 
     for top in tree.referential.nodes:
+        if not any(d.ratable for d in tree.descendants(top)):
+            continue  # presentation chapters (definitions, glossary) have nothing to score
         scores.append(section(top, 0))
         for child in top.children:
             if not child.ratable and any(d.ratable for d in tree.descendants(child)):
