@@ -6,6 +6,7 @@ audit, calling the plugins and writing the file are the services' business.
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -166,9 +167,13 @@ def _checked(contribution: PluginContribution) -> PluginContribution:
         return PluginContribution(contribution.plugin, None,
                                   f"réponse invalide ({type(section).__name__} au lieu d'une ReportSection)")
     try:
+        flowables = copy.deepcopy(section.flowables)  # a build edits its flowables (keepWithNext…)
+    except Exception:  # not copyable: laid out once, in the report itself
+        return contribution
+    try:
         trial = BaseDocTemplate(io.BytesIO(), pagesize=A4, pageTemplates=[PageTemplate("page", frames=[
             Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM)])])
-        trial.build([Paragraph(text(str(section.title)), report_styles.styles()["h2"]), *section.flowables])
+        trial.build([Paragraph(text(str(section.title)), report_styles.styles()["h2"]), *flowables])
     except Exception as exc:  # a plugin's flowables are outside our control
         return PluginContribution(contribution.plugin, None, f"mise en page : {type(exc).__name__}: {exc}")
     return contribution
@@ -583,6 +588,9 @@ class _ReportBuilder:
         return out
 
     def score_line(self, score: SectionScore) -> str:
+        if score.percent is None:
+            return (f"Degré de satisfaction{NBSP}: non évalué — {score.rated} / {score.applicable} "
+                    "exigences cotées")
         band = self.band_label(score.percent)
         return (f"Degré de satisfaction{NBSP}: {french_percent(score.percent)}"
                 + (f" ({text(band)})" if band else "")
