@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageBreak,
     PageTemplate, Paragraph, Spacer, Table, TableStyle,
 )
 
@@ -26,7 +26,7 @@ from audit_bench.referential.schema import NA, Node
 from audit_bench.referential.tree import ReferentialTree
 from audit_bench.reports import styles as report_styles
 from audit_bench.reports.sections import ReportSection
-from audit_bench.reports.styles import FONT, FONT_BOLD, printable, text
+from audit_bench.reports.styles import FONT, printable, text
 from audit_bench.reports.typography import (
     NBSP, french_date, french_number, french_percent, french_period, plural, quoted,
 )
