@@ -229,3 +229,222 @@ async def _new_audit_rated_with_single_keys_then_evidence_finding_action_survive
     assert snapshot.header.auditors == ["Claire Martin", "Paul Roche"]
     assert [(a.text, a.owner, a.due) for a in snapshot.actions] == [("Tableau de bord mensuel", "Direction",
                                                                       "2026-12-31")]
+
+
+def rated_audit(workbench: Workbench) -> str:
+    """An ACI audit of `essai` with one of each: conforme, écart with a finding, N/A."""
+    header = workbench.create_audit("essai", "Chantier du Val", "internal", "ACI", "2026-10-01", ["Claire Martin"])
+    with workbench.open_audit(header.id) as session:
+        session.rate("1.1", "C", "Livret remis.")
+        session.rate("1.2", "E", "Pas d'entretien tracé.")
+        finding = session.add_finding("1.2", "mineur", "Entretiens d'accueil non tracés")
+        session.add_action(finding.id, "Tracer chaque entretien", "Direction", "2026-11-30")
+        session.rate("1.3", "na", "Pas de chantier extérieur.")
+    return header.id
+
+
+def visible_requirements(app) -> list[str]:
+    return [node_id for node_id, node in app.screen.tree_nodes.items() if app.screen.ref.node(node_id).ratable]
+
+
+def test_filters_search_glossary_and_markup_shown_literally(workbench_factory):
+    asyncio.run(_filters_search_glossary(workbench_factory))
+
+
+async def _filters_search_glossary(workbench_factory):
+    workbench = workbench_factory()
+    rated_audit(workbench)
+    async with app_for(workbench).run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(visible_requirements(pilot.app)) == 14
+        await pilot.press("f")
+        await pilot.pause()
+        assert "1.1" not in visible_requirements(pilot.app) and len(visible_requirements(pilot.app)) == 11
+        assert "Filtre (f) : non cotées" in shown(pilot.app, "#legend")
+        await pilot.press("f")
+        await pilot.pause()
+        assert visible_requirements(pilot.app) == ["1.2"]
+        await pilot.press("f")
+        await pilot.pause()
+        assert visible_requirements(pilot.app) == ["1.3"]
+        assert "Pas de chantier extérieur." in pilot.app.screen.query_one("#note", Input).value
+
+        await pilot.press("slash")
+        await pilot.pause()
+        await type_text(pilot, "freins peripheriques")
+        await pilot.pause()
+        assert "1 résultat(s)" in shown(pilot.app, "#search-count")
+        await pilot.press("enter")
+        await pilot.pause()
+        # The hit was hidden by the N/A filter: search shows everything again and goes to it.
+        assert cursor_requirement(pilot.app) == "2.4"
+        assert len(visible_requirements(pilot.app)) == 14
+
+        pilot.app.screen.select("1.5")
+        await pilot.pause()
+        assert "Pièce [b]annexe[/b] signée" in shown(pilot.app, "#detail-text")
+
+        await pilot.press("g")
+        await pilot.pause()
+        glossary = pilot.app.screen.body.plain
+        assert "PMSMP" in glossary and "Période de mise en situation" in glossary
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen.title == "Parcours"
+
+
+def test_an_audit_locked_by_another_writer_opens_read_only_and_refuses_changes(workbench_factory):
+    asyncio.run(_read_only_when_locked(workbench_factory))
+
+
+async def _read_only_when_locked(workbench_factory):
+    workbench = workbench_factory()
+    audit_id = rated_audit(workbench)
+    with workbench.open_audit(audit_id) as holder:
+        assert not holder.read_only
+        async with app_for(workbench).run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            header = shown(pilot.app, "#walk-header")
+            assert "LECTURE SEULE" in header and "ouvert en écriture par" in header
+            assert pilot.app.screen.query_one("#note", Input).disabled
+            await pilot.press("1", "p", "e")
+            await pilot.pause()
+            assert pilot.app.screen.title == "Parcours"  # no form opened
+            messages = [n.message for n in pilot.app._notifications]
+            assert any("Lecture seule" in message for message in messages)
+    with workbench.open_audit(audit_id, write=False) as session:
+        assert len(session.snapshot().assessments) == 3
+        assert session.snapshot().evidence == []
+
+
+class BrokenPlugin:
+    """A plugin whose data file is not a valid referential."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @hookimpl
+    def referentials(self) -> list[Path]:
+        return [self.path]
+
+
+def test_a_broken_plugin_is_named_on_the_home_screen_and_the_others_still_work(workbench_factory, tmp_path):
+    asyncio.run(_broken_plugin_notice(workbench_factory, tmp_path))
+
+
+async def _broken_plugin_notice(workbench_factory, tmp_path):
+    broken = tmp_path / "casse.yaml"
+    broken.write_text("id: casse\ntitle: Cassé\nscale: pas une liste\n", encoding="utf-8")
+    workbench = workbench_factory(("referentiel_casse", BrokenPlugin(broken)))
+    app = app_for(workbench)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notice = app.screen.query_one("#plugin-notice", Static)
+        assert notice.display
+        assert "referentiel_casse" in shown(app, "#plugin-notice")
+        await pilot.press("n")
+        await pilot.pause()
+        offered = [option[1] for option in app.screen.query_one("#referential")._options]
+        assert "essai" in offered and "mini" in offered and "casse" not in offered
+
+
+def test_new_audit_form_refuses_bad_input_in_place(workbench_factory):
+    asyncio.run(_new_audit_refusals(workbench_factory))
+
+
+async def _new_audit_refusals(workbench_factory):
+    workbench = workbench_factory()
+    async with app_for(workbench).run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        screen = pilot.app.screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choisir le référentiel" in shown(pilot.app, "#error")
+        await choose(pilot, "#referential", "essai")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "nom de la structure ne peut pas être vide" in shown(pilot.app, "#error")
+        assert pilot.app.focused is screen.query_one("#org")
+        await type_text(pilot, "Chantier du Val")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choisir le type de structure : AI, ACI" in shown(pilot.app, "#error")
+        await choose(pilot, "#siae_type", "AI")
+        date_input = screen.query_one("#date", Input)
+        date_input.focus()
+        date_input.value = ""
+        await type_text(pilot, "2026-02-30")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "ce jour n'existe pas" in shown(pilot.app, "#error")
+        assert pilot.app.focused is date_input and date_input.has_class("invalid")
+        assert workbench.list_audits() == []
+        date_input.value = ""
+        await type_text(pilot, "2026-10-05")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen.title == "Parcours"
+    [row] = workbench.list_audits()
+    assert (row.org, row.siae_type, row.kind, row.date, row.total) == ("Chantier du Val", "AI", "internal",
+                                                                        "2026-10-05", 15)
+
+
+def test_actions_status_and_effectiveness_then_synthesis_and_report(workbench_factory):
+    asyncio.run(_findings_and_synthesis(workbench_factory))
+
+
+async def _findings_and_synthesis(workbench_factory):
+    workbench = workbench_factory()
+    audit_id = rated_audit(workbench)
+    app = app_for(workbench)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.title == "Écarts et actions"
+        await pilot.press("down")  # from the écart to its action
+        await pilot.press("t")
+        await pilot.pause()
+        await choose(pilot, "#status", "done")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.screen.query_one("#verified_by", Input).value == "Claire Martin"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "efficace" in str(app.screen.query_one("#findings", DataTable).get_row_at(1)[5])
+        await pilot.press("up", "enter")  # back to the walk, on the écart's requirement
+        await pilot.pause()
+        assert app.screen.title == "Parcours" and cursor_requirement(app) == "1.2"
+
+        await pilot.press("s")
+        await pilot.pause()
+        summary = shown(app, "#summary-text")
+        assert "1 Accueil" in summary and "Écart mineur" in summary and "Ensemble" in summary
+        assert "Actions : 1 dont 1 réalisée(s)" in summary
+        await pilot.press("r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        report = workbench.path / "rapports" / f"{audit_id}.pdf"
+        assert report.read_bytes().startswith(b"%PDF")
+        assert any(str(report) in n.message for n in app._notifications)
+
+        await pilot.press("escape")
+        await pilot.pause()
+        palette = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Constat", "Preuve", "Écart", "Synthèse", "Rechercher", "Aide"} <= set(palette)
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = app.screen.body.plain
+        assert "Coter « Conforme »" in help_text and "Rechercher" in help_text
+    with workbench.open_audit(audit_id, write=False) as session:
+        [action] = session.snapshot().actions
+    assert (action.status, action.verified_by, action.effective) == ("done", "Claire Martin", True)

@@ -28,7 +28,7 @@ class AuditBenchApp(App):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("question_mark,f1", "help", "Aide"),
-        Binding("ctrl+q", "quit", "Quitter", priority=True),
+        Binding("ctrl+q", "quit", "Quitter", show=False, priority=True),
     ]
 
     def __init__(self, workbench: Workbench, today: Callable[[], date] = date.today) -> None:

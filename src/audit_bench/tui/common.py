@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from rich.text import Text
 from textual.app import App
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widgets import Input
 
 from audit_bench.referential import ReferentialError
-from audit_bench.services import UserError
+from audit_bench.services import UserError, Workbench
 from audit_bench.store.errors import StoreError
 
 T = TypeVar("T")
+_REGISTRY_LOCK = threading.Lock()
 REFUSALS = (UserError, StoreError, ReferentialError, OSError)
 """What a use case raises on bad input or an unusable file: shown to the user, never a crash."""
 
@@ -28,11 +33,45 @@ def attempt(node: DOMNode, use_case: Callable[[], T]) -> T | None:
         return None
 
 
+def load_registry(workbench: Workbench) -> list:
+    """Load the plugins and parse their referentials once, from whichever thread asks first; the
+    Accueil does it in a worker after the first paint, a screen that needs them waits for it."""
+    with _REGISTRY_LOCK:
+        return workbench.plugin_errors()
+
+
 def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, StoreError) and exc.strerror:
         return f"{exc.strerror} : {exc.filename or ''}"
-    message = str(exc)
+    message = re.sub(r"\s*\(--[a-z-]+\)", "", str(exc))  # the CLI's option names mean nothing here
     return message[:1].upper() + message[1:]
+
+
+class EnterMovesOn:
+    """Mixin for forms: Entrée in a text field moves to the next field at once, so the keys typed
+    right after it land in that field; from the last field it saves, once the keys typed before it
+    are in. (A plain Input.Submitted handler runs later, and a fast typist's next word would land
+    in the previous field.)"""
+
+    ENTER_BINDING = Binding("enter", "next_field", show=False, priority=True)
+
+    def is_last_field(self, widget) -> bool:
+        raise NotImplementedError
+
+    def submit_form(self) -> None:
+        raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_next_field(self) -> None:
+        field = self.focused
+        if self.is_last_field(field):
+            field.call_later(self.submit_form)
+        else:
+            self.focus_next()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from audit_bench.tui.common import REFUSALS, describe
+from audit_bench.tui.common import REFUSALS, EnterMovesOn, describe
 
 
 @dataclass
@@ -40,12 +40,15 @@ class FormSpec:
     """The field to start in (default: the first)."""
 
 
-class FormDialog(ModalScreen[Any]):
+class FormDialog(EnterMovesOn, ModalScreen[Any]):
     """Enter moves to the next field and saves from the last; ctrl+s saves; Échap cancels."""
 
     BINDINGS = [
+        EnterMovesOn.ENTER_BINDING,
         Binding("escape", "cancel", "Annuler"),
-        Binding("ctrl+s", "submit", "Enregistrer", priority=True),
+        # Not a priority binding: the key then waits behind the text typed before it, so a fast
+        # typist's ctrl+s never saves half a sentence.
+        Binding("ctrl+s", "submit", "Enregistrer"),
     ]
 
     def __init__(self, spec: FormSpec) -> None:
@@ -80,13 +83,11 @@ class FormDialog(ModalScreen[Any]):
             values[spec.id] = str(widget.value).strip() if isinstance(widget, Input) else widget.value
         return values
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        inputs = [spec.id for spec in self.spec.fields]
-        if event.input.id == inputs[-1]:
-            self.action_submit()
-        else:
-            self.focus_next()
+    def is_last_field(self, widget) -> bool:
+        return widget.id == self.spec.fields[-1].id
+
+    def submit_form(self) -> None:
+        self.action_submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -12,7 +12,15 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from audit_bench.model import AUDIT_STATUSES, KINDS
 from audit_bench.services import AuditRow, Workbench
-from audit_bench.tui.common import attempt, percent_text, plain
+from audit_bench.tui.common import attempt, load_registry, percent_text, plain
+
+WIDE = 110
+COLUMNS = [("Référentiel", 16), ("Type d'audit", 23), ("Date", 10), ("Avancement", 14), ("Écarts", 6),
+           ("Statut", 8)]
+COMPACT_COLUMNS = [("Réf.", 12), ("Audit", 16), ("Date", 10), ("Coté", 5), ("Écarts", 6)]
+SHORT_KINDS = {"self-assessment": "Autodiag.", "internal": "Interne", "initial": "Initial",
+               "surveillance": "Surveill.", "renewal": "Renouvel."}
+"""At 80 columns the kind and the status share one short cell."""
 
 FIRST_RUN = (
     "Bienvenue dans audit-bench.\n\n"
@@ -37,6 +45,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.workbench = workbench
         self.rows: list[AuditRow] = []
+        self.compact = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -45,9 +54,7 @@ class HomeScreen(Screen):
             yield Static(FIRST_RUN, id="first-run-text")
             yield Button("Créer un audit (n)", id="first-new", variant="primary")
             yield Button("Charger la démo (d)", id="first-demo")
-        table = DataTable(id="audits", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Structure", "Type", "Référentiel", "Audit", "Date", "Avancement", "Écarts", "Statut")
-        yield table
+        yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -57,33 +64,49 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         self.refresh_audits()
 
+    def on_resize(self) -> None:
+        if self.compact != (self.size.width < WIDE):
+            self.refresh_audits()
+
     def refresh_audits(self) -> None:
         rows = attempt(self, self.workbench.list_audits)
         self.rows = rows or []
         table = self.query_one("#audits", DataTable)
-        table.clear()
+        self.compact = self.size.width < WIDE
+        table.clear(columns=True)
+        columns = COMPACT_COLUMNS if self.compact else COLUMNS
+        org_width = max(12, self.size.width - sum(w for _, w in columns) - 2 * (len(columns) + 1) - 2)
+        table.add_column("Structure", width=org_width)
+        for label, width in columns:
+            table.add_column(label, width=width)
         for row in self.rows:
-            table.add_row(*self._cells(row), key=row.id)
+            table.add_row(*self._cells(row, self.compact, org_width), key=row.id)
         empty = not self.rows
         self.query_one("#first-run").set_class(not empty, "hidden")
         table.set_class(empty, "hidden")
         (self.query_one("#first-new") if empty else table).focus()
 
     @staticmethod
-    def _cells(row: AuditRow) -> list[Text | str]:
+    def _cells(row: AuditRow, compact: bool, org_width: int) -> list[Text | str]:
+        width = len(COMPACT_COLUMNS if compact else COLUMNS) + 1
         if row.error:
-            return [Text(f"{row.id} : illisible", style="bold red"), "", "", "", "", Text(row.error, style="red"),
-                    "", ""]
-        status = AUDIT_STATUSES.get(row.status, row.status)
-        return [plain(row.org), plain(row.siae_type or "—"), plain(row.referential), KINDS.get(row.kind, row.kind),
-                row.date, percent_text(row.assessed, row.total),
-                Text(str(row.open_findings), style="bold" if row.open_findings else "dim"),
-                Text(status, style="dim" if row.status == "closed" else "")]
+            return [Text(f"{row.id} : illisible", style="bold red"), Text(row.error, style="red"),
+                    *[""] * (width - 2)]
+        org = row.org if len(row.org) <= org_width else row.org[: org_width - 1] + "…"
+        kind = SHORT_KINDS.get(row.kind, row.kind) + (" (clos)" if row.status == "closed" else "")
+        share = f"{round(100 * row.assessed / row.total) if row.total else 0} %"
+        findings = Text(str(row.open_findings), style="bold" if row.open_findings else "dim")
+        referential = f"{row.referential} {row.siae_type}" if row.siae_type else row.referential
+        if compact:
+            return [plain(org), plain(referential), kind, row.date, share, findings]
+        return [plain(org), plain(referential), KINDS.get(row.kind, row.kind), row.date,
+                percent_text(row.assessed, row.total), findings,
+                Text(AUDIT_STATUSES.get(row.status, row.status), style="dim" if row.status == "closed" else "")]
 
     @work(thread=True, exclusive=True, group="plugins")
     def check_plugins(self) -> None:
         """Parse the referentials after the first paint, then say which plugin failed, if any."""
-        errors = self.workbench.plugin_errors()
+        errors = load_registry(self.workbench)
         if errors:
             self.app.call_from_thread(self.show_plugin_errors, errors)
 
@@ -115,6 +138,7 @@ class HomeScreen(Screen):
     def open_audit(self, audit_id: str) -> None:
         from audit_bench.tui.walk import WalkScreen
 
+        load_registry(self.workbench)
         session = attempt(self, lambda: self.workbench.open_audit(audit_id))
         if session is not None:
             self.app.push_screen(WalkScreen(session))
@@ -130,6 +154,7 @@ class HomeScreen(Screen):
         self.app.push_screen(NewAuditScreen(self.workbench), created)
 
     def action_load_demo(self) -> None:
+        load_registry(self.workbench)
         created = attempt(self, self.workbench.load_demo)
         if created is None:
             return

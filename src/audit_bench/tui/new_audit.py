@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from audit_bench.model import KINDS
 from audit_bench.services import UserError, Workbench
 from audit_bench.services.validation import check_date, check_text
-from audit_bench.tui.common import REFUSALS, describe
+from audit_bench.tui.common import REFUSALS, EnterMovesOn, describe, load_registry
 
 
 class FieldError(Exception):
@@ -22,11 +22,12 @@ class FieldError(Exception):
         self.field = field
 
 
-class NewAuditScreen(Screen[str | None]):
+class NewAuditScreen(EnterMovesOn, Screen[str | None]):
     """Referential, structure and type, kind, dates, auditors; dismisses with the new audit's id."""
 
     BINDINGS = [
-        Binding("ctrl+s", "create", "Créer l'audit", priority=True),
+        EnterMovesOn.ENTER_BINDING,
+        Binding("ctrl+s", "create", "Créer l'audit"),
         Binding("escape", "cancel", "Annuler"),
     ]
 
@@ -36,6 +37,7 @@ class NewAuditScreen(Screen[str | None]):
         self.trees = {}
 
     def compose(self) -> ComposeResult:
+        load_registry(self.workbench)
         self.trees = {tree.id: tree for tree in self.workbench.referentials()}
         yield Header()
         with VerticalScroll(id="form"):
@@ -86,8 +88,11 @@ class NewAuditScreen(Screen[str | None]):
         select.disabled = not types
         select.prompt = "— choisir le type —" if types or tree is None else "sans objet pour ce référentiel"
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.focus_next()
+    def is_last_field(self, widget) -> bool:
+        return widget.id == "auditors"
+
+    def submit_form(self) -> None:
+        self.action_create()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "create":

@@ -61,12 +61,13 @@ class SummaryScreen(Screen[str | None]):
         text = Text("Scores par section", style="bold underline")
         for score in self.session.scores():
             indent = {0: "", 1: "  ", -1: ""}.get(score.depth, "  ")
-            title = f"{indent}{score.section if score.depth != -1 else ''} {score.title}".strip()
-            title = title if len(title) <= 34 else title[:33] + "…"
+            title = f"{score.section if score.depth != -1 else ''} {score.title}".strip()
+            title = indent + (title if len(title) <= 34 - len(indent) else title[:33 - len(indent)] + "…")
             band = tree.band_for(score.percent)
             text.append("\n" if score.depth != -1 else "\n\n")
             text.append(str(f"{title:<34} "), style="bold" if score.depth in (0, -1) else "")
-            text.append(bar(score.percent, width))
+            text.append(bar(score.percent, width) if score.depth != 1 else Text(bar(score.percent, width).plain,
+                                                                                   style="dim"))
             shown = "   —  " if score.percent is None else f"{score.percent:5.0f}\u00a0%"
             text.append(f" {shown}", style=band.colour if band else "")
             text.append(f"  {score.rated}/{score.applicable}", style="dim")

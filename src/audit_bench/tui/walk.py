@@ -15,6 +15,7 @@ from audit_bench.referential import NA
 from audit_bench.referential.schema import Node
 from audit_bench.services import AuditSession
 from audit_bench.services import walk as walk_service
+from audit_bench.services.validation import check_text
 from audit_bench.tui.common import attempt, percent_text, plain
 from audit_bench.tui.dialogs import ConfirmDialog, Field, FormDialog, FormSpec, SearchDialog, TextDialog
 
@@ -22,18 +23,17 @@ NA_KEY = "x"
 
 
 def status_mark(session: AuditSession, node_id: str) -> Text:
-    """The rating of a requirement as a short coloured mark (its scale value), or a dot if unrated."""
+    """The rating of a requirement as its one-key digit in the level's colour, the N/A key, or a dot."""
     assessment = session.snapshot().assessment_map().get(node_id)
     if assessment is None:
-        return Text("·  ", style="dim")
+        return Text("· ", style="dim")
     if assessment.rating == NA:
-        return Text("NA ", style="dim italic")
+        return Text(f"{NA_KEY} ", style="bold")
     level = session.tree.scale_by_value.get(assessment.rating)
-    return Text(f"{_short(assessment.rating)} ", style=f"bold {level.colour}" if level else "bold")
-
-
-def _short(value: str) -> str:
-    return value if len(value) <= 2 else value[:2].upper()
+    keys = {lvl.value: key for key, lvl in session.tree.rating_keys.items()}
+    if level is None:
+        return Text("? ", style="bold")
+    return Text(f"{keys.get(level.value, '■')} ", style=f"bold {level.colour}")
 
 
 def header_text(session: AuditSession) -> Text:
@@ -44,7 +44,7 @@ def header_text(session: AuditSession) -> Text:
     if header.siae_type:
         text.append(f" ({header.siae_type})", style="bold")
     text.append(" · ")
-    text.append(str(f"{header.referential.id} {header.referential.version}"))
+    text.append(f"{header.referential.id} (v. {header.referential.version})")
     text.append(f" · {KINDS.get(header.kind, header.kind)} · {header.date}")
     assessed, total = session.progress()
     text.append(f" · cotées {percent_text(assessed, total)} · écarts ouverts {session.open_findings()}")
@@ -75,6 +75,7 @@ class WalkScreen(Screen):
         Binding("a", "findings", "Écarts et actions"),
         Binding("s", "summary", "Synthèse"),
         Binding("escape", "back", "Accueil"),
+        Binding("enter", "leave_note", show=False, priority=True),
     ]
 
     def __init__(self, session: AuditSession) -> None:
@@ -102,7 +103,9 @@ class WalkScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Parcours"
-        self.query_one("#tree", Tree).show_root = False
+        widget = self.query_one("#tree", Tree)
+        widget.show_root = False
+        widget.guide_depth = 2
         self.build_tree()
         self.refresh_header()
         first = walk_service.next_unrated(self.ref, self.session.snapshot(), None)
@@ -121,7 +124,7 @@ class WalkScreen(Screen):
             legend.append(" · ")
         legend.append(f"{NA_KEY} ", style="bold")
         legend.append("N/A", style="italic")
-        legend.append(f"   Filtre : {walk_service.FILTERS[self.filter]}", style="dim")
+        legend.append(f" · Filtre (f) : {walk_service.FILTERS[self.filter]} · ? aide", style="dim")
         self.query_one("#legend", Static).update(legend)
 
     # The tree -------------------------------------------------------------------------------
@@ -290,6 +293,8 @@ class WalkScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rate":
             return str(parameters[0]) in self.ref.rating_keys
+        if action == "leave_note":
+            return self.focused is self.query_one("#note")
         return True
 
     def requirement(self) -> Node | None:
@@ -325,7 +330,8 @@ class WalkScreen(Screen):
             return
         self.changed(node.id)
         if walk_service.needs_finding(self.ref, self.session.snapshot(), node.id):
-            question = Text(f"« {level.label} » sur {node.id} demande un écart. Le rédiger maintenant ?")
+            question = Text(f"La cotation « {level.label} » de {node.id} appelle un écart écrit. "
+                            "Le rédiger maintenant ?")
             self.app.push_screen(ConfirmDialog(question),
                                  lambda yes: self.add_finding(node, walk_service.suggested_class(self.ref, level),
                                                               then_advance=True) if yes else self.advance(node.id))
@@ -354,7 +360,7 @@ class WalkScreen(Screen):
             f"Non applicable : {node.id}",
             [Field("reason", "Justification du N/A", value=current.note if current else "", required=True,
                    placeholder="pourquoi cette exigence ne s'applique pas ici")],
-            lambda values: self.session.rate(node.id, NA, values["reason"]),
+            lambda values: self.session.rate(node.id, NA, check_text(values["reason"], "la justification du N/A")),
             submit_label="Coter N/A")
 
         def done(result) -> None:
@@ -380,9 +386,10 @@ class WalkScreen(Screen):
         if self.requirement() is not None and self.writable():
             self.query_one("#note", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "note":
-            self.query_one("#tree").focus()
+    def action_leave_note(self) -> None:
+        """Entrée in the constat: back to the tree at once (the next key is a rating, not text);
+        the constat is saved when the field loses focus, after the keys typed into it."""
+        self.query_one("#tree").focus()
 
     def on_descendant_blur(self, event) -> None:
         if getattr(event.widget, "id", None) == "note":
@@ -545,6 +552,6 @@ def action_form(session: AuditSession, finding, today: str) -> FormSpec:
         "Plan d'action",
         [Field("text", "Action corrective", required=True),
          Field("owner", "Responsable", required=True),
-         Field("due", "Échéance (AAAA-MM-JJ)", placeholder=today, required=True)],
+         Field("due", "Échéance", placeholder=f"AAAA-MM-JJ (aujourd'hui : {today})", required=True)],
         lambda v: session.add_action(finding.id, v["text"], v["owner"], v["due"]),
         context=text, submit_label="Ajouter l'action")
