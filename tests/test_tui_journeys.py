@@ -16,6 +16,7 @@ from audit_bench.plugins import hookimpl
 from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workbench
 from audit_bench.tui.app import AuditBenchApp
+from audit_bench.tui.home import PLUGIN_CHECK_DELAY
 from support import MINI_PLUGIN
 
 TODAY = date(2026, 10, 5)
@@ -340,7 +341,7 @@ async def _broken_plugin_notice(workbench_factory, tmp_path):
     workbench = workbench_factory(("referentiel_casse", BrokenPlugin(broken)))
     app = app_for(workbench)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
         await app.workers.wait_for_complete()
         await pilot.pause()
         notice = app.screen.query_one("#plugin-notice", Static)

@@ -37,8 +37,9 @@ class AuditBenchApp(App):
         self.today = today
         self.sub_title = str(workbench.path)
 
-    def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.workbench))
+    def get_default_screen(self) -> Screen:
+        """The Accueil is the base screen: one screen fewer to build before the first paint."""
+        return HomeScreen(self.workbench)
 
     def action_help(self) -> None:
         from audit_bench.tui.help import HelpScreen

@@ -12,7 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from audit_bench.referential import ReferentialError
 from audit_bench.services import UserError, Workbench
@@ -92,6 +92,8 @@ def screen_actions(screen: Screen) -> list[ScreenAction]:
         binding = active.binding
         if not binding.description or not isinstance(active.node, (Screen, App)) or binding.id == "rate":
             continue
+        if binding.action not in _own_actions(type(active.node)):
+            continue  # Textual's built-in keys (focus next, copy text) are not the app's actions
         slot = (id(active.node), binding.action)
         display = app.get_key_display(binding) if binding.key_display is None else binding.key_display
         grouped.setdefault(slot, [])
@@ -100,6 +102,49 @@ def screen_actions(screen: Screen) -> list[ScreenAction]:
         described.setdefault(slot, (binding.description, active.node))
     return [ScreenAction(" ".join(grouped[slot]), description, slot[1], node)
             for slot, (description, node) in described.items()]
+
+
+class TitleBar(Static):
+    """One line: the app, the screen, the workspace (lighter than Textual's Header, which composes
+    several widgets and slows the first paint)."""
+
+    DEFAULT_CSS = "TitleBar { height: 1; background: $panel; color: $text; padding: 0 1; }"
+
+    def on_mount(self) -> None:
+        text = Text("audit-bench", style="bold")
+        text.append(f" — {self.screen.title or 'Accueil'} — ")
+        text.append(str(self.app.sub_title), style="dim")
+        self.update(text)
+
+
+class KeyBar(Static):
+    """One line listing the screen's keys, as Textual's Footer would, in a single widget (the
+    Footer mounts one widget per key, which weighs on the start-up budget)."""
+
+    DEFAULT_CSS = "KeyBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }"
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.show_keys)
+
+    def show_keys(self) -> None:
+        text = Text()
+        for action in screen_actions(self.screen):
+            if action.node is self.app and action.action != "help":
+                continue
+            text.append(action.keys.split(" ")[0], style="bold")
+            text.append(f" {action.description}  ")
+        text.append("ctrl+p", style="bold")
+        text.append(" palette")
+        self.update(text)
+
+
+def _own_actions(node_class: type) -> set[str]:
+    """Actions bound by audit-bench's own classes (not Textual's Screen and App)."""
+    actions = set()
+    for klass in node_class.__mro__:
+        if klass.__module__.startswith("audit_bench."):
+            actions.update(b.action for b in klass.__dict__.get("BINDINGS", []) if isinstance(b, Binding))
+    return actions
 
 
 def plain(value: object) -> Text:

@@ -40,8 +40,70 @@ class FormSpec:
     """The field to start in (default: the first)."""
 
 
-class FormDialog(EnterMovesOn, ModalScreen[Any]):
+class Dialog(ModalScreen[Any]):
+    """Base of the dialogs: their look, loaded with the first dialog rather than at start."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+Dialog {
+    align: center middle;
+}
+
+.dialog {
+    width: 76;
+    max-width: 96%;
+    height: auto;
+    max-height: 96%;
+    border: thick $accent;
+    background: $surface;
+    padding: 0 1;
+}
+
+.dialog-title {
+    margin-bottom: 1;
+}
+
+.dialog-context {
+    color: $text-muted;
+    max-height: 4;
+    margin-bottom: 1;
+}
+
+.dialog-fields {
+    height: auto;
+    max-height: 20;
+}
+
+.dialog Label {
+    color: $text-muted;
+}
+
+.dialog.search {
+    height: 80%;
+}
+
+.dialog.search #results {
+    height: 1fr;
+}
+
+.dialog.page {
+    height: 80%;
+}
+
+.dialog.page #page-body {
+    height: 1fr;
+}
+
+.dialog.confirm {
+    width: 60;
+    padding: 1 2;
+}
+"""
+
+
+class FormDialog(EnterMovesOn, Dialog):
     """Enter moves to the next field and saves from the last; ctrl+s saves; Échap cancels."""
+
 
     BINDINGS = [
         EnterMovesOn.ENTER_BINDING,
@@ -108,7 +170,7 @@ class FormDialog(EnterMovesOn, ModalScreen[Any]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog):
     """A yes/no question answered with one key: Entrée (or o) for yes, Échap (or n) for no."""
 
     BINDINGS = [
@@ -129,7 +191,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class SearchDialog(ModalScreen[str | None]):
+class SearchDialog(Dialog):
     """`/`: search the requirements' texts as you type; Entrée goes to the highlighted result."""
 
     BINDINGS = [
@@ -185,7 +247,7 @@ class SearchDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TextDialog(ModalScreen[None]):
+class TextDialog(Dialog):
     """A scrollable page of reference text (the glossary, the help), closed with Échap."""
 
     BINDINGS = [Binding("escape,q", "close", "Fermer")]

@@ -6,11 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from audit_bench.model import ACTION_STATUSES
 from audit_bench.services import AuditSession
-from audit_bench.tui.common import plain
+from audit_bench.tui.common import KeyBar, TitleBar, plain
 from audit_bench.tui.dialogs import Field, FormDialog, FormSpec
 from audit_bench.tui.walk import action_form, header_text
 
@@ -19,6 +19,22 @@ EFFECTIVE = [("yes", "Oui, l'action est efficace"), ("no", "Non, l'action n'est 
 
 class FindingsScreen(Screen[str | None]):
     """One row per écart, its actions below it; dismisses with a requirement id to go to it."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+#findings {
+    height: 1fr;
+}
+
+#finding-detail {
+    height: auto;
+    max-height: 8;
+    padding: 0 1;
+    border-top: hkey $foreground 20%;
+}
+"""
+
+    TITLE = "Écarts et actions"
 
     BINDINGS = [
         Binding("a", "add_action", "Ajouter une action"),
@@ -34,16 +50,15 @@ class FindingsScreen(Screen[str | None]):
         self.keys: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="walk-header")
         table = DataTable(id="findings", cursor_type="row")
         table.add_columns("Exigence", "Écart / action", "Classe · responsable", "Échéance", "Statut", "Efficacité")
         yield table
         yield Static(id="finding-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Écarts et actions"
         self.refresh_rows()
         self.query_one("#findings").focus()
 
@@ -54,14 +69,15 @@ class FindingsScreen(Screen[str | None]):
         table = self.query_one("#findings", DataTable)
         table.clear()
         self.keys = []
+        width = max(24, min(60, self.size.width - 70))
         severity = {cls.id: cls.severity for cls in tree.referential.finding_classes}
         for finding in sorted(snapshot.findings, key=lambda f: (-severity.get(f.class_, 0), f.id)):
             cls = tree.finding_classes.get(finding.class_)
-            table.add_row(Text(finding.requirement, style="bold"), _clip(f"⚑ {finding.id} {finding.text}"),
+            table.add_row(Text(finding.requirement, style="bold"), _clip(f"⚑ {finding.id} {finding.text}", width),
                           plain(cls.label if cls else finding.class_), "", "", "", key=f"F:{finding.id}")
             self.keys.append(("finding", finding.id))
             for action in snapshot.actions_of(finding.id):
-                table.add_row("", _clip(f"   → {action.id} {action.text}"), plain(action.owner), action.due,
+                table.add_row("", _clip(f"   → {action.id} {action.text}", width), plain(action.owner), action.due,
                               _status(action), _effective(action), key=f"A:{action.id}")
                 self.keys.append(("action", action.id))
         if not self.keys:
@@ -179,7 +195,7 @@ class FindingsScreen(Screen[str | None]):
         self.dismiss(None)
 
 
-def _clip(value: str, width: int = 60) -> Text:
+def _clip(value: str, width: int) -> Text:
     value = " ".join(value.split())
     return plain(value if len(value) <= width else value[: width - 1] + "…")
 

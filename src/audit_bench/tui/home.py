@@ -8,13 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Static
 
 from audit_bench.model import AUDIT_STATUSES, KINDS
 from audit_bench.services import AuditRow, Workbench
-from audit_bench.tui.common import attempt, load_registry, percent_text, plain
+from audit_bench.tui.common import KeyBar, TitleBar, attempt, load_registry, percent_text, plain
 
 WIDE = 110
+PLUGIN_CHECK_DELAY = 0.3
+"""Seconds after the first screen before the plugins are loaded in a thread (see on_mount)."""
 COLUMNS = [("Référentiel", 16), ("Type d'audit", 23), ("Date", 10), ("Avancement", 14), ("Écarts", 6),
            ("Statut", 8)]
 COMPACT_COLUMNS = [("Réf.", 12), ("Audit", 16), ("Date", 10), ("Coté", 5), ("Écarts", 6)]
@@ -33,6 +35,8 @@ FIRST_RUN = (
 class HomeScreen(Screen):
     """Accueil: pick an audit to walk, create one, or load the demo."""
 
+    TITLE = "Accueil"
+
     BINDINGS = [
         Binding("n", "new_audit", "Nouvel audit"),
         Binding("d", "load_demo", "Charger la démo"),
@@ -48,20 +52,19 @@ class HomeScreen(Screen):
         self.compact = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="plugin-notice", classes="notice hidden")
-        with Vertical(id="first-run", classes="hidden"):
-            yield Static(FIRST_RUN, id="first-run-text")
-            yield Button("Créer un audit (n)", id="first-new", variant="primary")
-            yield Button("Charger la démo (d)", id="first-demo")
+        yield Vertical(id="first-run", classes="hidden")
         yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.refresh_audits()
-        self.call_after_refresh(self.check_plugins)
+        # Parsing the referentials takes the interpreter for a while: start once the first screen
+        # is up, so it never delays it, and say which plugin failed a moment later.
+        self.set_timer(PLUGIN_CHECK_DELAY, self.check_plugins)
 
     def on_screen_resume(self) -> None:
+        """Also the first showing: the list is read once, from the index, before the first paint."""
         self.refresh_audits()
 
     def on_resize(self) -> None:
@@ -82,9 +85,17 @@ class HomeScreen(Screen):
         for row in self.rows:
             table.add_row(*self._cells(row, self.compact, org_width), key=row.id)
         empty = not self.rows
-        self.query_one("#first-run").set_class(not empty, "hidden")
+        first_run = self.query_one("#first-run")
+        if empty and not first_run.children:  # mounted only when needed: the first paint stays light
+            first_run.mount(Static(FIRST_RUN, id="first-run-text"),
+                            Button("Créer un audit (n)", id="first-new", variant="primary"),
+                            Button("Charger la démo (d)", id="first-demo"))
+        first_run.set_class(not empty, "hidden")
         table.set_class(empty, "hidden")
-        (self.query_one("#first-new") if empty else table).focus()
+        if empty:
+            self.call_after_refresh(lambda: self.query_one("#first-new").focus())
+        else:
+            table.focus()
 
     @staticmethod
     def _cells(row: AuditRow, compact: bool, org_width: int) -> list[Text | str]:

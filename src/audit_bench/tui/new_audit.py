@@ -8,12 +8,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from audit_bench.model import KINDS
 from audit_bench.services import UserError, Workbench
 from audit_bench.services.validation import check_date, check_text
-from audit_bench.tui.common import REFUSALS, EnterMovesOn, describe, load_registry
+from audit_bench.tui.common import EnterMovesOn, KeyBar, REFUSALS, TitleBar, describe, load_registry
 
 
 class FieldError(Exception):
@@ -24,6 +24,34 @@ class FieldError(Exception):
 
 class NewAuditScreen(EnterMovesOn, Screen[str | None]):
     """Referential, structure and type, kind, dates, auditors; dismisses with the new audit's id."""
+
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+#form {
+    padding: 0 2;
+}
+
+#form .title {
+    text-style: bold;
+    margin-bottom: 1;
+}
+
+#form Label {
+    margin-top: 1;
+    color: $text-muted;
+}
+
+#form .pair {
+    height: auto;
+}
+
+#form .half {
+    width: 1fr;
+    height: auto;
+}
+"""
+
+    TITLE = "Nouvel audit"
 
     BINDINGS = [
         EnterMovesOn.ENTER_BINDING,
@@ -39,7 +67,7 @@ class NewAuditScreen(EnterMovesOn, Screen[str | None]):
     def compose(self) -> ComposeResult:
         load_registry(self.workbench)
         self.trees = {tree.id: tree for tree in self.workbench.referentials()}
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form"):
             yield Static("Nouvel audit", classes="title")
             yield Label("Référentiel")
@@ -66,7 +94,7 @@ class NewAuditScreen(EnterMovesOn, Screen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Créer l'audit (ctrl+s)", id="create", variant="primary")
                 yield Button("Annuler (échap)", id="cancel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if not self.trees:

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from audit_bench.services import AuditSession
 from audit_bench.services import walk as walk_service
-from audit_bench.tui.common import REFUSALS, attempt, describe, plain
+from audit_bench.tui.common import KeyBar, REFUSALS, TitleBar, attempt, describe, plain
 from audit_bench.tui.walk import header_text
 
 
@@ -26,6 +26,15 @@ def bar(percent: float | None, width: int) -> Text:
 class SummaryScreen(Screen[str | None]):
     """What the audit says so far; `r` writes the report to <workspace>/rapports/<audit-id>.pdf."""
 
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+#summary {
+    padding: 0 1;
+}
+"""
+
+    TITLE = "Synthèse"
+
     BINDINGS = [
         Binding("r", "report", "Générer le rapport"),
         Binding("c", "toggle_closed", "Clore / rouvrir l'audit"),
@@ -37,14 +46,13 @@ class SummaryScreen(Screen[str | None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="walk-header")
         with VerticalScroll(id="summary"):
             yield Static(id="summary-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Synthèse"
         self.query_one("#summary").focus()
         self.render_summary()
 
@@ -58,7 +66,8 @@ class SummaryScreen(Screen[str | None]):
     def summary(self, width: int) -> Text:
         tree = self.session.tree
         snapshot = self.session.snapshot()
-        text = Text("Scores par section", style="bold underline")
+        text = Text()
+        text.append("Scores par section", style="bold underline")
         for score in self.session.scores():
             indent = {0: "", 1: "  ", -1: ""}.get(score.depth, "  ")
             title = f"{score.section if score.depth != -1 else ''} {score.title}".strip()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from audit_bench.model import ACTION_STATUSES, KINDS
@@ -16,7 +16,7 @@ from audit_bench.referential.schema import Node
 from audit_bench.services import AuditSession
 from audit_bench.services import walk as walk_service
 from audit_bench.services.validation import check_text
-from audit_bench.tui.common import attempt, percent_text, plain
+from audit_bench.tui.common import KeyBar, TitleBar, attempt, percent_text, plain
 from audit_bench.tui.dialogs import ConfirmDialog, Field, FormDialog, FormSpec, SearchDialog, TextDialog
 
 NA_KEY = "x"
@@ -61,6 +61,47 @@ def header_text(session: AuditSession) -> Text:
 class WalkScreen(Screen):
     """Walk the referential: rate, note, evidence, écarts; every change saved at once."""
 
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+#walk-header {
+    height: auto;
+    padding: 0 1;
+    background: $boost;
+}
+
+#walk {
+    height: 1fr;
+}
+
+#tree {
+    width: 42%;
+    min-width: 28;
+    border-right: vkey $foreground 20%;
+    overflow-x: hidden;
+}
+
+#detail-pane {
+    width: 1fr;
+}
+
+#detail {
+    height: 1fr;
+    padding: 0 1;
+}
+
+#note {
+    height: 3;
+}
+
+#legend {
+    height: auto;
+    padding: 0 1;
+    background: $boost;
+}
+"""
+
+    TITLE = "Parcours"
+
     BINDINGS = [
         *(Binding(str(digit), f"rate('{digit}')", f"Coter {digit}", show=False, id="rate") for digit in range(10)),
         Binding(NA_KEY, "not_applicable", "N/A"),
@@ -89,7 +130,7 @@ class WalkScreen(Screen):
     # Layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="walk-header")
         with Horizontal(id="walk"):
             yield Tree(plain(self.ref.referential.title), id="tree")
@@ -99,13 +140,13 @@ class WalkScreen(Screen):
                 yield Input(placeholder="Constat : n pour écrire, Entrée pour enregistrer", id="note",
                             disabled=self.session.read_only)
         yield Static(id="legend")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = "Parcours"
         widget = self.query_one("#tree", Tree)
         widget.show_root = False
         widget.guide_depth = 2
+        self.query_one("#note", Input).border_title = "Constat (n)"
         self.build_tree()
         self.refresh_header()
         first = walk_service.next_unrated(self.ref, self.session.snapshot(), None)

@@ -1,0 +1,74 @@
+"""Snapshots of the main screens at 80×24 and 120×40 (each SVG was looked at before committing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit_bench.tui.app import AuditBenchApp
+from test_tui_journeys import TODAY, make_workbench, rated_audit
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch):
+    """A workbench on `./ws`, so the path the title bar shows is the same on every machine."""
+    monkeypatch.chdir(tmp_path)
+    workbench = make_workbench(Path("."))
+    workbench.path = Path("ws")
+    return workbench
+
+
+def app_on(workbench) -> AuditBenchApp:
+    return AuditBenchApp(workbench, today=lambda: TODAY)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_first_run(snap_compare, workspace, size):
+    assert snap_compare(app_on(workspace), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_home_with_audits(snap_compare, workspace, size):
+    rated_audit(workspace)
+    workspace.load_demo()
+    assert snap_compare(app_on(workspace), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_new_audit_form_with_a_refusal(snap_compare, workspace, size):
+    async def fill(pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        pilot.app.screen.query_one("#referential").value = "essai"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app_on(workspace), terminal_size=size, run_before=fill)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_walk(snap_compare, workspace, size):
+    rated_audit(workspace)
+
+    async def open_on_rated_requirement(pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.screen.select("1.2")
+        await pilot.pause()
+
+    assert snap_compare(app_on(workspace), terminal_size=size, run_before=open_on_rated_requirement)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_findings_and_actions(snap_compare, workspace, size):
+    rated_audit(workspace)
+    assert snap_compare(app_on(workspace), terminal_size=size, press=["enter", "a", "down"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_synthesis(snap_compare, workspace, size):
+    rated_audit(workspace)
+    assert snap_compare(app_on(workspace), terminal_size=size, press=["enter", "s"])
