@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import msgspec
-import yaml
+
+if TYPE_CHECKING:
+    import yaml
 
 from audit_bench.referential.schema import NA, SCHEMA_VERSION, Node, Referential, ScaleLevel
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[['\"]?([^\]'\"]+)['\"]?\]")
 _MSGSPEC_PATH = re.compile(r" - at `(\$[^`]*)`$")
 
@@ -42,15 +42,18 @@ def load_referential(path: Path) -> Referential:
 
 
 def _load_yaml(path: Path, raw_text: str) -> Referential:
+    import yaml  # lazily: the TUI's first screen never parses YAML
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(raw_text, Loader=_Loader)
+        root = yaml.compose(raw_text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise ReferentialError(f"{path}:{line}: YAML invalide: {getattr(exc, 'problem', exc)}") from exc
     if root is None:
         raise ReferentialError(f"{path}:1: fichier vide")
-    data = yaml.load(raw_text, Loader=_Loader)
+    data = yaml.load(raw_text, Loader=loader)
 
     def line_of(problem_path: str) -> int:
         return _yaml_line(root, problem_path)
@@ -59,6 +62,8 @@ def _load_yaml(path: Path, raw_text: str) -> Referential:
 
 
 def _load_toml(path: Path, raw_text: str) -> Referential:
+    import tomllib
+
     try:
         data = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as exc:
@@ -166,6 +171,8 @@ def _path_parts(problem_path: str) -> list[str | int]:
 
 def _yaml_line(root: yaml.Node, problem_path: str) -> int:
     """The line of the deepest YAML node the path reaches (a missing key points at its parent)."""
+    import yaml
+
     node = root
     for part in _path_parts(problem_path):
         if isinstance(part, int) and isinstance(node, yaml.SequenceNode) and part < len(node.value):

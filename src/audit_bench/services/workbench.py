@@ -8,12 +8,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from audit_bench.model import KINDS, AuditHeader, AuditSnapshot, DemoAudit, ReferentialPin, SectionScore
-from audit_bench.plugins.manager import PluginError, PluginRegistry, load_plugins
 from audit_bench.referential import Referential, ReferentialTree, content_hash, load_referential
 from audit_bench.services.audit import AuditSession, count_open_findings, now
 from audit_bench.services.scoring import generic_scores
@@ -23,6 +22,9 @@ from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.blobs import freeze_referential, frozen_referential_path
 from audit_bench.store.errors import CorruptFileError
 from audit_bench.store.index import list_rows
+
+if TYPE_CHECKING:
+    from audit_bench.plugins.manager import PluginError, PluginRegistry
 
 DEFAULT_WORKSPACE = Path("audits")
 _AUDIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
@@ -68,6 +70,8 @@ class Workbench:
     @property
     def registry(self) -> PluginRegistry:
         if self._registry is None:
+            from audit_bench.plugins.manager import load_plugins  # pluggy and entry points: after first paint
+
             self._registry = load_plugins()
         return self._registry
 
