@@ -92,3 +92,12 @@ def test_sections_with_nothing_to_rate_are_not_scored(tmp_path):
                          org="X", siae_type="ACI", kind="internal", date="2026-11-20", created_at="now")
     sections = [s.section for s in generic_scores(tree, AuditSnapshot(header=header))]
     assert sections == ["1", "2", "total"]
+
+
+def test_guidance_is_the_types_own_when_it_has_one(workbench):
+    tree = workbench.referential("mini")
+    node = tree.node("1.1")
+    typed = node.variants["AI"].__class__(text=None, guidance="Pour les salariés mis à disposition.")
+    node_with_both = node.__class__(id="x", text="t", guidance="Pour tous les types.", variants={"AI": typed})
+    assert tree.guidance_for(node_with_both, "AI") == "Pour les salariés mis à disposition."
+    assert tree.guidance_for(node_with_both, "ACI") == "Pour tous les types."

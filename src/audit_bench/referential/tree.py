@@ -74,6 +74,11 @@ class ReferentialTree:
         variant = self.variant(node, structure_type)
         return variant.text if variant.text is not None else node.text
 
+    def guidance_for(self, node: Node, structure_type: str | None) -> str:
+        """The type's own guidance when the referential gives one, else the node's (which may
+        speak of every type, e.g. for an ensemblier)."""
+        return self.variant(node, structure_type).guidance or node.guidance
+
     def applicable(self, node: Node, structure_type: str | None) -> bool:
         return self.variant(node, structure_type).applicable
 

@@ -266,10 +266,10 @@ class WalkScreen(Screen):
         if node.intent:
             text.append("\n\nIntention : ", style="bold underline")
             text.append(str(node.intent))
-        guidance = [g for g in (self.ref.variant(node, siae_type).guidance, node.guidance) if g]
-        for line in guidance:
+        guidance = self.ref.guidance_for(node, siae_type)
+        if guidance:
             text.append("\n\nPrécisions : ", style="bold")
-            text.append(str(line))
+            text.append(guidance)
         hints = list(node.evidence) or next((p.evidence for p in reversed(self.ref.parents(node.id)) if p.evidence), [])
         if hints:
             text.append("\n\nPreuves attendues", style="bold underline")
