@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable, Input, Static, Tree
 
 from audit_bench.plugins import hookimpl
@@ -393,6 +394,27 @@ async def _new_audit_refusals(workbench_factory):
     [row] = workbench.list_audits()
     assert (row.org, row.siae_type, row.kind, row.date, row.total) == ("Chantier du Val", "AI", "internal",
                                                                         "2026-10-05", 15)
+
+
+def test_keys_typed_in_a_burst_after_tab_land_in_the_next_field(workbench_factory):
+    """A fast typist (or a paste) sends Tab and the next word at once: the word must not stay behind."""
+    asyncio.run(_burst_after_tab(workbench_factory))
+
+
+async def _burst_after_tab(workbench_factory):
+    async with app_for(workbench_factory()).run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        date_input = pilot.app.screen.query_one("#date", Input)
+        date_input.focus()
+        await pilot.pause()
+        for key, character in (("tab", "\t"), ("2", "2"), ("0", "0"), ("tab", "\t"), ("A", "A")):
+            pilot.app.post_message(events.Key(key, character))  # no pause between: a burst
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.query_one("#date", Input).value == TODAY.isoformat()
+        assert screen.query_one("#end_date", Input).value == "20"
+        assert screen.query_one("#auditors", Input).value == "A"
 
 
 def test_actions_status_and_effectiveness_then_synthesis_and_report(workbench_factory):

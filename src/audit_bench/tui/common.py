@@ -54,6 +54,13 @@ class EnterMovesOn:
     in the previous field.)"""
 
     ENTER_BINDING = Binding("enter", "next_field", show=False, priority=True)
+    FIELD_BINDINGS = [
+        ENTER_BINDING,
+        # Tab too must act before the keys typed after it reach the field (a plain, bubbling Tab
+        # arrives late and a fast typist's next field lands in this one).
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
 
     def is_last_field(self, widget) -> bool:
         raise NotImplementedError

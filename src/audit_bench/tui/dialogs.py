@@ -106,7 +106,7 @@ class FormDialog(EnterMovesOn, Dialog):
 
 
     BINDINGS = [
-        EnterMovesOn.ENTER_BINDING,
+        *EnterMovesOn.FIELD_BINDINGS,
         Binding("escape", "cancel", "Annuler"),
         # Not a priority binding: the key then waits behind the text typed before it, so a fast
         # typist's ctrl+s never saves half a sentence.

@@ -54,7 +54,7 @@ class NewAuditScreen(EnterMovesOn, Screen[str | None]):
     TITLE = "Nouvel audit"
 
     BINDINGS = [
-        EnterMovesOn.ENTER_BINDING,
+        *EnterMovesOn.FIELD_BINDINGS,
         Binding("ctrl+s", "create", "Créer l'audit"),
         Binding("escape", "cancel", "Annuler"),
     ]
@@ -173,7 +173,9 @@ class NewAuditScreen(EnterMovesOn, Screen[str | None]):
         self.dismiss(header.id)
 
     def show_error(self, field: str | None, message: str) -> None:
-        self.query_one("#error", Static).update(Text(f"✗ {message}"))
+        error = self.query_one("#error", Static)
+        error.update(Text(f"✗ {message}"))
+        self.notify(message, title="Audit non créé", severity="error")  # seen even at 80×24, below the fold
         for widget in self.query(".invalid"):
             widget.remove_class("invalid")
         if field:
