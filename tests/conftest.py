@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support import MINI_PLUGIN, write_distribution
+from support import MINI_PLUGIN, mini_plugin, write_distribution
 
 @pytest.fixture
 def plugin_site(tmp_path: Path) -> Path:
@@ -46,9 +46,5 @@ def workbench(tmp_path: Path):
     from audit_bench.plugins.manager import load_plugins
     from audit_bench.services import Workbench
 
-    namespace: dict = {}
-    exec(compile(MINI_PLUGIN, "audit_bench_mini", "exec"), namespace)
-    plugin = type(sys)("audit_bench_mini")
-    plugin.__dict__.update(namespace)
-    registry = load_plugins(extra=[("mini", plugin)], discover=list)
+    registry = load_plugins(extra=[("mini", mini_plugin())], discover=list)
     return Workbench(tmp_path / "ws", registry=registry)

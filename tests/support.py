@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import textwrap
+from types import ModuleType
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -46,3 +48,12 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under `folder` with the hash of its bytes, to prove nothing changed."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mini_plugin() -> ModuleType:
+    """The tests' plugin as a module object, for registries built directly (no entry point)."""
+    namespace: dict = {}
+    exec(compile(MINI_PLUGIN, "audit_bench_mini", "exec"), namespace)
+    module = type(sys)("audit_bench_mini")
+    module.__dict__.update(namespace)
+    return module

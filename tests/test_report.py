@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import stat
-import sys
 import types
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from audit_bench.plugins import hookimpl
 from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workbench
 from audit_bench.services.reporting import build_report
-from support import MINI_PLUGIN
+from support import mini_plugin
 
 TODAY = date(2026, 11, 22)
 
@@ -50,14 +49,6 @@ def assert_page_numbers(pages: list[str]) -> None:
     total = len(pages)
     for number, page in enumerate(pages, start=1):
         assert f"page {number} / {total}" in page, f"page {number} lacks its number"
-
-
-def mini_plugin_module():
-    namespace: dict = {}
-    exec(compile(MINI_PLUGIN, "audit_bench_mini", "exec"), namespace)
-    module = type(sys)("audit_bench_mini")
-    module.__dict__.update(namespace)
-    return module
 
 
 def new_audit(workbench: Workbench, org: str = "Chantier « Les Jardins » — cœur de ville", siae_type: str = "ACI",
@@ -236,7 +227,7 @@ class SectionPlugins:
 
 
 def test_plugin_sections_appear_and_failing_ones_are_reported_missing(tmp_path):
-    registry = load_plugins(extra=[("mini", mini_plugin_module()), ("reseau", SectionPlugins.good()),
+    registry = load_plugins(extra=[("mini", mini_plugin()), ("reseau", SectionPlugins.good()),
                                    ("radar", SectionPlugins.raising()), ("cassant", SectionPlugins.broken_layout())],
                             discover=list)
     workbench = Workbench(tmp_path / "ws", registry=registry)

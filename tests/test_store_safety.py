@@ -16,7 +16,7 @@ import pytest
 
 from audit_bench.store import migrations
 from audit_bench.store.audit_file import AuditFile, lock_path
-from audit_bench.store.errors import CorruptFileError, NewerFormatError, ReadOnlyError
+from audit_bench.store.errors import NewerFormatError, ReadOnlyError
 from support import tree_digest
 
 KILLS = 250

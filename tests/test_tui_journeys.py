@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workbench
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.home import PLUGIN_CHECK_DELAY
-from support import MINI_PLUGIN
+from support import mini_plugin
 
 TODAY = date(2026, 10, 5)
 SIZE = (120, 40)
@@ -71,14 +70,6 @@ class FilePlugin:
     @hookimpl
     def referentials(self) -> list[Path]:
         return [self.path]
-
-
-def mini_plugin():
-    namespace: dict = {}
-    exec(compile(MINI_PLUGIN, "audit_bench_mini", "exec"), namespace)
-    plugin = type(sys)("audit_bench_mini")
-    plugin.__dict__.update(namespace)
-    return plugin
 
 
 def make_workbench(folder: Path, *extra) -> Workbench:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -28,22 +29,27 @@ def temp_path_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
 
 
-def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
-    """Write `payload` to `path`: temp file, flush, fsync, `os.replace`, fsync of the folder."""
-    temp = temp_path_for(path)
+def write_temp_file(temp: Path, chunks: Iterable[bytes], *, durable: bool = True) -> None:
+    """Write `chunks` to a new private file, fsync'd when `durable`; nothing is left on failure."""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view):]
         if durable:
             os.fsync(fd)
     except BaseException:
-        os.close(fd)
         temp.unlink(missing_ok=True)
         raise
-    os.close(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, payload: bytes, *, durable: bool = True) -> None:
+    """Write `payload` to `path`: temp file, flush, fsync, `os.replace`, fsync of the folder."""
+    temp = temp_path_for(path)
+    write_temp_file(temp, [payload], durable=durable)
     os.replace(temp, path)
     if durable:
         fsync_dir(path.parent)

@@ -6,7 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from audit_bench.store.atomic import FILE_MODE, atomic_write, ensure_dir, fsync_dir, temp_path_for
+from audit_bench.store.atomic import atomic_write, ensure_dir, fsync_dir, temp_path_for, write_temp_file
 
 _CHUNK = 1 << 20
 
@@ -24,18 +24,14 @@ def store_evidence_file(workspace: Path, source: Path) -> str:
     ensure_dir(folder)
     digest = hashlib.sha256()
     temp = temp_path_for(folder / "incoming")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
+
+    def hashed_chunks():
         with open(source, "rb") as handle:
             while chunk := handle.read(_CHUNK):
                 digest.update(chunk)
-                os.write(fd, chunk)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        temp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
+                yield chunk
+
+    write_temp_file(temp, hashed_chunks())
     sha256 = digest.hexdigest()
     target = evidence_path(workspace, sha256)
     if target.exists():

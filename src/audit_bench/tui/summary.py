@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from audit_bench.services import AuditSession
 from audit_bench.services import walk as walk_service
-from audit_bench.tui.common import KeyBar, REFUSALS, TitleBar, attempt, describe, plain
+from audit_bench.tui.common import KeyBar, REFUSALS, TitleBar, attempt, describe
 from audit_bench.tui.walk import header_text
 
 

@@ -36,7 +36,7 @@ def _fractions(tree: ReferentialTree, audit: AuditSnapshot) -> list[float]:
 def radar_drawing(tree: ReferentialTree, audit: AuditSnapshot, previous: AuditSnapshot | None = None):
     """A spider chart of the axes' percentages; the previous evaluation beneath, lighter."""
     from reportlab.graphics.charts.spider import SpiderChart
-    from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+    from reportlab.graphics.shapes import Drawing, Polygon, Rect, String
     from reportlab.lib import colors
 
     report_styles.register_fonts()
