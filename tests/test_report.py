@@ -172,6 +172,9 @@ def test_hostile_text_neither_breaks_nor_leaks_markup(workbench, tmp_path):
     assert HUGE_WORD in flat  # split over lines and pages, every character kept
     assert set(re.findall(r"constat\d+_\d+", whole)) == {f"constat{n}_{k}" for n in range(40) for k in range(60)}
     assert "🚀" not in whole and "😀" not in whole and "\u200d" not in whole
+    for number, page in enumerate(pages, start=1):  # a row taller than a page doubled the header
+        assert squeezed(page).count("ExigenceCotationConstat") <= 1, f"page {number}: header twice"
+    assert "« Constat détaillé — 1.3 »" in whole  # the checklist cell points to the full constat
 
 
 def test_emoji_and_unknown_characters_become_one_visible_box():

@@ -43,6 +43,10 @@ MUTED = colors.HexColor("#666666")
 ALERT = colors.HexColor("#b3261e")
 NA_LABEL = "Non applicable (N/A)"
 SPLIT_ROW_MIN = 60
+LONG_NOTE = 1500
+"""A constat longer than this (characters) is previewed in the checklist and printed in full after
+the table, so every checklist row fits on a page and need not be split."""
+NOTE_PREVIEW = 500
 """A table row is cut across pages only when at least this many points of it fall on each page:
 short rows move whole to the next page, a note longer than a page still flows (never LayoutError)."""
 
@@ -226,7 +230,8 @@ class _ReportBuilder:
         return [CondPageBreak(60 * mm), self.p(f"{self.chapter}. {text(title)}", "h1")]
 
     def table(self, rows: list[list[Any]], widths: list[float], *, header: bool = True,
-              extra: list[tuple] | None = None, heights: list[float | None] | None = None) -> Table:
+              extra: list[tuple] | None = None, heights: list[float | None] | None = None,
+              split_in_row: int = SPLIT_ROW_MIN) -> Table:
         commands = [
             ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -238,7 +243,7 @@ class _ReportBuilder:
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
         table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1 if header else 0,
-                      splitInRow=SPLIT_ROW_MIN, hAlign="LEFT")
+                      splitInRow=split_in_row, hAlign="LEFT")
         table.setStyle(TableStyle(commands + (extra or [])))
         return table
 
@@ -577,6 +582,7 @@ class _ReportBuilder:
         for top in self.tree.referential.nodes:
             rows = [self.head_row("Exigence", "Cotation", "Constat")]
             extra: list[tuple] = []
+            self.long_notes: list[Assessment] = []
             self.checklist_rows(top.children if not top.ratable else [top], rows, extra)
             if len(rows) == 1:
                 continue
@@ -584,7 +590,12 @@ class _ReportBuilder:
             out.append(self.p(text(self.requirement_label(top)), "h2"))
             if top.id in self.scores:
                 out.append(self.p(self.score_line(self.scores[top.id]), "muted"))
-            out.append(self.table(rows, widths, extra=extra))
+            # Rows are bounded (long constats go below), so none is split: reportlab repeats the
+            # column header twice on a page where it splits a row inside itself.
+            out.append(self.table(rows, widths, extra=extra, split_in_row=0))
+            for assessment in self.long_notes:
+                out.append(self.p(f"Constat détaillé — {text(assessment.requirement)}", "h3"))
+                out += self.user(assessment.note)
         return out
 
     def score_line(self, score: SectionScore) -> str:
@@ -618,12 +629,17 @@ class _ReportBuilder:
             requirement = f"<b>{text(node.id)} {text(node.title)}</b><br/>{wording}"
         else:
             requirement = f"<b>{text(node.id)}</b> {wording}"
+        shown_note = assessment.note if assessment else ""
+        if len(shown_note) > LONG_NOTE:
+            self.long_notes.append(assessment)
+            shown_note = (shown_note[:NOTE_PREVIEW].rstrip() + "… (suite sous le tableau, "
+                          f"« Constat détaillé — {node.id} »)")
         if assessment is None:
             note: Any = self.p("<i>non évaluée</i>", "small")
         elif assessment.rating == NA:
-            note = self.p(f"<b>Motif{NBSP}:</b> {text(assessment.note) or '<i>non donné</i>'}", "small")
+            note = self.p(f"<b>Motif{NBSP}:</b> {text(shown_note) or '<i>non donné</i>'}", "small")
         else:
-            note = self.cell(assessment.note)
+            note = self.cell(shown_note)
         rows.append([self.p(requirement, "small"), self.rating_cell(assessment), note])
         extra += self.rating_bar(assessment, 1, len(rows) - 1)
 
