@@ -312,17 +312,6 @@ async def _read_only_when_locked(workbench_factory):
         assert session.snapshot().evidence == []
 
 
-class BrokenPlugin:
-    """A plugin whose data file is not a valid referential."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @hookimpl
-    def referentials(self) -> list[Path]:
-        return [self.path]
-
-
 def test_a_broken_plugin_is_named_on_the_home_screen_and_the_others_still_work(workbench_factory, tmp_path):
     asyncio.run(_broken_plugin_notice(workbench_factory, tmp_path))
 
@@ -330,7 +319,7 @@ def test_a_broken_plugin_is_named_on_the_home_screen_and_the_others_still_work(w
 async def _broken_plugin_notice(workbench_factory, tmp_path):
     broken = tmp_path / "casse.yaml"
     broken.write_text("id: casse\ntitle: Cassé\nscale: pas une liste\n", encoding="utf-8")
-    workbench = workbench_factory(("referentiel_casse", BrokenPlugin(broken)))
+    workbench = workbench_factory(("referentiel_casse", FilePlugin(broken)))
     app = app_for(workbench)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)

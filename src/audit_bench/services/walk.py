@@ -31,10 +31,6 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def applicable_items(tree: ReferentialTree, siae_type: str | None) -> list[Node]:
-    return tree.applicable_ratable(siae_type)
-
-
 def needs_finding(tree: ReferentialTree, snapshot: AuditSnapshot, requirement: str) -> bool:
     """The requirement's rating calls for an écart and none is recorded yet."""
     assessment = snapshot.assessment_map().get(requirement)
@@ -63,12 +59,12 @@ def matches(tree: ReferentialTree, snapshot: AuditSnapshot, node: Node, filter_i
 
 def filtered_items(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: str) -> list[Node]:
     siae_type = snapshot.header.siae_type
-    return [node for node in applicable_items(tree, siae_type) if matches(tree, snapshot, node, filter_id)]
+    return [node for node in tree.applicable_ratable(siae_type) if matches(tree, snapshot, node, filter_id)]
 
 
 def next_unrated(tree: ReferentialTree, snapshot: AuditSnapshot, after: str | None) -> Node | None:
     """The first applicable unrated requirement after `after` in document order, wrapping around."""
-    items = applicable_items(tree, snapshot.header.siae_type)
+    items = tree.applicable_ratable(snapshot.header.siae_type)
     rated = snapshot.assessment_map()
     ids = [node.id for node in items]
     start = ids.index(after) + 1 if after in ids else 0
@@ -132,10 +128,6 @@ def section_progress(tree: ReferentialTree, snapshot: AuditSnapshot, node: Node)
 def rating_legend(tree: ReferentialTree) -> list[tuple[str, ScaleLevel]]:
     """(digit, level) for each scale level, in the scale's order."""
     return sorted(tree.rating_keys.items(), key=lambda item: tree.referential.scale.index(item[1]))
-
-
-def level_for_key(tree: ReferentialTree, key: str) -> ScaleLevel | None:
-    return tree.rating_keys.get(key)
 
 
 def findings_of(snapshot: AuditSnapshot, requirement: str) -> list[Finding]:

@@ -36,17 +36,18 @@ def _document(record: msgspec.Struct) -> dict[str, Any]:
 class AuditFile:
     """An open audit file. Use `AuditFile.create` or `AuditFile.open`, and `close()` when done."""
 
-    def __init__(self, path: Path, *, lock: FileLock | None, locked_by: str | None) -> None:
+    def __init__(self, path: Path, *, lock: FileLock | None, locked_by: str | None,
+                 document: dict[str, Any] | None = None) -> None:
         self.path = path
         self._lock = lock
         self.locked_by = locked_by
         """Who holds the write lock when this process could only open the file read-only."""
         self._storage: AtomicJSONStorage | None = None
-        self.db = TinyDB(path, storage=self._make_storage(read_only=lock is None))
+        self.db = TinyDB(path, storage=self._make_storage(read_only=lock is None, document=document))
 
-    def _make_storage(self, *, read_only: bool) -> Callable[..., AtomicJSONStorage]:
+    def _make_storage(self, *, read_only: bool, document: dict[str, Any] | None) -> Callable[..., AtomicJSONStorage]:
         def factory(path: Path) -> AtomicJSONStorage:
-            self._storage = AtomicJSONStorage(path, read_only=read_only)
+            self._storage = AtomicJSONStorage(path, read_only=read_only, preloaded=document)
             return self._storage
         return factory
 
@@ -73,8 +74,7 @@ class AuditFile:
     @classmethod
     def open(cls, path: Path, *, write: bool = True, wait: bool = False) -> "AuditFile":
         """Open for writing (taking the lock) or, if another process holds it, read-only."""
-        data = read_json_file(path)
-        if data is None:
+        if not path.is_file():
             raise FileNotFoundError(path)
         lock: FileLock | None = None
         locked_by = None
@@ -85,12 +85,15 @@ class AuditFile:
             except LockedError as exc:
                 lock, locked_by = None, exc.holder
         try:
+            data = read_json_file(path)  # read under the lock: no writer can change it underneath
+            if data is None:
+                raise FileNotFoundError(path)
             migrated = upgrade(path, data)
             if migrated is not None:
                 if lock is None:
                     raise ReadOnlyError(f"{path.name} doit être migré, mais un autre processus l'a ouvert")
                 atomic_write(path, msgspec.json.encode(migrated))
-            audit = cls(path, lock=lock, locked_by=locked_by)
+            audit = cls(path, lock=lock, locked_by=locked_by, document=migrated or data)
             audit.snapshot()
         except BaseException:
             if lock is not None:

@@ -41,20 +41,29 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
 
 
 class AtomicJSONStorage(Storage):
-    def __init__(self, path: Path, *, read_only: bool = False, durable: bool = True) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, durable: bool = True,
+                 preloaded: dict[str, Any] | None = None) -> None:
+        """`preloaded`: the document the caller just read from `path`, so it is not decoded twice."""
         self.path = Path(path)
         self.read_only = read_only
         self.durable = durable
         self._cache: dict[str, Any] | None = None
+        if preloaded is not None:
+            self._adopt(preloaded)
 
     def read(self) -> dict[str, Any] | None:
         if self._cache is None:
-            self._cache = read_json_file(self.path)
-            # The cache holds thousands of acyclic dicts that refcounting frees; keeping them out
-            # of the cyclic collector's full scans removes its pauses from every later save
-            # (p99 of a rating save 8.5 → 3.5 ms on a 1,300-row audit).
-            gc.freeze()
+            document = read_json_file(self.path)
+            if document is not None:
+                self._adopt(document)
         return self._cache
+
+    def _adopt(self, document: dict[str, Any]) -> None:
+        """Cache a freshly decoded document. It holds thousands of acyclic dicts that refcounting
+        frees; keeping them out of the cyclic collector's full scans removes its pauses from
+        every later save (p99 of a rating save 8.5 → 3.5 ms on a 1,300-row audit)."""
+        self._cache = document
+        gc.freeze()
 
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
