@@ -14,7 +14,7 @@ from msgspec import UNSET
 if TYPE_CHECKING:
     import yaml
 
-from audit_bench.referential.reading import ReferentialError, check_toml, check_yaml, read_text
+from audit_bench.referential.reading import MAX_DEPTH, ReferentialError, check_toml, check_yaml, read_text
 from audit_bench.referential.schema import NA, SCHEMA_VERSION, Node, Referential, ScaleLevel
 
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[['\"]?([^\]'\"]+)['\"]?\]")
@@ -68,6 +68,9 @@ def _yaml_problem(path: Path, raw_text: str, exc: yaml.YAMLError) -> str:
         return f"{path}:{line}: YAML invalide: caractère #x{exc.character:04x} interdit ({exc.reason})"
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark else 1
+    if "nesting depth" in str(getattr(exc, "problem", "")):
+        # libyaml 0.2.6 (PyYAML 6.0.3+) stops at its own depth limit before our event check sees 64 levels.
+        return f"{path}:{line}: imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
     return f"{path}:{line}: YAML invalide: {' '.join(str(getattr(exc, 'problem', None) or exc).split())}"
 
 
