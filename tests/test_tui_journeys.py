@@ -95,20 +95,16 @@ def cursor_requirement(app) -> str:
 
 
 async def choose(pilot, selector: str, value: str) -> None:
-    """Pick a value in a Select with the keyboard: open it, move to the option, confirm."""
-    select = pilot.app.screen.query_one(selector)
-    select.focus()
-    await pilot.press("enter")
-    await pilot.pause()
-    values = [option[1] for option in select._options]
+    """Pick a value in a Choice with the keyboard: step to it with the arrows."""
+    choice = pilot.app.screen.query_one(selector)
+    choice.focus()
+    values = [option_value for _, option_value in choice.options]
     target = values.index(value)
-    current = values.index(select.value) if select.value in values else -1
+    current = values.index(choice.value) if choice.value in values else -1
     key = "down" if target > current else "up"
-    for _ in range(abs(target - current)):
-        await pilot.press(key)
-    await pilot.press("enter")
+    await pilot.press(*[key] * abs(target - current))
     await pilot.pause()
-    assert select.value == value
+    assert choice.value == value
 
 
 async def type_text(pilot, text: str) -> None:
@@ -424,7 +420,7 @@ async def _broken_plugin_notice(workspace_factory, tmp_path):
         assert "referentiel_casse" in shown(app, "#plugin-notice")
         await pilot.press("n")
         await pilot.pause()
-        offered = [option[1] for option in app.screen.query_one("#referential")._options]
+        offered = [value for _, value in app.screen.query_one("#referential").options]
         assert "essai" in offered and "mini" in offered and "casse" not in offered
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input
+
+from audit_bench.tui.widgets.choice import Choice
 
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.structures import create_structure, list_structures, set_person, show_structure
@@ -178,7 +180,7 @@ async def _type_ahead_picks(workspace_factory):
         await pilot.press("down", "enter")
         await pilot.pause()
         assert pilot.app.screen.query_one("#org", Input).value == "Régie des Écluses"
-        assert pilot.app.screen.query_one("#siae_type", Select).value == "ACI"
+        assert pilot.app.screen.query_one("#siae_type", Choice).value == "ACI"
         assert "Structure existante : Régie des Écluses" in shown(pilot.app, "#structure-choice")
         await save(pilot)
         assert pilot.app.screen.title == "Parcours"

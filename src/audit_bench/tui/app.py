@@ -6,17 +6,30 @@ service) are imported when first opened, to keep the cold start close to a bare 
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from textual.widgets import Input
+
 from audit_bench.services import Workspace
 from audit_bench.tui.keys import screen_actions
 from audit_bench.tui.screens.home import HomeScreen
+from audit_bench.tui.widgets.choice import Choice
+
+TEXT_ENTRY = (Input, Choice)
+"""Widgets that take printable keys as text: those keys go to them, not to the screen's bindings."""
+SETTLE_TURNS = 4
+"""Turns of the event loop given after each key: enough for a key to reach its widget and for a
+message it sends (a row chosen, a form saved) to reach the screen that handles it."""
+OPENING_POLL_SECONDS = 0.005
 
 
 class AuditBenchApp(App):
@@ -35,6 +48,46 @@ class AuditBenchApp(App):
         self.workspace = workspace
         self.today = today
         self.sub_title = str(workspace.path)
+        self.held_keys: deque[events.Key] = deque()
+        self.settled_screen: Screen | None = None
+        """The screen known to be mounted with its focus set; keys wait until the current one is."""
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed by the terminal go through `release_held_keys`, one at a time, in order."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.held_keys.append(event)
+            if len(self.held_keys) == 1:
+                await self.release_held_keys()
+            return
+        await super().on_event(event)
+
+    async def release_held_keys(self) -> None:
+        """Give each typed key its full effect before the next one: a fast typist's letters land
+        in the field or dialog the previous key opened, never on the screen behind.
+
+        Textual forwards a key to the focused widget and runs the screen's bindings only when the
+        key has bubbled back to the app, behind the keys typed since; and a dialog is mounted, and
+        its focus set, in later turns of the loop. So a key waits here while the screen is still
+        opening (the hop through the queue after its mount lets the focus its `on_mount` asked for
+        be set first); a key that is not text for a text field runs its binding at once; and after
+        each key the other widgets get a few turns of the loop to handle what it sent them."""
+        while self.held_keys:
+            screen = self.screen
+            if not screen.is_mounted:
+                self.set_timer(OPENING_POLL_SECONDS, self.release_held_keys)
+                return
+            if screen is not self.settled_screen:
+                self.settled_screen = screen
+                self.call_later(self.release_held_keys)
+                return
+            key = self.held_keys.popleft()
+            if (key.is_printable and isinstance(self.focused, TEXT_ENTRY)) or not (
+                    await self._check_bindings(key.key, priority=True) or await self._check_bindings(key.key)):
+                await super().on_event(key)
+            for _ in range(SETTLE_TURNS):
+                if self.screen is not screen:
+                    break
+                await asyncio.sleep(0)
 
     def get_default_screen(self) -> Screen:
         """The Accueil is the base screen: one screen fewer to build before the first paint."""

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from audit_bench.services.errors import REFUSALS
 from audit_bench.tui.refusals import describe
 from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.button_row import ButtonRow
+from audit_bench.tui.widgets.choice import Choice
 from audit_bench.tui.widgets.error_line import ErrorLine
 from audit_bench.tui.widgets.text_input import TextInput
 
@@ -45,7 +46,7 @@ class EnterMovesOn:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_field":
-            return isinstance(self.focused, Input)
+            return isinstance(self.focused, (Input, Choice))
         return True
 
     def action_next_field(self) -> None:
@@ -58,7 +59,7 @@ class EnterMovesOn:
 
 @dataclass
 class Field:
-    """One field of a form: an Input, or a Select when `options` are given."""
+    """One field of a form: a text field, or a Choice among `options` ((value, label) pairs) when given."""
 
     id: str
     label: str
@@ -164,8 +165,8 @@ class FormDialog(EnterMovesOn, Dialog):
                 for spec in self.spec.fields:
                     yield Label(spec.label + (" *" if spec.required else ""))
                     if spec.options is not None:
-                        yield Select([(plain(label), value) for value, label in spec.options],
-                                     allow_blank=False, value=spec.value or spec.options[0][0], id=spec.id)
+                        yield Choice([(plain(label), value) for value, label in spec.options],
+                                     value=spec.value or spec.options[0][0], id=spec.id)
                     else:
                         yield TextInput(spec.value, placeholder=spec.placeholder, id=spec.id)
             yield ErrorLine(id="dialog-error")

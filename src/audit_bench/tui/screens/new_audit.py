@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from rich.text import Text
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from audit_bench.model.vocab import KINDS
@@ -22,6 +22,7 @@ from audit_bench.tui.refusals import attempt, describe
 from audit_bench.tui.registry import load_registry
 from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.button_row import ButtonRow
+from audit_bench.tui.widgets.choice import Choice
 from audit_bench.tui.widgets.error_line import ErrorLine
 from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.text_input import TextInput
@@ -103,9 +104,9 @@ NewAuditScreen #form .invalid {
         with VerticalScroll(id="form"):
             yield Static("Nouvel audit", classes="title")
             yield Label("Référentiel")
-            yield Select([(plain(f"{tree.id} — {tree.referential.title}"), tree.id) for tree in self.trees.values()],
-                         prompt="— choisir le référentiel —", id="referential",
-                         value=next(iter(self.trees)) if len(self.trees) == 1 else Select.NULL)
+            yield Choice([(plain(f"{tree.id} — {tree.referential.title}"), tree.id) for tree in self.trees.values()],
+                         prompt="— choisir le référentiel (↓ ↑ ou ses premières lettres) —", id="referential",
+                         value=next(iter(self.trees)) if len(self.trees) == 1 else None)
             yield Label("Structure auditée (↓ ↑ : choisir une structure existante)")
             yield TextInput(placeholder="nom de la structure", id="org")
             suggestions = OptionList(id="suggestions")
@@ -113,10 +114,9 @@ NewAuditScreen #form .invalid {
             yield suggestions
             yield Static(id="structure-choice")
             yield Label("Type de structure")
-            yield Select([], prompt="— choisir le type —", id="siae_type")
+            yield Choice([], prompt="— choisir le type —", id="siae_type")
             yield Label("Type d'audit")
-            yield Select([(label, kind) for kind, label in KINDS.items()], allow_blank=False,
-                         value="internal", id="kind")
+            yield Choice([(label, kind) for kind, label in KINDS.items()], value="internal", id="kind")
             with Horizontal(classes="pair"):
                 with Vertical(classes="half"):
                     yield Label("Date de début (AAAA-MM-JJ)")
@@ -142,8 +142,8 @@ NewAuditScreen #form .invalid {
         self.update_types()
         self.query_one("#referential" if len(self.trees) != 1 else "#org").focus()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "referential":
+    def on_choice_changed(self, event: Choice.Changed) -> None:
+        if event.choice.id == "referential":
             self.update_types()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -202,7 +202,7 @@ NewAuditScreen #form .invalid {
                 choice.append(f" ({clean(row.siae_type)})")
                 tree = self.trees.get(self.choice("referential"))
                 if tree is not None and any(t.id == row.siae_type for t in tree.referential.siae_types):
-                    self.query_one("#siae_type", Select).value = row.siae_type
+                    self.query_one("#siae_type", Choice).value = row.siae_type
         elif typed:
             choice = Text("Nouvelle structure : ", style="bold")
             choice.append(f"« {clean(typed)} » sera créée")
@@ -227,14 +227,13 @@ NewAuditScreen #form .invalid {
 
     def update_types(self) -> None:
         """Offer only the structure types the chosen referential defines."""
-        tree = self.trees.get(self.query_one("#referential", Select).value)
+        tree = self.trees.get(self.choice("referential"))
         types = tree.referential.siae_types if tree else []
-        select = self.query_one("#siae_type", Select)
-        select.set_options([(plain(f"{t.id} — {t.label}"), t.id) for t in types])
-        select.disabled = not types
-        select.prompt = "— choisir le type —" if types or tree is None else "sans objet pour ce référentiel"
-        if self.picked is not None and any(t.id == self.picked.siae_type for t in types):
-            select.value = self.picked.siae_type
+        field = self.query_one("#siae_type", Choice)
+        field.prompt = "— choisir le type —" if types or tree is None else "sans objet pour ce référentiel"
+        picked_type = self.picked.siae_type if self.picked is not None else None
+        field.set_options([(plain(f"{t.id} — {t.label}"), t.id) for t in types], picked_type)
+        field.disabled = not types
 
     def is_last_field(self, widget) -> bool:
         return widget.id == "auditors"
@@ -255,8 +254,7 @@ NewAuditScreen #form .invalid {
         return self.query_one(f"#{field}", Input).value.strip()
 
     def choice(self, field: str) -> str | None:
-        value = self.query_one(f"#{field}", Select).value
-        return None if value == Select.NULL else value
+        return self.query_one(f"#{field}", Choice).value
 
     def action_create(self) -> None:
         """The service checks every field; the form only asks for a referential to be chosen."""

@@ -90,7 +90,9 @@ WalkScreen #note {
         self.requirement_tree.build(self.filter)
         self.refresh_header()
         first = walk_service.next_unrated(self.ref, self.session.snapshot(), None)
-        self.call_after_refresh(self.select, first.id if first else self.requirement_tree.first_shown())
+        # Selected now, not after the first paint: the rating keys typed while the audit opens need it.
+        self.select(first.id if first else self.requirement_tree.first_shown())
+        self.call_after_refresh(self.requirement_tree.scroll_to_cursor)
         self.requirement_tree.focus()
 
     def on_unmount(self) -> None:

@@ -108,5 +108,11 @@ RequirementTree {
         tree_node = self.by_id.get(node_id) if node_id else None
         if tree_node is None:
             return False
+        _ = self.last_line  # the lines are laid out lazily at the first paint: now, so the cursor lands at once
         self.move_cursor(tree_node)
         return True
+
+    def scroll_to_cursor(self) -> None:
+        """Bring the cursor's line into view (once the tree has its size)."""
+        if self.cursor_node is not None:
+            self.scroll_to_node(self.cursor_node, animate=False)
