@@ -7,8 +7,8 @@ import asyncio
 from textual import events
 
 from audit_bench.services.audits import create_audit, open_audit
-from audit_bench.services.structures import create_structure, show_structure
-from test_tui_journeys import SIZE, app_for
+from audit_bench.services.structures import create_structure, list_structures, show_structure
+from test_tui_journeys import SIZE, app_for, shown
 
 
 def keys(text: str) -> list[events.Key]:
@@ -64,3 +64,43 @@ async def _ratings_without_pauses(workspace_factory):
     expected = dict(zip(["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "3.1"],
                         ["C" if digit == "1" else "P" for digit in typed]))
     assert sorted(ratings.items()) == sorted(expected.items())
+
+
+def test_a_structure_typed_without_pauses_picks_its_type_by_its_first_letters(workspace_factory):
+    asyncio.run(_structure_by_type_ahead(workspace_factory))
+
+
+async def _structure_by_type_ahead(workspace_factory):
+    workspace = workspace_factory()
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # « ac » picks « ACI — Atelier et chantier d'insertion » among « — aucun type — », AI, ACI, EI…
+        await burst(pilot, [*keys("snRégie de Quartier Nord"), key("enter"), *keys("ac"), key("enter"),
+                            *keys("732 829 320 00074"), key("enter"), *keys("Lille"), key("enter")])
+        assert pilot.app.screen.title == "Structure"
+        assert "SIRET : 732 829 320 00074" in shown(pilot.app, "#record")  # grouped as it is printed
+    [row] = list_structures(workspace).structures
+    record = show_structure(workspace, row.id)
+    assert (record.name, record.siae_type, record.siret, record.place) == (
+        "Régie de Quartier Nord", "ACI", "73282932000074", "Lille")
+
+
+def test_a_refused_form_on_a_24_line_terminal_shows_its_error_and_arrows_go_back_to_the_field(workspace_factory):
+    asyncio.run(_short_terminal_form(workspace_factory))
+
+
+async def _short_terminal_form(workspace_factory):
+    workspace = workspace_factory()
+    record = create_structure(workspace, "Régie des Écluses", "ACI")
+    async with app_for(workspace).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, [*keys("s"), key("enter"), *keys("cmi"), key("enter"), *keys("AFNOR"), key("enter"),
+                            *keys("C-1"), key("enter"), *keys("2026-13-01"), key("enter"), key("enter")])
+        error = pilot.app.screen.query_one("#dialog-error")
+        assert "2026-13-01" in shown(pilot.app, "#dialog-error")
+        assert error.region.bottom <= 24 and pilot.app.screen.query_one("#submit").region.bottom <= 24
+        # ↑ from the last field goes back to the date, whose text is selected: the date typed
+        # replaces it, and ctrl+s saves.
+        await burst(pilot, [key("up"), *keys("2026-02-01"), key("ctrl+s")])
+        assert pilot.app.screen.title == "Structure"
+    assert [c.issued for c in show_structure(workspace, record.id).certifications] == ["2026-02-01"]

@@ -141,11 +141,21 @@ Dialog {
 """
 
 
+COMPACT_BELOW = 34
+"""Terminal rows under which form fields are drawn without borders (one line each, not three)."""
+MAX_FIELD_ROWS = 20
+DIALOG_CHROME_ROWS = 11
+"""Rows around the fields: borders and the screen's margin, title, error line, buttons."""
+
+
 class FormDialog(EnterMovesOn, Dialog):
     """Enter moves to the next field and saves from the last; ctrl+s saves; Échap cancels."""
 
     BINDINGS = [
         *EnterMovesOn.FIELD_BINDINGS,
+        # ↓ ↑ from a text field move between fields, as in a spreadsheet; a Choice keeps them for its values.
+        Binding("down", "field(1)", show=False, priority=True),
+        Binding("up", "field(-1)", show=False, priority=True),
         Binding("escape", "cancel", "Annuler"),
         # Not a priority binding: the key then waits behind the text typed before it, so a fast
         # typist's ctrl+s never saves half a sentence.
@@ -174,8 +184,35 @@ class FormDialog(EnterMovesOn, Dialog):
                 yield Button(f"{self.spec.submit_label} (ctrl+s)", id="submit", variant="primary")
                 yield Button("Annuler (échap)", id="cancel")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "field":
+            return isinstance(self.focused, Input)
+        return super().check_action(action, parameters)
+
+    def action_field(self, step: int) -> None:
+        self.focus_next() if step > 0 else self.focus_previous()
+
     def on_mount(self) -> None:
+        self.fit_height()
         self.query_one(f"#{self.spec.focus or self.spec.fields[0].id}").focus()
+
+    def on_resize(self) -> None:
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Keep the error line and the buttons on screen: on a short terminal the fields lose
+        their borders, and scroll when even that is too high."""
+        height = self.app.size.height
+        compact = height < COMPACT_BELOW
+        for spec in self.spec.fields:
+            field = self.query_one(f"#{spec.id}")
+            if isinstance(field, Input):
+                field.compact = compact
+            else:
+                field.set_class(compact, "-textual-compact")
+        context = 2 if self.spec.context is not None else 0
+        fields = self.query_one(".dialog-fields")
+        fields.styles.max_height = max(3, min(MAX_FIELD_ROWS, height - DIALOG_CHROME_ROWS - context))
 
     def values(self) -> dict[str, str]:
         values = {}

@@ -30,9 +30,14 @@ from audit_bench.tui.widgets.listing import (
 from audit_bench.tui.widgets.title_bar import TitleBar
 
 PEOPLE_COLUMNS = [("Rôle", 30), ("Formé(e) à l'audit le", 21)]
-CERTIFICATION_COLUMNS = [("Organisme", 18), ("Numéro", 14), ("Émis le", 10), ("Valide jusqu'au", 15)]
+CERTIFICATION_REFERENTIAL = ("Référentiel", 12)
+CERTIFICATION_COLUMNS = [("Numéro", 14), ("Émis le", 10), ("Valide jusqu'au", 15)]
+"""Besides the referential, whose id is short: the certifying body takes the width left."""
 AUDIT_COLUMNS = [("Audit", 10), ("Date", 10), ("Coté", 9), ("Écarts", 6), ("Actions", 7), ("En retard", 9),
                  ("Statut", 8)]
+COMPACT_AUDIT_COLUMNS = [("Audit", 10), ("Date", 10), ("Coté", 7), ("Éc.", 3), ("Act.", 4), ("Ret.", 4),
+                         ("Statut", 8)]
+"""Below WIDE columns: the same figures under shorter headings, so that the status still shows at 80."""
 NO_TYPE = ""
 PANEL_ROWS = 4
 """People and certifications shown at once (more scroll); the audits get the rest."""
@@ -177,7 +182,8 @@ StructureScreen #structure-audits {
         people.set_rows([(f"{p.name}\0{p.role}", p) for p in view.people],
                         lambda p: [plain(p.name), plain(p.role_label), plain(p.trained_on or "—")])
         certifications = self.query_one("#certifications", FixedTable)
-        certifications.set_columns([("Référentiel", width_left(width, CERTIFICATION_COLUMNS)),
+        fixed = [CERTIFICATION_REFERENTIAL, *CERTIFICATION_COLUMNS]
+        certifications.set_columns([CERTIFICATION_REFERENTIAL, ("Organisme", width_left(width, fixed)),
                                     *CERTIFICATION_COLUMNS])
         certifications.set_rows([(f"{c.referential}\0{c.number}", c) for c in view.certifications],
                                 lambda c: [plain(c.referential), plain(c.body), plain(c.number), plain(c.issued),
@@ -185,7 +191,8 @@ StructureScreen #structure-audits {
         people.fit(PANEL_ROWS)
         certifications.fit(PANEL_ROWS)
         audits = self.query_one("#structure-audits", FixedTable)
-        audits.set_columns([("Référentiel", width_left(width, AUDIT_COLUMNS)), *AUDIT_COLUMNS])
+        audit_columns = COMPACT_AUDIT_COLUMNS if width < WIDE else AUDIT_COLUMNS
+        audits.set_columns([("Référentiel", width_left(width, audit_columns)), *audit_columns])
         audits.set_rows([(a.id, a) for a in view.audits], audit_cells)
         self.query_one("#audits-title", Static).update(f"Audits ({len(view.audits)}) — Entrée : ouvrir")
         if not isinstance(self.focused, DataTable):
@@ -268,7 +275,7 @@ StructureScreen #structure-audits {
 def record_text(view: StructureView) -> Text:
     text = Text(clean(view.name), style="bold")
     text.append(f"   type : {clean(view.siae_type or 'aucun')}")
-    text.append(f"   SIRET : {clean(view.siret or '—')}")
+    text.append(f"   SIRET : {clean(grouped_siret(view.siret) if view.siret else '—')}")
     text.append(f"\nLieu : {clean(view.place or '—')}")
     text.append(f"   actions ouvertes : {view.open_actions}, dont en retard : ")
     text.append(str(view.overdue_actions), style="bold red" if view.overdue_actions else "")
@@ -282,3 +289,8 @@ def audit_cells(audit) -> list[Text]:
             plain(str(audit.open_actions)),
             Text(str(audit.overdue_actions), style="bold red" if audit.overdue_actions else ""),
             plain(AUDIT_STATUSES.get(audit.status, audit.status))]
+
+
+def grouped_siret(siret: str) -> str:
+    """« 732 829 320 00074 »: the SIREN's three groups, then the establishment's five digits."""
+    return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}" if len(siret) == 14 else siret

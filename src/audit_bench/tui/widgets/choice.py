@@ -36,6 +36,12 @@ Choice:focus {
     background-tint: $foreground 5%;
 }
 
+Choice.-textual-compact {
+    border: none;
+    height: 1;
+    padding: 0;
+}
+
 Choice:disabled {
     color: $text-disabled;
 }
@@ -62,7 +68,7 @@ Choice:disabled {
         def control(self) -> Choice:
             return self.choice
 
-    def __init__(self, options: list[tuple[str, str]], value: str | None = None, *, prompt: str | None = None,
+    def __init__(self, options: list[tuple[str | Text, str]], value: str | None = None, *, prompt: str | None = None,
                  id: str | None = None) -> None:
         """`options` are (label, value) pairs; without a prompt the first is chosen by default."""
         super().__init__(id=id)
@@ -72,9 +78,10 @@ Choice:disabled {
         """The letters typed since the last step, matched against the start of the labels."""
         self.set_options(options, value)
 
-    def set_options(self, options: list[tuple[str, str]], value: str | None = None) -> None:
+    def set_options(self, options: list[tuple[str | Text, str]], value: str | None = None) -> None:
         """Replace the values offered; keep `value` (or the current one) when it is still among them."""
-        self.options = list(options)
+        self.options = [(label.plain if isinstance(label, Text) else label, option_value)
+                        for label, option_value in options]
         values = [option_value for _, option_value in self.options]
         keep = value if value is not None else self.value
         if keep in values:

@@ -109,7 +109,9 @@ RequirementTree {
         if tree_node is None:
             return False
         _ = self.last_line  # the lines are laid out lazily at the first paint: now, so the cursor lands at once
-        self.move_cursor(tree_node)
+        self.cursor_line = tree_node.line
+        if self.size.height:  # before the first layout a scroll would go by a height of zero
+            self.scroll_to_node(tree_node, animate=False)
         return True
 
     def scroll_to_cursor(self) -> None:
