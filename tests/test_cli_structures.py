@@ -192,7 +192,7 @@ BAD_INPUT = {
                             "--role : « chef » inconnu, choisir parmi president, direction, referent-qualite, "
                             "auditeur-interne"),
     "person bad date": ([*PERSON, "--trained-on", "2026-02-30"], "ce jour n'existe pas"),
-    "person date format": ([*PERSON, "--trained-on", "01/03/2025"], "attendu AAAA-MM-JJ"),
+    "person date format": ([*PERSON, "--trained-on", "2025/03/01"], "attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
     "certification unknown referential": ([*CERTIFICATE[:4], "nope", *CERTIFICATE[5:]], "nope"),
     "certification bad issued": ([*CERTIFICATE[:-1], "2025-13-01"], "date d'émission invalide"),
     "certification bad valid until": ([*CERTIFICATE, "--valid-until", "2028"], "date de fin de validité invalide"),

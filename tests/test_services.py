@@ -107,3 +107,19 @@ def test_guidance_is_the_types_own_when_it_has_one(workspace):
     node_with_both = node.__class__(id="x", text="t", guidance="Pour tous les types.", variants={"AI": typed})
     assert tree.guidance_for(node_with_both, "AI") == "Pour les salariés mis à disposition."
     assert tree.guidance_for(node_with_both, "ACI") == "Pour tous les types."
+
+
+@pytest.mark.parametrize("typed, stored", [("05/12/2026", "2026-12-05"), ("5/1/2027", "2027-01-05"),
+                                           (" 2026-12-05 ", "2026-12-05")])
+def test_dates_are_taken_as_french_auditors_write_them_and_stored_iso(workspace, typed, stored):
+    header = create_audit(workspace, "mini", "Atelier", "internal", "ACI", typed, ["Claire"], end_date=typed)
+    assert (header.date, header.end_date) == (stored, stored)
+
+
+@pytest.mark.parametrize("typed, message", [("31/02/2026", "ce jour n'existe pas"),
+                                            ("2026/12/05", "attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
+                                            ("05-12-2026", "attendu AAAA-MM-JJ ou JJ/MM/AAAA")])
+def test_a_date_that_is_neither_form_or_no_day_is_refused_and_nothing_is_written(workspace, typed, message):
+    with pytest.raises(UserError, match=message):
+        create_audit(workspace, "mini", "Atelier", "internal", "ACI", typed, ["Claire"])
+    assert list_audits(workspace) == []

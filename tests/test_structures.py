@@ -165,7 +165,7 @@ def test_person_bad_input(ws):
     set_person(ws, record.id, "Claire Martin", "direction")
     refused(ws, lambda: set_person(ws, "inconnue-000000", "Claire", "direction"), "structure inconnue")
     refused(ws, lambda: set_person(ws, record.id, "Claire", "tresorier"), "rôle inconnu « tresorier »")
-    refused(ws, lambda: set_person(ws, record.id, "Claire", "auditeur-interne", "14/03/2025"),
+    refused(ws, lambda: set_person(ws, record.id, "Claire", "auditeur-interne", "14.03.2025"),
             "date de formation invalide")
     refused(ws, lambda: set_person(ws, record.id, "Claire", "auditeur-interne", "2025-02-30"), "n'existe pas")
     refused(ws, lambda: set_person(ws, record.id, "", "direction"), "nom de la personne")

@@ -483,7 +483,7 @@ async def _burst_after_tab(workspace_factory):
             pilot.app.post_message(events.Key(key, character))  # no pause between: a burst
         await pilot.pause()
         screen = pilot.app.screen
-        assert screen.query_one("#date", Input).value == TODAY.isoformat()
+        assert screen.query_one("#date", Input).value == f"{TODAY:%d/%m/%Y}"
         assert screen.query_one("#end_date", Input).value == "20"
         assert screen.query_one("#auditors", Input).value == "A"
 

@@ -59,7 +59,8 @@ def create_audit(workspace: Workspace, referential: str, org: str | None = None,
     if audit_date is None and tree.referential.date_required:
         raise UserError(f"le référentiel {tree.id} demande la date de l'évaluation (--date)")
     audit_date = date.today().isoformat() if audit_date is None else check_date(audit_date)
-    if end_date is not None and check_date(end_date, "date de fin") < audit_date:
+    end_date = None if end_date is None else check_date(end_date, "date de fin")
+    if end_date is not None and end_date < audit_date:
         raise UserError("la date de fin précède la date de début")
     auditors = [check_text(name, "le nom de l'auditeur") for name in auditors or [] if name.strip()]
     objectives = check_optional_text(objectives, "les objectifs")

@@ -317,9 +317,9 @@ class StructureSession:
         body = check_text(body, "l'organisme certificateur")
         number = check_text(number, "le numéro du certificat")
         issued = check_date(issued, "date d'émission")
-        if valid_until is None:
-            valid_until = _expiry(tree, issued)
-        elif check_date(valid_until, "date de fin de validité") < issued:
+        valid_until = _expiry(tree, issued) if valid_until is None else check_date(valid_until,
+                                                                                   "date de fin de validité")
+        if valid_until < issued:
             raise UserError("la fin de validité précède la date d'émission du certificat")
         certification = Certification(referential=tree.id, body=body, number=number, issued=issued,
                                       valid_until=valid_until)

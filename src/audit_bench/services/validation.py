@@ -15,21 +15,27 @@ class UserError(ValueError):
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+"""JJ/MM/AAAA, as French auditors write dates; stored as AAAA-MM-JJ."""
 _SIRET = re.compile(r"^[0-9]{14}$")
 LA_POSTE_SIREN = "356000000"
 """La Poste's establishments share this SIREN; their SIRETs follow INSEE's own rule for it."""
 
 
 def check_date(value: str, what: str = "date") -> str:
+    """The date as stored (AAAA-MM-JJ), given so or as JJ/MM/AAAA."""
     if not (value or "").strip():
-        raise UserError(f"{what} vide : donner une date AAAA-MM-JJ")
-    if not _ISO_DATE.match(value):
-        raise UserError(f"{what} invalide « {value} » : attendu AAAA-MM-JJ")
+        raise UserError(f"{what} vide : donner une date AAAA-MM-JJ ou JJ/MM/AAAA")
+    value = value.strip()
+    french = _FRENCH_DATE.match(value)
+    iso = f"{french[3]}-{int(french[2]):02d}-{int(french[1]):02d}" if french else value
+    if not _ISO_DATE.match(iso):
+        raise UserError(f"{what} invalide « {value} » : attendu AAAA-MM-JJ ou JJ/MM/AAAA")
     try:
-        date.fromisoformat(value)
+        date.fromisoformat(iso)
     except ValueError:
         raise UserError(f"{what} invalide « {value} » : ce jour n'existe pas") from None
-    return value
+    return iso
 
 
 def check_siret(value: str | None) -> str | None:

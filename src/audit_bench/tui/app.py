@@ -105,6 +105,15 @@ class AuditBenchApp(App):
         if session is not None:
             self.push_screen(WalkScreen(session))
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: the current screen's actions by their French names."""
+        from textual.command import CommandPalette
+
+        from audit_bench.tui.palette import FrenchCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FrenchCommandPalette())
+
     def action_help(self) -> None:
         from audit_bench.tui.screens.help import HelpScreen
 
@@ -122,10 +131,14 @@ class AuditBenchApp(App):
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers the current screen's actions: the same as its keys, in French."""
+        """The palette offers the current screen's actions: the same as its keys, in French, the
+        rating keys of a walk included (« Coter « Conforme » »)."""
         for action in screen_actions(screen):
             yield SystemCommand(action.description, f"touche {action.keys}",
                                 _runner(action.node, action.action))
+        rating_help = getattr(screen, "rating_help", None)
+        for key, description in rating_help() if rating_help is not None else []:
+            yield SystemCommand(description, f"touche {key}", _runner(screen, f"rate('{key}')"))
 
 
 def _runner(node, action: str):

@@ -151,7 +151,7 @@ FindingsScreen #finding-detail {
         finding_id = self.finding_of_selection()
         if finding_id is None or not writable(self, self.session):
             return
-        spec = action_form(self.session, self.session.finding(finding_id), self.app.today().isoformat())
+        spec = action_form(self.session, self.session.finding(finding_id), self.app.today())
         self.app.push_screen(FormDialog(spec), lambda action: action and self.refresh_rows(f"A:{action.id}"))
 
     def action_set_status(self) -> None:

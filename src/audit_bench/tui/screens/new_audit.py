@@ -119,11 +119,11 @@ NewAuditScreen #form .invalid {
             yield Choice([(label, kind) for kind, label in KINDS.items()], value="internal", id="kind")
             with Horizontal(classes="pair"):
                 with Vertical(classes="half"):
-                    yield Label("Date de début (AAAA-MM-JJ)")
-                    yield TextInput(self.app.today().isoformat(), id="date")
+                    yield Label("Date de début (JJ/MM/AAAA)")
+                    yield TextInput(f"{self.app.today():%d/%m/%Y}", id="date")
                 with Vertical(classes="half"):
                     yield Label("Date de fin (facultative)")
-                    yield TextInput(placeholder="AAAA-MM-JJ", id="end_date")
+                    yield TextInput(placeholder="JJ/MM/AAAA", id="end_date")
             yield Label("Auditeurs (séparés par des virgules)")
             yield TextInput(placeholder="Prénom Nom, Prénom Nom", id="auditors")
             yield ErrorLine(id="error")

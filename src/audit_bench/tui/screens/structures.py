@@ -228,7 +228,7 @@ StructureScreen #structure-audits {
         self.change("Ajouter une personne (ou changer sa date de formation)", [
             Field("name", "Nom", required=True),
             Field("role", "Rôle", options=list(ROLES.items())),
-            Field("trained_on", "Formé(e) à l'audit le (facultatif)", placeholder="AAAA-MM-JJ"),
+            Field("trained_on", "Formé(e) à l'audit le (facultatif)", placeholder="JJ/MM/AAAA"),
         ], lambda v: set_person(self.workspace, self.structure_id, v["name"], v["role"], v["trained_on"] or None))
 
     def action_add_certification(self) -> None:
@@ -241,8 +241,8 @@ StructureScreen #structure-audits {
             Field("referential", "Référentiel", options=referentials),
             Field("body", "Organisme certificateur", required=True),
             Field("number", "Numéro du certificat", required=True),
-            Field("issued", "Émis le", placeholder="AAAA-MM-JJ", required=True),
-            Field("valid_until", "Valide jusqu'au (vide : selon la durée du référentiel)", placeholder="AAAA-MM-JJ"),
+            Field("issued", "Émis le", placeholder="JJ/MM/AAAA", required=True),
+            Field("valid_until", "Valide jusqu'au (vide : selon la durée du référentiel)", placeholder="JJ/MM/AAAA"),
         ], lambda v: set_certification(self.workspace, self.structure_id, v["referential"], v["body"], v["number"],
                                        v["issued"], v["valid_until"] or None))
 

@@ -304,7 +304,7 @@ WalkScreen #note {
 
     def add_action(self, finding, node: Node, then_advance: bool = False) -> None:
         """The action plan of a new écart, right after it (Échap leaves it for later)."""
-        spec = action_form(self.session, finding, self.app.today().isoformat())
+        spec = action_form(self.session, finding, self.app.today())
 
         def done(result) -> None:
             if result is not None:
