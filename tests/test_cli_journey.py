@@ -115,7 +115,7 @@ BAD_INPUTS = [
     ("unknown class", ["finding", "{audit}", "1.1", "--class", "grave", "--text", "x"], "classe d'écart inconnue"),
     ("unknown finding", ["action", "{audit}", "E99", "--text", "x", "--owner", "y", "--due", "2027-01-01"],
      "écart inconnu"),
-    ("bad due date", ["action", "{audit}", "{finding}", "--text", "x", "--owner", "y", "--due", "31/01/2027"],
+    ("bad due date", ["action", "{audit}", "{finding}", "--text", "x", "--owner", "y", "--due", "31.01.2027"],
      "échéance invalide"),
     ("impossible due date", ["action", "{audit}", "{finding}", "--text", "x", "--owner", "y", "--due",
                              "2027-02-30"], "n'existe pas"),

@@ -156,3 +156,14 @@ def test_headless_layers_never_import_textual(module):
 def test_imports_run_one_way(module, forbidden):
     loaded = _modules_after_import(module)
     assert not {m for m in loaded for f in forbidden if m == f or m.startswith(f + ".")}
+
+
+def test_an_audit_kind_the_application_does_not_know_is_refused_with_its_line(tmp_path):
+    bad = tmp_path / "kinds.yaml"
+    bad.write_text(MINI_YAML.read_text(encoding="utf-8").replace("\nnodes:", "\naudit_kinds: [self-assessment, audit-blanc]\nnodes:", 1),
+                   encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "audit_bench", "referential", "check", str(bad)],
+                            capture_output=True, text=True)
+    line = bad.read_text(encoding="utf-8").splitlines().index("audit_kinds: [self-assessment, audit-blanc]") + 1
+    assert result.returncode == 1 and result.stderr.startswith(f"{bad}:{line}:"), result.stderr
+    assert "audit_kinds" in result.stderr

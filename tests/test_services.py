@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit_bench.services import UserError
+from audit_bench.services import UserError, Workspace
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.history import compare, history
 
@@ -123,3 +123,12 @@ def test_a_date_that_is_neither_form_or_no_day_is_refused_and_nothing_is_written
     with pytest.raises(UserError, match=message):
         create_audit(workspace, "mini", "Atelier", "internal", "ACI", typed, ["Claire"])
     assert list_audits(workspace) == []
+
+
+def test_a_self_assessment_grid_makes_only_self_assessments(tmp_path):
+    workspace = Workspace(tmp_path / "ws")  # the bundled iae_os declares audit_kinds: [self-assessment]
+    with pytest.raises(UserError, match="ne sert pas aux audits de type « Audit interne » : choisir parmi "
+                                        "self-assessment"):
+        create_audit(workspace, "iae_os", "Rebond", "internal", "EI", "2026-12-05", ["Claire"])
+    assert create_audit(workspace, "iae_os", "Rebond", "self-assessment", "EI", "2026-12-05").kind == "self-assessment"
+    assert len(list_audits(workspace)) == 1

@@ -6,8 +6,12 @@ import asyncio
 
 from textual import events
 
+from audit_bench.model.vocab import KINDS
+from audit_bench.services import Workspace
+
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.structures import create_structure, list_structures, show_structure
+from audit_bench.tui.widgets.choice import Choice
 from test_tui_journeys import SIZE, app_for, shown
 
 
@@ -104,3 +108,21 @@ async def _short_terminal_form(workspace_factory):
         await burst(pilot, [key("up"), *keys("2026-02-01"), key("ctrl+s")])
         assert pilot.app.screen.title == "Structure"
     assert [c.issued for c in show_structure(workspace, record.id).certifications] == ["2026-02-01"]
+
+
+def test_the_wizard_offers_the_kinds_of_audit_the_referential_is_made_for(tmp_path):
+    asyncio.run(_wizard_kinds(tmp_path))
+
+
+async def _wizard_kinds(tmp_path):
+    workspace = Workspace(tmp_path / "ws")  # the bundled plugins, as installed
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, [*keys("niae")])
+        screen = pilot.app.screen
+        kind = screen.query_one("#kind", Choice)
+        assert [value for _, value in kind.options] == ["self-assessment"] and kind.value == "self-assessment"
+        assert "(v. 1.0+audit-bench.3)" in screen.query_one("#referential", Choice).render().plain
+        await burst(pilot, [*keys("ce")])
+        assert screen.query_one("#referential", Choice).value == "cedre"
+        assert [value for _, value in kind.options] == list(KINDS)

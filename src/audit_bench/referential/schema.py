@@ -8,10 +8,12 @@ code ever asks "which referential is this?".
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
+
+from audit_bench.model.vocab import KINDS
 
 NA = "na"
 """The rating every referential accepts: not applicable, with a reason in the note."""
@@ -20,6 +22,8 @@ NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 Identifier = Annotated[str, msgspec.Meta(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")]
 IsoDate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 Colour = Annotated[str, msgspec.Meta(pattern=r"^#[0-9A-Fa-f]{6}$")]
+AuditKind = Literal[tuple(KINDS)]
+"""One of the audit kinds the application knows (model.vocab.KINDS), checked when a file is read."""
 
 
 class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -176,6 +180,9 @@ class Referential(Schema, kw_only=True):
     finding_classes: Annotated[list[FindingClass], msgspec.Meta(min_length=1)]
     date_required: bool = False
     """The evaluation must carry its date (e.g. self-assessment grids compared over time)."""
+    audit_kinds: list[AuditKind] = []
+    """The kinds of audit made with this referential, the first proposed by default (a
+    self-assessment grid: only « self-assessment »); empty: every kind."""
     score_bands: list[ScoreBand] = []
     nodes: Annotated[list[Node], msgspec.Meta(min_length=1)]
     glossary: list[GlossaryTerm] = []
@@ -183,3 +190,8 @@ class Referential(Schema, kw_only=True):
 
 
 SCHEMA_VERSION = 1
+
+
+def kinds_offered(referential: Referential) -> list[str]:
+    """The audit kinds a new audit on this referential may take, the default first."""
+    return list(referential.audit_kinds) or list(KINDS)

@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 
 from audit_bench.model import KINDS, AuditHeader, ReferentialPin, slug
+from audit_bench.referential.schema import kinds_offered
 from audit_bench.services.listing import workspace_rows
 from audit_bench.services.session import AuditSession, now
 from audit_bench.services.structures import structure_for_audit, structure_name
@@ -56,6 +57,9 @@ def create_audit(workspace: Workspace, referential: str, org: str | None = None,
     before anything is written."""
     tree = workspace.referential(referential)
     check_choice(kind or "", KINDS, "type d'audit")
+    if kind not in kinds_offered(tree.referential):
+        raise UserError(f"le référentiel {tree.id} ne sert pas aux audits de type « {KINDS[kind]} » : "
+                        f"choisir parmi {', '.join(kinds_offered(tree.referential))}")
     if audit_date is None and tree.referential.date_required:
         raise UserError(f"le référentiel {tree.id} demande la date de l'évaluation (--date)")
     audit_date = date.today().isoformat() if audit_date is None else check_date(audit_date)

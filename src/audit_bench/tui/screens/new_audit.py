@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from audit_bench.model.vocab import KINDS
+from audit_bench.referential.schema import kinds_offered
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit
 from audit_bench.services.errors import REFUSALS
@@ -104,7 +105,8 @@ NewAuditScreen #form .invalid {
         with VerticalScroll(id="form"):
             yield Static("Nouvel audit", classes="title")
             yield Label("Référentiel")
-            yield Choice([(plain(f"{tree.id} — {tree.referential.title}"), tree.id) for tree in self.trees.values()],
+            yield Choice([(plain(f"{tree.id} — {tree.referential.title} (v. {tree.version})"), tree.id)
+                          for tree in self.trees.values()],
                          prompt="— choisir le référentiel (↓ ↑ ou ses premières lettres) —", id="referential",
                          value=next(iter(self.trees)) if len(self.trees) == 1 else None)
             yield Label("Structure auditée (↓ ↑ : choisir une structure existante)")
@@ -140,11 +142,13 @@ NewAuditScreen #form .invalid {
             self.show_error("referential", "Aucun référentiel installé : installez une extension de référentiel "
                                            "(voir « audit-bench referentials »).")
         self.update_types()
+        self.update_kinds()
         self.query_one("#referential" if len(self.trees) != 1 else "#org").focus()
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
         if event.choice.id == "referential":
             self.update_types()
+            self.update_kinds()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "org":
@@ -234,6 +238,14 @@ NewAuditScreen #form .invalid {
         picked_type = self.picked.siae_type if self.picked is not None else None
         field.set_options([(plain(f"{t.id} — {t.label}"), t.id) for t in types], picked_type)
         field.disabled = not types
+
+    def update_kinds(self) -> None:
+        """Offer the kinds of audit the chosen referential is made for; keep the one chosen if it
+        is among them, else propose the referential's first (an autodiagnostic for a grid)."""
+        tree = self.trees.get(self.choice("referential"))
+        kinds = kinds_offered(tree.referential) if tree else list(KINDS)
+        field = self.query_one("#kind", Choice)
+        field.set_options([(KINDS[kind], kind) for kind in kinds], field.value if field.value in kinds else kinds[0])
 
     def is_last_field(self, widget) -> bool:
         return widget.id == "auditors"
