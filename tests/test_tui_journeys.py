@@ -385,6 +385,17 @@ async def _close_and_reopen(workspace_factory):
         await pilot.pause()
         await pilot.press("c")
         await pilot.pause()
+        # Asked first, with what closing freezes and what is missing: essai has 14 applicable
+        # requirements for an ACI, 3 rated.
+        question = app.screen.query_one(".confirm Static").content.plain
+        assert "seront figés" in question and "11 exigences applicables ne sont pas cotées" in question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert records(workspace, audit_id)[0].status == "open"
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
         assert records(workspace, audit_id)[0].status == "closed"
         assert "AUDIT CLOS" in shown(app, "#walk-header")
         assert app._notifications and "Audit clos." in list(app._notifications)[-1].message
@@ -396,6 +407,9 @@ async def _close_and_reopen(workspace_factory):
         assert "Audit clos : la cotation impossible" in list(app._notifications)[-1].message
         assert "1.4" not in {a.requirement for a in records(workspace, audit_id)[1]}
         await pilot.press("s", "c")
+        await pilot.pause()
+        assert "redeviendront modifiables" in app.screen.query_one(".confirm Static").content.plain
+        await pilot.press("enter")
         await pilot.pause()
         assert records(workspace, audit_id)[0].status == "open"
         assert "AUDIT CLOS" not in shown(app, "#walk-header")

@@ -142,9 +142,19 @@ SummaryScreen #summary {
                                   severity="warning" if warnings else "information")
 
     def action_toggle_closed(self) -> None:
+        """Close or reopen, once the auditor has read what it freezes or unfreezes."""
+        from audit_bench.tui.forms import ConfirmDialog
+
         if not writable(self, self.session):
             return
-        if self.session.snapshot().header.status == "closed":
+        closing = self.session.snapshot().header.status != "closed"
+        question = closing_question(self.session) if closing else Text(
+            "Rouvrir l'audit ? Cotations, constats, preuves et écarts redeviendront modifiables ; "
+            "la date de clôture sera effacée.")
+        self.app.push_screen(ConfirmDialog(question), lambda yes: self.toggle_closed(closing) if yes else None)
+
+    def toggle_closed(self, closing: bool) -> None:
+        if not closing:
             if attempt(self, lambda: self.session.reopen_audit() or True):
                 self.notify("Audit rouvert.")
         else:
@@ -156,3 +166,21 @@ SummaryScreen #summary {
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def closing_question(session: AuditSession) -> Text:
+    """What closing freezes, and what is still missing: the requirements not rated, the écarts
+    or actions still owed."""
+    progress = session.progress()
+    unrated = progress.total - progress.assessed
+    text = Text("Clore l'audit ?", style="bold")
+    text.append("\nCotations, constats, preuves et écarts seront figés ; les actions restent suivies "
+                "(avancement, vérification de l'efficacité).")
+    if unrated:
+        verb = "ne sont pas cotées" if unrated > 1 else "n'est pas cotée"
+        plural = "s" if unrated > 1 else ""
+        text.append(f"\n{unrated} exigence{plural} applicable{plural} {verb}.", style="bold yellow")
+    owed = len(session.pending())
+    if owed:
+        text.append(f"\nReste à faire : {owed} point{'s' if owed > 1 else ''} (voir la synthèse).", style="yellow")
+    return text
