@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import json
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from audit_bench.services import UserError
 from audit_bench.services import rules
 from audit_bench.services.audits import create_audit, list_audits, open_audit
-from audit_bench.services.walk import filtered_items
+from audit_bench.services.walk import filtered_items, search
 
 
 def _audit(workspace) -> str:
@@ -107,3 +109,40 @@ def test_counts_by_class_tell_written_open_and_still_to_write(workspace):
     assert counts["mineur"].to_write == 1, "1.2 is rated E, which calls for an écart not yet written"
     assert [n.id for n in filtered_items(tree, snapshot, "findings")] == ["2.1"]
     assert [n.id for n in filtered_items(tree, snapshot, "to_write")] == ["1.2"]
+
+
+def test_walk_filters_open_findings_without_evidence_and_changed_today(workspace):
+    """What each filter keeps: « écarts ouverts » leaves out an écart whose action proved
+    effective; « sans preuve » every requirement with no reference; « modifiées aujourd'hui » what
+    was rated or written on that day."""
+    with open_audit(workspace, _audit(workspace)) as session:
+        session.rate("1.2", "E", "Pas d'entretien tracé")
+        session.add_finding("1.2", "mineur", "Entretiens non tracés")
+        session.rate("2.1", "E", "Aucun registre")
+        closed = session.add_finding("2.1", "majeur", "Réclamations non enregistrées")
+        action = session.add_action(closed.id, "Ouvrir un registre", "Direction", "2027-01-15")
+        session.update_action(action.id, status="done", verified_by="Claire Martin", effective=True)
+        session.add_evidence("1.1", "Livret d'accueil")
+        snapshot, tree = session.snapshot(), session.tree
+    today = date.fromisoformat(snapshot.assessments[0].at[:10])
+    ids = lambda filter_id, day=today: [n.id for n in filtered_items(tree, snapshot, filter_id, day)]  # noqa: E731
+    assert ids("open_findings") == ["1.2"]
+    assert ids("no_evidence") == ["1.2", "1.3", "2.1", "2.2"]
+    assert ids("today") == ["1.1", "1.2", "2.1"]
+    assert ids("today", today + timedelta(days=1)) == []
+
+
+def test_search_finds_what_the_auditor_wrote_notes_evidence_ecarts_and_actions(workspace):
+    with open_audit(workspace, _audit(workspace)) as session:
+        session.rate("1.1", "C", "Extincteurs vérifiés en 2026")
+        session.add_evidence("1.3", "Registre de sécurité")
+        session.rate("2.1", "E", "Aucun registre")
+        finding = session.add_finding("2.1", "majeur", "Réclamations orales jamais écrites")
+        session.add_action(finding.id, "Acheter un cahier à souches", "Direction", "2027-01-15")
+        snapshot, tree = session.snapshot(), session.tree
+    found = lambda query: [hit.node.id for hit in search(tree, snapshot, query)]  # noqa: E731
+    assert found("extincteurs") == ["1.1"]
+    assert found("registre securite") == ["1.3"]
+    assert found("reclamations orales") == ["2.1"] and found("cahier souches") == ["2.1"]
+    [hit] = search(tree, snapshot, "extincteur")
+    assert hit.excerpt.startswith("Extincteurs vérifiés")

@@ -255,9 +255,17 @@ async def _filters_search_glossary(workspace_factory):
         assert "Filtre (f) : avec écart rédigé" in shown(pilot.app, "#legend")
         await pilot.press("f")
         await pilot.pause()
+        assert visible_requirements(pilot.app) == ["1.2"]  # its action is still to do
+        assert "Filtre (f) : écarts ouverts" in shown(pilot.app, "#legend")
+        await pilot.press("f")
+        await pilot.pause()
         assert visible_requirements(pilot.app) == []
         assert "Filtre (f) : écart à rédiger" in shown(pilot.app, "#legend")
         await pilot.press("f")
+        await pilot.pause()
+        assert len(visible_requirements(pilot.app)) == 14  # no evidence recorded yet
+        assert "Filtre (f) : sans preuve" in shown(pilot.app, "#legend")
+        await pilot.press("f", "f")
         await pilot.pause()
         assert visible_requirements(pilot.app) == ["1.3"]
         assert "Pas de chantier extérieur." in pilot.app.screen.query_one("#note", Input).value
@@ -279,8 +287,12 @@ async def _filters_search_glossary(workspace_factory):
 
         await pilot.press("g")
         await pilot.pause()
-        glossary = pilot.app.screen.body.plain
-        assert "PMSMP" in glossary and "Période de mise en situation" in glossary
+        glossary = shown(pilot.app, "#page-text")
+        assert "PMSMP" in glossary and "Référent qualité" in glossary
+        await type_text(pilot, "periode")  # narrowed as it is typed, by term or definition
+        await pilot.pause()
+        glossary = shown(pilot.app, "#page-text")
+        assert "Période de mise en situation" in glossary and "Référent qualité" not in glossary
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.screen.title == "Parcours"

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from audit_bench.model import AuditSnapshot, Finding
 from audit_bench.referential import NA, ReferentialTree
 from audit_bench.referential.schema import Node, ScaleLevel
+from audit_bench.services import rules
 from audit_bench.services.rules import needs_finding
 from audit_bench.services.text import fold
 
@@ -20,7 +23,10 @@ FILTERS: dict[str, str] = {
     "all": "toutes",
     "unrated": "non cotées",
     "findings": "avec écart rédigé",
+    "open_findings": "écarts ouverts",
     "to_write": "écart à rédiger",
+    "no_evidence": "sans preuve",
+    "today": "modifiées aujourd'hui",
     "na": "N/A",
 }
 """Walk filters, in the order the filter key cycles through them, with their French names."""
@@ -29,25 +35,43 @@ REPORTS_FOLDER = "rapports"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 
-def matches(tree: ReferentialTree, snapshot: AuditSnapshot, node: Node, filter_id: str) -> bool:
-    """Whether a ratable node belongs to the walk filter `filter_id` (a key of FILTERS)."""
-    if filter_id == "all":
-        return True
-    assessment = snapshot.assessment_map().get(node.id)
-    if filter_id == "unrated":
-        return assessment is None
-    if filter_id == "na":
-        return assessment is not None and assessment.rating == NA
-    if filter_id == "findings":
-        return any(f.requirement == node.id for f in snapshot.findings)
-    if filter_id == "to_write":
-        return needs_finding(tree, snapshot, node.id)
-    raise ValueError(f"unknown walk filter {filter_id!r}")
-
-
-def filtered_items(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: str) -> list[Node]:
+def filtered_items(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: str,
+                   today: date | None = None) -> list[Node]:
+    """The applicable requirements in the walk filter `filter_id` (a key of FILTERS); « today »
+    is the day the changes are looked for (default: the computer's)."""
     siae_type = snapshot.header.siae_type
-    return [node for node in tree.applicable_ratable(siae_type) if matches(tree, snapshot, node, filter_id)]
+    keep = _filter(tree, snapshot, filter_id, today or date.today())
+    return [node for node in tree.applicable_ratable(siae_type) if keep(node)]
+
+
+def _filter(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: str, today: date) -> Callable[[Node], bool]:
+    """Whether a requirement belongs to the filter; what it needs is gathered once per filtering."""
+    rated = snapshot.assessment_map()
+    if filter_id == "all":
+        return lambda node: True
+    if filter_id == "unrated":
+        return lambda node: node.id not in rated
+    if filter_id == "na":
+        return lambda node: node.id in rated and rated[node.id].rating == NA
+    if filter_id == "findings":
+        written = {finding.requirement for finding in snapshot.findings}
+        return lambda node: node.id in written
+    if filter_id == "open_findings":
+        still_open = {finding.requirement for finding in rules.open_findings(tree, snapshot)}
+        return lambda node: node.id in still_open
+    if filter_id == "to_write":
+        return lambda node: needs_finding(tree, snapshot, node.id)
+    if filter_id == "no_evidence":
+        evidenced = {evidence.requirement for evidence in snapshot.evidence}
+        return lambda node: node.id not in evidenced
+    if filter_id == "today":
+        day = today.isoformat()
+        changed = {record.requirement for record in (*snapshot.assessments, *snapshot.evidence, *snapshot.findings)
+                   if record.at[:10] == day}
+        changed |= {finding.requirement for finding in snapshot.findings
+                    if any(action.at[:10] == day for action in snapshot.actions_of(finding.id))}
+        return lambda node: node.id in changed
+    raise ValueError(f"unknown walk filter {filter_id!r}")
 
 
 def next_unrated(tree: ReferentialTree, snapshot: AuditSnapshot, after: str | None) -> Node | None:
@@ -69,20 +93,24 @@ class SearchHit:
     """The matching text around the query, on one line."""
 
 
-def search(tree: ReferentialTree, siae_type: str | None, query: str, limit: int = 200) -> list[SearchHit]:
+def search(tree: ReferentialTree, snapshot: AuditSnapshot, query: str, limit: int = 200) -> list[SearchHit]:
     """Requirements and sections whose id, title, text (in the structure's variant), guidance or
-    expected evidence contain every word of `query`, ignoring case and accents."""
+    expected evidence, or whose audit notes, evidence references, écarts and actions, contain
+    every word of `query`, ignoring case and accents. What the auditor wrote comes first in the
+    excerpt: it is what a search for « extincteur » during the visit is after."""
     words = fold(query).split()
     if not words:
         return []
+    siae_type = snapshot.header.siae_type
+    written = _written_by_requirement(snapshot)
     hits = []
     for node in tree.walk():
         if not node.ratable and not node.title:
             continue
         if node.ratable and not tree.applicable(node, siae_type):
             continue
-        fields = [node.id, node.title, tree.text_for(node, siae_type), node.intent, node.guidance,
-                  tree.variant(node, siae_type).guidance,
+        fields = [*written.get(node.id, []), node.id, node.title, tree.text_for(node, siae_type), node.intent,
+                  node.guidance, tree.variant(node, siae_type).guidance,
                   *(item for hint in node.evidence for item in hint.items)]
         folded = [fold(field) for field in fields]
         haystack = " ".join(folded)
@@ -91,6 +119,20 @@ def search(tree: ReferentialTree, siae_type: str | None, query: str, limit: int 
             if len(hits) >= limit:
                 break
     return hits
+
+
+def _written_by_requirement(snapshot: AuditSnapshot) -> dict[str, list[str]]:
+    """The texts the auditor wrote on each requirement: its note, evidence references, écarts and
+    their actions."""
+    written: dict[str, list[str]] = {}
+    for assessment in snapshot.assessments:
+        written.setdefault(assessment.requirement, []).append(assessment.note)
+    for evidence in snapshot.evidence:
+        written.setdefault(evidence.requirement, []).extend([evidence.title, evidence.location])
+    for finding in snapshot.findings:
+        written.setdefault(finding.requirement, []).append(finding.text)
+        written[finding.requirement].extend(action.text for action in snapshot.actions_of(finding.id))
+    return written
 
 
 def _excerpt(fields: list[str], folded: list[str], word: str, width: int = 70) -> str:

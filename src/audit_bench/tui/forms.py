@@ -324,24 +324,32 @@ class SearchDialog(Dialog):
 
 
 class TextDialog(Dialog):
-    """A scrollable page of reference text (the glossary, the help), closed with Échap."""
+    """A scrollable page of reference text (the glossary, the help), closed with Échap; with
+    `narrow`, a field above it keeps only what matches the words typed."""
 
     BINDINGS = [Binding("escape,q", "close", "Fermer")]
 
-    def __init__(self, title: str, body: Text) -> None:
+    def __init__(self, title: str, body: Text, narrow: Callable[[str], Text] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
+        self.narrow = narrow
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog page"):
             yield Static(Text(clean(self.title_text), style="bold"), classes="dialog-title")
+            if self.narrow is not None:
+                yield TextInput(placeholder="filtrer : mots à chercher (sans accents ni majuscules)", id="narrow")
             with VerticalScroll(id="page-body"):
-                yield Static(self.body)
+                yield Static(self.body, id="page-text")
             yield Static(Text("Échap : fermer", style="dim"))
 
     def on_mount(self) -> None:
-        self.query_one("#page-body").focus()
+        self.query_one("#narrow" if self.narrow is not None else "#page-body").focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.narrow is not None:
+            self.query_one("#page-text", Static).update(self.narrow(event.value))
 
     def action_close(self) -> None:
         self.dismiss(None)

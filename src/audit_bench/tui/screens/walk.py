@@ -323,9 +323,9 @@ WalkScreen #note {
         self.flush_pending_edits()
         keep = self.current
         self.rebuild()
-        self.notify(f"Filtre : {walk_service.FILTERS[self.filter]} "
-                    f"({len(walk_service.filtered_items(self.ref, self.session.snapshot(), self.filter))} "
-                    "exigence(s))", timeout=3)
+        count = len(walk_service.filtered_items(self.ref, self.session.snapshot(), self.filter, self.app.today()))
+        self.notify(f"Filtre : {walk_service.FILTERS[self.filter]} ({count} exigence{'s' if count > 1 else ''})",
+                    timeout=3)
         tree = self.requirement_tree
         self.call_after_refresh(self.select, keep if keep in tree.by_id else tree.first_shown())
 
@@ -341,19 +341,12 @@ WalkScreen #note {
                 self.select(node_id)
             self.requirement_tree.focus()
 
-        self.app.push_screen(SearchDialog(lambda q: walk_service.search(self.ref, self.session.siae_type, q)), go)
+        self.app.push_screen(SearchDialog(lambda q: walk_service.search(self.ref, self.session.snapshot(), q)), go)
 
     def action_glossary(self) -> None:
         referential = self.ref.referential
-        body = Text()
-        for term in sorted(referential.glossary, key=lambda t: fold(t.term)):
-            body.append(clean(term.term), style="bold")
-            body.append("\n  ")
-            body.append(clean(term.definition))
-            body.append("\n\n")
-        if not referential.glossary:
-            body.append("Ce référentiel ne définit pas de glossaire.", style="dim")
-        self.app.push_screen(TextDialog(f"Glossaire — {referential.id}", body))
+        self.app.push_screen(TextDialog(f"Glossaire — {referential.id}", glossary_text(referential, ""),
+                                        lambda typed: glossary_text(referential, typed)))
 
     def action_findings(self) -> None:
         from audit_bench.tui.screens.findings import FindingsScreen
@@ -378,3 +371,21 @@ WalkScreen #note {
             return
         self.flush_pending_edits()
         self.dismiss()
+
+
+def glossary_text(referential, typed: str) -> Text:
+    """The glossary's terms whose term or definition hold every word typed (without accents or case)."""
+    words = fold(typed).split()
+    terms = [term for term in sorted(referential.glossary, key=lambda t: fold(t.term))
+             if all(word in fold(f"{term.term} {term.definition}") for word in words)]
+    body = Text()
+    for term in terms:
+        body.append(clean(term.term), style="bold")
+        body.append("\n  ")
+        body.append(clean(term.definition))
+        body.append("\n\n")
+    if not referential.glossary:
+        body.append("Ce référentiel ne définit pas de glossaire.", style="dim")
+    elif not terms:
+        body.append("Aucun terme ne correspond.", style="dim")
+    return body

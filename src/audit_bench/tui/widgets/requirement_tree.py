@@ -45,7 +45,7 @@ RequirementTree {
         self.clear()
         self.by_id = {}
         snapshot = self.session.snapshot()
-        visible = {node.id for node in walk_service.filtered_items(self.ref, snapshot, filter_id)}
+        visible = {node.id for node in walk_service.filtered_items(self.ref, snapshot, filter_id, self.app.today())}
         for top in self.ref.referential.nodes:
             self._add(self.root, top, visible)
         self.root.expand()
