@@ -282,7 +282,7 @@ class SearchDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog search"):
-            yield Static(Text("Rechercher dans les exigences", style="bold"), classes="dialog-title")
+            yield Static(Text("Rechercher dans les exigences et ce qui en est écrit", style="bold"), classes="dialog-title")
             yield TextInput(self.query_text, placeholder="mots à chercher (sans accents ni majuscules)", id="query")
             yield Static(id="search-count")
             yield OptionList(id="results")
@@ -304,7 +304,8 @@ class SearchDialog(Dialog):
             results.add_option(Option(label, id=hit.node.id))
         if hits:
             results.highlighted = 0
-        count = f"{len(hits)} résultat(s)" if query.strip() else "Tapez un ou plusieurs mots."
+        found = {0: "Aucun résultat", 1: "1 résultat"}.get(len(hits), f"{len(hits)} résultats")
+        count = f"{found} (exigences, constats, preuves, écarts)" if query.strip() else "Tapez un ou plusieurs mots."
         self.query_one("#search-count", Static).update(count)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
