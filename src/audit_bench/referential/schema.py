@@ -180,9 +180,10 @@ class Referential(Schema, kw_only=True):
     finding_classes: Annotated[list[FindingClass], msgspec.Meta(min_length=1)]
     date_required: bool = False
     """The evaluation must carry its date (e.g. self-assessment grids compared over time)."""
-    audit_kinds: list[AuditKind] = []
+    audit_kinds: Annotated[list[AuditKind], msgspec.Meta(min_length=1)] | UnsetType = UNSET
     """The kinds of audit made with this referential, the first proposed by default (a
-    self-assessment grid: only « self-assessment »); empty: every kind."""
+    self-assessment grid: only « self-assessment »); unset: every kind. Unset, it is left out of
+    the encoding, so the referentials frozen before it keep their hash."""
     score_bands: list[ScoreBand] = []
     nodes: Annotated[list[Node], msgspec.Meta(min_length=1)]
     glossary: list[GlossaryTerm] = []
@@ -194,4 +195,4 @@ SCHEMA_VERSION = 1
 
 def kinds_offered(referential: Referential) -> list[str]:
     """The audit kinds a new audit on this referential may take, the default first."""
-    return list(referential.audit_kinds) or list(KINDS)
+    return list(KINDS) if referential.audit_kinds is UNSET else list(referential.audit_kinds)
