@@ -117,3 +117,19 @@ def test_a_file_with_a_table_this_version_does_not_know_still_opens_and_keeps_it
         assert session.snapshot().assessment_map()["1.2"].rating == "E"
         session.rate("1.2", "C", "Entretiens tracés depuis.")
     assert msgspec.json.decode(path.read_bytes())["signatures"] == {"1": {"by": "Claire"}}
+
+
+def test_an_index_row_of_the_wrong_shape_is_made_again_from_its_file(workspace):
+    audit_id = _rated_audit(workspace)
+    list_audits(workspace)
+    index_path = workspace.path / INDEX_NAME
+    index = msgspec.json.decode(index_path.read_bytes())
+    [row] = index["audits"].values()
+    row.update(assessed="beaucoup", checked_ns=row["checked_ns"] + 10**12)  # trusted, were it readable
+    index_path.write_bytes(msgspec.json.encode(index))
+
+    [listed] = list_audits(workspace)
+
+    assert (listed.id, listed.assessed, listed.error) == (audit_id, 2, None)
+    [row] = msgspec.json.decode(index_path.read_bytes())["audits"].values()
+    assert row["assessed"] == 2
