@@ -116,12 +116,13 @@ def verdict(label: str, figure: str, ok: bool | None) -> bool:
     return ok is not False
 
 
-def report_ratios(label: str, ratios: Ratios, budget: float, unit: str = "ms", scale: float = 1000) -> bool:
-    """The verdict of a ratio budget, on the median of the per-round ratios."""
+def report_ratios(label: str, ratios: Ratios, budget: float | None, unit: str = "ms", scale: float = 1000) -> bool:
+    """The verdict of a ratio budget, on the median of the per-round ratios; reported only when
+    `budget` is None."""
     figure = (f"{ratios.median:.2f}× (min/median/p95 {ratios.min:.2f}/{ratios.median:.2f}/{ratios.p95:.2f} "
               f"over {len(ratios.ratios)} rounds; {ratios.measured * scale:.1f} vs {ratios.baseline * scale:.1f} "
-              f"{unit}; budget ≤ {budget}×)")
-    return verdict(label, figure, ratios.median <= budget)
+              f"{unit}" + (f"; budget ≤ {budget}×)" if budget is not None else ")"))
+    return verdict(label, figure, None if budget is None else ratios.median <= budget)
 
 
 def report(label: str, value: float, baseline: float, budget: float, unit: str = "s") -> bool:

@@ -36,15 +36,13 @@ class Bench:
     script: str | None = None
     ten_year: bool = False
     """Takes the ten-year workspace's path."""
-    options: bool = True
-    """Takes `--quick` (bench_save.py and bench_report.py belong to other layers and take none)."""
 
 
 BENCHES = [
     Bench("audit-bench --help wall time", "bench_cli_start.py"),
     Bench("TUI cold start, ten-year workspace", "bench_tui_start.py", ten_year=True),
-    Bench("one rating saved durably", "bench_save.py", options=False),
-    Bench("audit report PDF, fully rated IAE OS", "bench_report.py", options=False),
+    Bench("one rating saved durably", "bench_save.py"),
+    Bench("audit report PDF, fully rated IAE OS", "bench_report.py"),
     Bench("listing 5,000 audits vs 50, and cold", "bench_listing.py"),
     Bench("CPU per key in the Parcours", "bench_parcours_keys.py", ten_year=True),
     Bench("audit report PDF at 1,000 items vs 100", "bench_report_scale.py"),
@@ -70,7 +68,7 @@ class Line:
 def run(bench: Bench, ten_year: Path, quick: bool, env: dict[str, str], results: Path) -> list[Line]:
     """Run one benchmark script, echo its output, and read its verdicts."""
     command = [sys.executable, str(HERE / bench.script)]
-    command += ["--quick"] if quick and bench.options else []
+    command += ["--quick"] if quick else []
     command += [str(ten_year)] if bench.ten_year else []
     start = time.perf_counter()
     process = subprocess.run(command, capture_output=True, text=True, env={**env, RESULTS_ENV: str(results)},

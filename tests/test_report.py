@@ -317,3 +317,16 @@ def test_page_frame_serves_any_document(tmp_path):
     assert all("Entreprise « Les Dunes » Bilan" in page and "Bilan établi le 2 février 2027" in page
                for page in pages[1:])
     assert PdfReader(output).metadata["/Title"] == "Bilan annuel 2026"
+
+
+def test_table_cells_never_break_a_line_at_a_no_break_space(workspace, tmp_path):
+    amounts = [f"8{n}\u00a0%" for n in range(10)] + [f"1\u00a0{n}50\u00a0€" for n in range(10)]
+    note = " ; ".join(f"objectif n°\u00a0{n} atteint à {amount}" for n, amount in enumerate(amounts))
+    audit_id = new_audit(workspace)
+    with open_audit(workspace, audit_id) as session:
+        session.rate("1.1", "C", note)
+        output = tmp_path / "espaces.pdf"
+        build_report(workspace, session, output, today=TODAY)
+    lines = [line.replace("\u00a0", " ") for page in PdfReader(output).pages for line in page.extract_text().split("\n")]
+    for amount in amounts:  # each in one piece on one line of the checklist's cell
+        assert any(amount.replace("\u00a0", " ") in line for line in lines), amount

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -23,9 +23,10 @@ from audit_bench.referential.schema import NA, Node
 from audit_bench.referential.tree import ReferentialTree
 from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
+from audit_bench.reports.cells import Run, TextCell, bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
 from audit_bench.reports.sections import ReportSection
-from audit_bench.reports.styles import printable, text
+from audit_bench.reports.styles import FONT_BOLD, printable, text
 from audit_bench.reports.typography import (
     NBSP, french_date, french_number, french_percent, french_period, plural, quoted,
 )
@@ -177,19 +178,19 @@ class _ReportBuilder:
             return rating
         return f"{level.value} — {level.label}" if _is_code(level.value, level.label) else level.label
 
-    def rating_cell(self, assessment: Assessment | None) -> Paragraph:
+    def rating_cell(self, assessment: Assessment | None) -> TextCell:
         """The rating in words; short codes (0–3) in bold before the label. Its colour is a bar
         beside the cell (`rating_bar`), since pale scale colours are unreadable as text."""
         if assessment is None:
-            return self.p("<i>non cotée</i>", "small")
+            return cell(italic("non cotée"))
         if assessment.rating == NA:
-            return self.p("<b>N/A</b>", "small")
+            return cell(bold("N/A"))
         level = self.tree.scale_by_value.get(assessment.rating)
         if level is None:
-            return layout.cell(assessment.rating)
+            return cell(assessment.rating)
         if _is_code(level.value, level.label):
-            return self.p(f"<b>{text(level.value)}</b> {text(level.label)}", "small")
-        return self.p(f"<b>{text(level.label)}</b>", "small")
+            return cell(bold(level.value), f" {level.label}")
+        return cell(bold(level.label))
 
     def rating_bar(self, assessment: Assessment | None, column: int, row: int) -> list[tuple]:
         level = self.tree.scale_by_value.get(assessment.rating) if assessment else None
@@ -298,17 +299,17 @@ class _ReportBuilder:
         rows = [layout.head_row("Cotation", "Libellé", "Points")]
         extra = []
         for i, level in enumerate(referential.scale, start=1):
-            rows.append([layout.cell(level.value), layout.cell(level.label),
-                         layout.cell(french_number(level.score) if level.score is not None else "hors score")])
+            rows.append([cell(level.value), cell(level.label),
+                         cell(french_number(level.score) if level.score is not None else "hors score")])
             extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
-        rows.append([layout.cell("N/A"), layout.cell("Non applicable, avec le motif dans le constat"),
-                     layout.cell("hors score")])
+        rows.append([cell("N/A"), cell("Non applicable, avec le motif dans le constat"),
+                     cell("hors score")])
         out.append(layout.table(rows, [25 * mm, CONTENT_WIDTH - 50 * mm, 25 * mm], extra=extra))
         out.append(Spacer(1, 4))
         rows = [layout.head_row("Classe", "Gravité", "Plan d'action")]
         for cls in sorted(referential.finding_classes, key=lambda c: -c.severity):
-            rows.append([layout.cell(cls.label), layout.cell(str(cls.severity)),
-                         layout.cell("requis" if cls.requires_action else "facultatif")])
+            rows.append([cell(cls.label), cell(str(cls.severity)),
+                         cell("requis" if cls.requires_action else "facultatif")])
         out.append(layout.table(rows, [CONTENT_WIDTH - 50 * mm, 25 * mm, 25 * mm]))
         return out
 
@@ -324,17 +325,17 @@ class _ReportBuilder:
         rows = [layout.head_row("Cotation", "Exigences")]
         extra = []
         for i, level in enumerate(self.tree.referential.scale, start=1):
-            rows.append([layout.cell(self.rating_label(level.value)), layout.cell(str(ratings.count(level.value)))])
+            rows.append([cell(self.rating_label(level.value)), cell(str(ratings.count(level.value)))])
             extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
-        rows.append([layout.cell(NA_LABEL), layout.cell(str(progress.na))])
-        rows.append([layout.cell("Non cotées"), layout.cell(str(progress.remaining))])
+        rows.append([cell(NA_LABEL), cell(str(progress.na))])
+        rows.append([cell("Non cotées"), cell(str(progress.remaining))])
         out.append(layout.table(rows, [CONTENT_WIDTH - 30 * mm, 30 * mm], extra=extra))
 
         out.append(self.p("Écarts par classe", "h3"))
         rows = [layout.head_row("Classe", "Écarts", "dont ouverts", "à rédiger")]
         for count in self.data.class_counts:
-            rows.append([layout.cell(count.label), layout.cell(str(count.recorded)), layout.cell(str(count.open)),
-                         layout.cell(str(count.to_write))])
+            rows.append([cell(count.label), cell(str(count.recorded)), cell(str(count.open)),
+                         cell(str(count.to_write))])
         out.append(layout.table(rows, [CONTENT_WIDTH - 75 * mm, 25 * mm, 25 * mm, 25 * mm]))
 
         out.append(self.p("Degré de satisfaction des exigences par section", "h3"))
@@ -347,18 +348,14 @@ class _ReportBuilder:
         shown = [s for s in self.data.scores if s.depth < 0 or (s.depth == 0 and s.applicable)]
         for i, score in enumerate(shown, start=1):
             name = "Ensemble du référentiel" if score.depth < 0 else f"{score.section} {score.title}".strip()
-            if score.depth > 0:
-                label = Paragraph(text(name), self.st["small"].clone("indented", leftIndent=10))
-            else:
-                label = self.p(f"<b>{text(name)}</b>", "small")
-                extra.append(("BACKGROUND", (0, i), (-1, i), GROUP_FILL))
+            extra.append(("BACKGROUND", (0, i), (-1, i), GROUP_FILL))
             rated = (progress.assessed, progress.total) if score.depth < 0 else (score.rated, score.applicable)
-            row = [label, layout.cell(f"{rated[0]} / {rated[1]}"),
-                   layout.cell(f"{french_number(score.score)} / {french_number(score.max)}"),
-                   layout.cell(french_percent(score.percent))]
+            row = [cell(bold(name)), cell(f"{rated[0]} / {rated[1]}"),
+                   cell(f"{french_number(score.score)} / {french_number(score.max)}"),
+                   cell(french_percent(score.percent))]
             if bands:
                 band = self.tree.band_for(score.percent)
-                row.append(layout.cell(band.label if band else "—"))
+                row.append(cell(band.label if band else "—"))
                 if band:
                     extra.append(("LINEBEFORE", (4, i), (4, i), 3, colors.HexColor(band.colour)))
             rows.append(row)
@@ -489,9 +486,9 @@ class _ReportBuilder:
                 verdict = "efficace" if action.effective else "non efficace"
                 when = f" le {french_date(action.verified_at)}" if action.verified_at else ""
                 check = f"{verdict}, vérifiée par {action.verified_by or '?'}{when}"
-            rows.append([self.p(f"<b>{text(action.id)}</b> — {text(action.text)}", "small"),
-                         layout.cell(action.owner), layout.cell(french_date(action.due)),
-                         layout.cell(ACTION_STATUSES.get(action.status, action.status)), layout.cell(check)])
+            rows.append([cell(bold(action.id), f" — {action.text}"),
+                         cell(action.owner), cell(french_date(action.due)),
+                         cell(ACTION_STATUSES.get(action.status, action.status)), cell(check)])
             if action.status != "done" and action.due < self.data.generated_on.isoformat():
                 overdue.append(("TEXTCOLOR", (2, i), (2, i), ALERT))
         return layout.table(rows, [CONTENT_WIDTH - 118 * mm, 30 * mm, 26 * mm, 20 * mm, 42 * mm], extra=overdue)
@@ -511,7 +508,7 @@ class _ReportBuilder:
             out.append(CondPageBreak(40 * mm))
             out.append(self.p(text(self.requirement_label(top)), "h2"))
             if top.id in self.scores:
-                out.append(self.p(self.score_line(self.scores[top.id]), "muted"))
+                out.append(self.p(text(self.score_line(self.scores[top.id])), "muted"))
             # Rows are bounded (long constats go below), so none is split: reportlab repeats the
             # column header twice on a page where it splits a row inside itself.
             out.append(layout.table(rows, widths, extra=extra, split_in_row=0))
@@ -526,7 +523,7 @@ class _ReportBuilder:
                     "exigences cotées")
         band = self.band_label(score.percent)
         return (f"Degré de satisfaction{NBSP}: {french_percent(score.percent)}"
-                + (f" ({text(band)})" if band else "")
+                + (f" ({band})" if band else "")
                 + f" — {french_number(score.score)} / {french_number(score.max)} points, "
                 f"{score.rated} / {score.applicable} exigences cotées")
 
@@ -536,33 +533,34 @@ class _ReportBuilder:
                 if self.tree.applicable(node, self.siae_type):
                     self.checklist_row(node, rows, extra)
             elif any(d.ratable and self.tree.applicable(d, self.siae_type) for d in self.tree.descendants(node)):
-                label = f"<b>{text(self.requirement_label(node))}</b>"
+                label = [bold(self.requirement_label(node))]
                 if node.id in self.scores:
-                    label += f'<br/><font size="7" color="#555555">{self.score_line(self.scores[node.id])}</font>'
-                rows.append([self.p(label, "small"), "", ""])
+                    label.append(Run(f"\n{self.score_line(self.scores[node.id])}", size=7,
+                                     color=self.st["muted"].textColor))
+                rows.append([cell(*label), "", ""])
                 extra += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
                           ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), GROUP_FILL)]
                 self.checklist_rows(node.children, rows, extra)
 
     def checklist_row(self, node: Node, rows: list, extra: list) -> None:
         assessment = self.assessments.get(node.id)
-        wording = text(self.tree.text_for(node, self.siae_type))
+        wording = self.tree.text_for(node, self.siae_type)
         if node.title:
-            requirement = f"<b>{text(node.id)} {text(node.title)}</b><br/>{wording}"
+            requirement = cell(bold(f"{node.id} {node.title}"), f"\n{wording}")
         else:
-            requirement = f"<b>{text(node.id)}</b> {wording}"
+            requirement = cell(bold(node.id), f" {wording}")
         shown_note = assessment.note if assessment else ""
         if len(shown_note) > LONG_NOTE:
             self.long_notes.append(assessment)
             shown_note = (shown_note[:NOTE_PREVIEW].rstrip() + "… (suite sous le tableau, "
                           f"« Constat détaillé — {node.id} »)")
         if assessment is None:
-            note: Any = self.p("<i>non évaluée</i>", "small")
+            note = cell(italic("non évaluée"))
         elif assessment.rating == NA:
-            note = self.p(f"<b>Motif{NBSP}:</b> {text(shown_note) or '<i>non donné</i>'}", "small")
+            note = cell(bold(f"Motif{NBSP}:"), f" {shown_note}" if shown_note else italic(" non donné"))
         else:
-            note = layout.cell(shown_note)
-        rows.append([self.p(requirement, "small"), self.rating_cell(assessment), note])
+            note = cell(shown_note)
+        rows.append([requirement, self.rating_cell(assessment), note])
         extra += self.rating_bar(assessment, 1, len(rows) - 1)
 
     def not_covered(self) -> list[Flowable]:
@@ -574,14 +572,14 @@ class _ReportBuilder:
         out.append(self.p("Exigences applicables non évaluées", "h3"))
         if unrated:
             rows = [layout.head_row("Exigence", "Formulation")]
-            rows += [[layout.cell(node.id), layout.cell(self.tree.text_for(node, self.siae_type))] for node in unrated]
+            rows += [[cell(node.id), cell(self.tree.text_for(node, self.siae_type))] for node in unrated]
             out.append(layout.table(rows, [25 * mm, CONTENT_WIDTH - 25 * mm]))
         else:
             out.append(self.p(f"Aucune{NBSP}: toutes les exigences applicables ont été évaluées."))
         out.append(self.p("Exigences cotées non applicables (N/A) et motifs", "h3"))
         if not_applicable:
             rows = [layout.head_row("Exigence", "Motif")]
-            rows += [[layout.cell(node.id), layout.cell(a.note or "motif non donné")] for node, a in not_applicable]
+            rows += [[cell(node.id), cell(a.note or "motif non donné")] for node, a in not_applicable]
             out.append(layout.table(rows, [25 * mm, CONTENT_WIDTH - 25 * mm]))
         else:
             out.append(self.p("Aucune."))
@@ -598,17 +596,18 @@ class _ReportBuilder:
             return out
         rows = [layout.head_row("Réf.", "Exigence", "Document", "Version", "Emplacement et fichier")]
         for evidence in self.audit.evidence:
-            where = [text(evidence.location)] if evidence.location else []
+            where = [Run(evidence.location)] if evidence.location else []
             if evidence.filename:
-                where.append(f"Fichier{NBSP}: {text(evidence.filename)}")
+                where.append(Run(f"Fichier{NBSP}: {evidence.filename}"))
             problem = EVIDENCE_PROBLEMS.get(self.data.evidence_states.get(evidence.id, ""))
             if problem:
-                where.append(f'<font color="#b3261e"><b>{problem[0].upper()}{problem[1:]}</b></font>')
+                where.append(Run(f"{problem[0].upper()}{problem[1:]}", FONT_BOLD, color=ALERT))
             if evidence.sha256:
                 recorded = "SHA-256 enregistrée" if problem else "SHA-256"
-                where.append(f'<font size="6.5">{recorded}{NBSP}: {text(evidence.sha256)}</font>')
-            rows.append([layout.cell(evidence.id), layout.cell(evidence.requirement), layout.cell(evidence.title),
-                         layout.cell(evidence.version), self.p("<br/>".join(where) or "—", "small")])
+                where.append(Run(f"{recorded}{NBSP}: {evidence.sha256}", size=6.5))
+            lines = [where[0], *(run._replace(text=f"\n{run.text}") for run in where[1:])] if where else []
+            rows.append([cell(evidence.id), cell(evidence.requirement), cell(evidence.title),
+                         cell(evidence.version), cell(*lines)])
         out.append(layout.table(rows, [12 * mm, 20 * mm, CONTENT_WIDTH - 137 * mm, 25 * mm, 80 * mm]))
         return out
 
@@ -619,10 +618,10 @@ class _ReportBuilder:
         rows = [layout.head_row("Qualité", "Nom", "Date", "Signature")]
         for i, auditor in enumerate(self.header.auditors):
             role = "Responsable de l'audit" if i == 0 and len(self.header.auditors) > 1 else "Auditeur"
-            rows.append([layout.cell(role), layout.cell(auditor), "", ""])
+            rows.append([cell(role), cell(auditor), "", ""])
         if not self.header.auditors:
-            rows.append([layout.cell("Auditeur"), "", "", ""])
-        rows.append([layout.cell("Représentant de la structure"), "", "", ""])
+            rows.append([cell("Auditeur"), "", "", ""])
+        rows.append([cell("Représentant de la structure"), "", "", ""])
         table = layout.table(rows, [45 * mm, 55 * mm, 28 * mm, CONTENT_WIDTH - 128 * mm],
                            heights=[None] + [18 * mm] * (len(rows) - 1))
         out.append(KeepTogether([table]))

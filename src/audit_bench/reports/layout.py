@@ -12,10 +12,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
 
 from audit_bench.reports import styles as report_styles
-from audit_bench.reports.styles import FONT, printable, text
+from audit_bench.reports.cells import TextCell, bold, cell
+from audit_bench.reports.styles import FONT, printable
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -141,12 +142,6 @@ def table(rows: list[list[Any]], widths: list[float], *, header: bool = True, ex
     return grid
 
 
-def head_row(*labels: str) -> list[Paragraph]:
-    """A header row of bold labels (the report's own words, not user text)."""
-    small = report_styles.styles()["small"]
-    return [Paragraph(f"<b>{label}</b>", small) for label in labels]
-
-
-def cell(value: str, style: str = "small") -> Paragraph:
-    """User text in a table cell, escaped; "—" when empty."""
-    return Paragraph(text(value) if value else "—", report_styles.styles()[style])
+def head_row(*labels: str) -> list[TextCell]:
+    """A header row of bold labels."""
+    return [cell(bold(label)) for label in labels]

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from audit_bench.model import AuditHeader, implied_structure_id
 from audit_bench.services import rules
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
-from audit_bench.store.index import Table, list_tables
+from audit_bench.store.index import IndexRow, Table, list_tables
 from audit_bench.store.structure_file import StructureFile
-
-Row = dict[str, Any]
 
 AUDITS = "audits"
 STRUCTURES = "structures"
@@ -29,11 +29,44 @@ AUDIT_ROWS = 2
 STRUCTURE_ROWS = 1
 
 
+class AuditRow(IndexRow, frozen=True, kw_only=True):
+    """One audit as the index keeps it: a line of the audit list, and what the structure list
+    counts. Decoded straight from the index: a listing makes no other object per audit."""
+
+    referential: str = ""
+    referential_version: str = ""
+    org: str = ""
+    """The structure's name when summarised; `list_audits` shows its current name."""
+    structure: str = ""
+    siae_type: str | None = None
+    kind: str = ""
+    date: str = ""
+    status: str = "open"
+    assessed: int = 0
+    total: int = 0
+    open_findings: int = 0
+    open_action_dues: list[str] = []
+    """The due dates of the audit's open actions."""
+
+
+class CertificationExpiry(msgspec.Struct, frozen=True):
+    referential: str
+    valid_until: str
+
+
+class StructureIndexRow(IndexRow, frozen=True, kw_only=True):
+    """One structure file as the index keeps it."""
+
+    name: str = ""
+    siae_type: str | None = None
+    certifications: list[CertificationExpiry] = []
+
+
 @dataclass(frozen=True)
 class WorkspaceRows:
-    audits: list[Row]
+    audits: list[AuditRow]
     """One row per audit file (`error` set when it cannot be read)."""
-    structures: list[Row]
+    structures: list[StructureIndexRow]
     """One row per structure file; structures only implied by audits have none."""
 
 
@@ -51,14 +84,14 @@ def workspace_rows(workspace: Workspace) -> WorkspaceRows:
     if not workspace.path.is_dir():
         return WorkspaceRows([], [])
     listing = list_tables(workspace.path, {
-        AUDITS: Table(workspace.path, lambda path: summarize_audit(workspace, path), AUDIT_ROWS),
-        STRUCTURES: Table(structures_folder(workspace), summarize_structure, STRUCTURE_ROWS),
+        AUDITS: Table(workspace.path, lambda path: summarize_audit(workspace, path), AuditRow, AUDIT_ROWS),
+        STRUCTURES: Table(structures_folder(workspace), summarize_structure, StructureIndexRow, STRUCTURE_ROWS),
     })
     workspace.index_warning = listing.index_warning
     return WorkspaceRows(listing.rows[AUDITS], listing.rows[STRUCTURES])
 
 
-def summarize_audit(workspace: Workspace, path: Path) -> Row:
+def summarize_audit(workspace: Workspace, path: Path) -> dict[str, Any]:
     with AuditFile.open(path, write=False) as file:
         snapshot = file.snapshot()
         tree = workspace.frozen_tree(path, snapshot.header.referential)
@@ -74,12 +107,11 @@ def summarize_audit(workspace: Workspace, path: Path) -> Row:
     }
 
 
-def summarize_structure(path: Path) -> Row:
+def summarize_structure(path: Path) -> dict[str, Any]:
     with StructureFile.open(path, write=False) as file:
         snapshot = file.snapshot()
     record = snapshot.structure
     return {
         "name": record.name, "siae_type": record.siae_type,
-        "certifications": [{"referential": c.referential, "valid_until": c.valid_until}
-                           for c in snapshot.certifications],
+        "certifications": [CertificationExpiry(c.referential, c.valid_until) for c in snapshot.certifications],
     }

@@ -28,8 +28,6 @@ def now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-
-
 class AuditSession:
     """An open audit: its file (locked for writing, or read-only) and its frozen referential.
 
@@ -43,7 +41,6 @@ class AuditSession:
         self.tree = tree
         self._scorer = scorer
         self._org = org
-        self._snapshot: AuditSnapshot | None = None
 
     @property
     def read_only(self) -> bool:
@@ -72,12 +69,8 @@ class AuditSession:
         self.close()
 
     def snapshot(self) -> AuditSnapshot:
-        if self._snapshot is None:
-            self._snapshot = self.file.snapshot()
-        return self._snapshot
-
-    def _changed(self) -> None:
-        self._snapshot = None
+        """The audit as it is now (each change updates it in place of the record it changed)."""
+        return self.file.snapshot()
 
     @property
     def siae_type(self) -> str | None:
@@ -103,7 +96,6 @@ class AuditSession:
         assessment = Assessment(requirement=requirement, rating=rating, note=note, at=now(),
                                 by=by or (auditors[0] if auditors else ""))
         self.file.set_assessment(assessment)
-        self._changed()
         return assessment
 
     def set_note(self, requirement: str, note: str, by: str = "") -> Assessment | None:
@@ -119,7 +111,6 @@ class AuditSession:
         self._check_open("l'effacement de la cotation")
         check_requirement(self.tree, requirement, self.siae_type)
         self.file.remove_assessment(requirement)
-        self._changed()
 
     # Evidence, findings, actions -----------------------------------------------------------
 
@@ -141,7 +132,6 @@ class AuditSession:
                             version=version, location=location, sha256=sha256,
                             filename=filename, at=now())
         self.file.add("evidence", evidence)
-        self._changed()
         return evidence
 
     def add_finding(self, requirement: str, class_id: str, text: str) -> Finding:
@@ -151,7 +141,6 @@ class AuditSession:
         finding = Finding(id=self.file.next_id("findings"), requirement=requirement, class_=class_id,
                           text=check_text(text, "le texte de l'écart"), at=now())
         self.file.add("findings", finding)
-        self._changed()
         return finding
 
     def finding(self, finding_id: str) -> Finding:
@@ -175,7 +164,6 @@ class AuditSession:
                         owner=check_text(owner, "le responsable de l'action"),
                         due=check_date(due, "échéance"), at=now())
         self.file.add("actions", action)
-        self._changed()
         return action
 
     def update_action(self, action_id: str, status: str | None = None, verified_by: str | None = None,
@@ -199,7 +187,6 @@ class AuditSession:
                            verified_at=now(), effective=effective)
         updated = msgspec.structs.replace(action, **changes)
         self.file.replace("actions", updated)
-        self._changed()
         return updated
 
     # Status --------------------------------------------------------------------------------
@@ -211,7 +198,6 @@ class AuditSession:
         if header.status == "closed":
             raise UserError(f"l'audit {header.id} est déjà clos")
         self.file.write_header(msgspec.structs.replace(header, status="closed", closed_at=now()))
-        self._changed()
         return self.pending()
 
     def reopen_audit(self) -> None:
@@ -220,7 +206,6 @@ class AuditSession:
         if header.status != "closed":
             raise UserError(f"l'audit {header.id} n'est pas clos")
         self.file.write_header(msgspec.structs.replace(header, status="open", closed_at=None))
-        self._changed()
 
     # Reading -------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from audit_bench.model import (
     ROLES, STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
 )
 from audit_bench.referential import ReferentialTree
-from audit_bench.services.listing import Row, structures_folder, workspace_rows
+from audit_bench.services.listing import AuditRow, CertificationExpiry, structures_folder, workspace_rows
 from audit_bench.services.session import now
 from audit_bench.services.text import fold
 from audit_bench.services.validation import (
@@ -38,11 +38,6 @@ two structures of one name, nor two files of one implied structure."""
 
 
 # Views: what the CLI prints with --json, and what the TUI shows ------------------------------
-
-class CertificationExpiry(msgspec.Struct, frozen=True):
-    referential: str
-    valid_until: str
-
 
 class StructureRow(msgspec.Struct, frozen=True, kw_only=True):
     """One line of the structure list (the home, `structures`)."""
@@ -141,26 +136,25 @@ def list_structures(workspace: Workspace, today: date | None = None) -> Structur
     errors: list[StructureError] = []
     recorded = set()
     for row in rows.structures:
-        recorded.add(row["id"])
-        if row.get("error") is not None:
-            errors.append(StructureError(row["id"], row["error"]))
+        recorded.add(row.id)
+        if row.error is not None:
+            errors.append(StructureError(row.id, row.error))
             continue
-        listed.append(_structure_row(row["id"], row["name"], row["siae_type"], audits.get(row["id"], []),
-                                     today_iso, row["certifications"]))
+        listed.append(_structure_row(row.id, row.name, row.siae_type, audits.get(row.id, []), today_iso,
+                                     row.certifications))
     for structure_id, its_audits in audits.items():
         if structure_id not in recorded:
             first = its_audits[0]
-            listed.append(_structure_row(structure_id, first["org"], first["siae_type"], its_audits,
-                                         today_iso, []))
+            listed.append(_structure_row(structure_id, first.org, first.siae_type, its_audits, today_iso, []))
     listed.sort(key=lambda row: (fold(row.name), row.id))
     return StructuresView(listed, errors)
 
 
-def _audits_by_structure(audit_rows: list[Row]) -> dict[str, list[Row]]:
-    grouped: dict[str, list[Row]] = {}
+def _audits_by_structure(audit_rows: list[AuditRow]) -> dict[str, list[AuditRow]]:
+    grouped: dict[str, list[AuditRow]] = {}
     for row in audit_rows:
-        if row.get("error") is None:
-            grouped.setdefault(row["structure"], []).append(row)
+        if row.error is None:
+            grouped.setdefault(row.structure, []).append(row)
     return grouped
 
 
@@ -168,13 +162,13 @@ def _overdue(dues: list[str], today_iso: str) -> int:
     return sum(1 for due in dues if due < today_iso)
 
 
-def _structure_row(structure_id: str, name: str, siae_type: str | None, audits: list[Row], today_iso: str,
-         certifications: list[dict[str, str]]) -> StructureRow:
-    dues = [due for audit in audits for due in audit["open_action_dues"]]
+def _structure_row(structure_id: str, name: str, siae_type: str | None, audits: list[AuditRow], today_iso: str,
+         certifications: list[CertificationExpiry]) -> StructureRow:
+    dues = [due for audit in audits for due in audit.open_action_dues]
     return StructureRow(
         id=structure_id, name=name, siae_type=siae_type, audits=len(audits), open_actions=len(dues),
-        overdue_actions=_overdue(dues, today_iso), last_audit=max((a["date"] for a in audits), default=None),
-        certifications=[CertificationExpiry(c["referential"], c["valid_until"]) for c in certifications])
+        overdue_actions=_overdue(dues, today_iso), last_audit=max((a.date for a in audits), default=None),
+        certifications=list(certifications))
 
 
 def show_structure(workspace: Workspace, structure_id: str, today: date | None = None) -> StructureView:
@@ -184,18 +178,18 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
         recorded = session.recorded
     record = snapshot.structure
     audits = sorted(_audits_by_structure(workspace_rows(workspace).audits).get(structure_id, []),
-                    key=lambda row: (row["date"], row["id"]), reverse=True)
-    dues = [due for audit in audits for due in audit["open_action_dues"]]
+                    key=lambda row: (row.date, row.id), reverse=True)
+    dues = [due for audit in audits for due in audit.open_action_dues]
     return StructureView(
         id=record.id, name=record.name, siae_type=record.siae_type, siret=record.siret, place=record.place,
         created_at=record.created_at if recorded else None,
         people=[PersonView(p.name, p.role, ROLES.get(p.role, p.role), p.trained_on) for p in snapshot.people],
         certifications=[CertificationView(c.referential, c.body, c.number, c.issued, c.valid_until)
                         for c in snapshot.certifications],
-        audits=[StructureAudit(id=a["id"], referential=a["referential"], kind=a["kind"], date=a["date"],
-                               status=a["status"], assessed=a["assessed"], total=a["total"],
-                               open_findings=a["open_findings"], open_actions=len(a["open_action_dues"]),
-                               overdue_actions=_overdue(a["open_action_dues"], today_iso))
+        audits=[StructureAudit(id=a.id, referential=a.referential, kind=a.kind, date=a.date,
+                               status=a.status, assessed=a.assessed, total=a.total,
+                               open_findings=a.open_findings, open_actions=len(a.open_action_dues),
+                               overdue_actions=_overdue(a.open_action_dues, today_iso))
                 for a in audits],
         open_actions=len(dues), overdue_actions=_overdue(dues, today_iso))
 
@@ -460,8 +454,8 @@ def _check_type_in(tree: ReferentialTree, siae_type: str) -> None:
 
 
 def _audit_referentials(workspace: Workspace, structure_id: str) -> set[str]:
-    return {row["referential"] for row in workspace_rows(workspace).audits
-            if row.get("error") is None and row["structure"] == structure_id}
+    return {row.referential for row in workspace_rows(workspace).audits
+            if row.error is None and row.structure == structure_id}
 
 
 def _check_unique(workspace: Workspace, name: str, siae_type: str | None, own_id: str | None) -> None:
@@ -489,8 +483,8 @@ def _expiry(tree: ReferentialTree, issued: str) -> str:
 def _implied(workspace: Workspace, structure_id: str) -> Structure | None:
     """The record audits without a structure file imply: their name and type."""
     for row in workspace_rows(workspace).audits:
-        if row.get("error") is None and row["structure"] == structure_id:
-            return Structure(id=structure_id, name=row["org"], siae_type=row["siae_type"], created_at=now())
+        if row.error is None and row.structure == structure_id:
+            return Structure(id=structure_id, name=row.org, siae_type=row.siae_type, created_at=now())
     return None
 
 
@@ -514,7 +508,7 @@ def _materialise_locked(workspace: Workspace, record: Structure) -> StructureFil
 
 def _create(workspace: Workspace, name: str, siae_type: str | None, siret: str | None, place: str) -> Structure:
     """Under the creation lock: a new structure file, under its implied id when that is free."""
-    taken = {row["structure"] for row in workspace_rows(workspace).audits if row.get("error") is None}
+    taken = {row.structure for row in workspace_rows(workspace).audits if row.error is None}
     structure_id = implied_structure_id(name, siae_type)
     while structure_id in taken or os.path.lexists(structure_path(workspace, structure_id)):
         structure_id = f"{slug(name, 'structure')}-{secrets.token_hex(3)}"

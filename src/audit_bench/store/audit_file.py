@@ -9,7 +9,6 @@ Each method that changes the audit is one durable write (see `DocumentFile`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
@@ -24,10 +23,8 @@ __all__ = ["AuditFile", "lock_path"]
 _ID_PREFIX = {"evidence": "P", "findings": "E", "actions": "A"}
 """Readable ids within an audit: P1 (preuve), E1 (écart), A1 (action)."""
 _HEADER_ID = 1
-
-
-def _document(record: msgspec.Struct) -> dict[str, Any]:
-    return msgspec.to_builtins(record)
+_LISTS = ("assessments", "evidence", "findings", "actions")
+"""The tables that are lists in the snapshot (the header is one record)."""
 
 
 class AuditFile(DocumentFile):
@@ -36,11 +33,13 @@ class AuditFile(DocumentFile):
     The records a snapshot returns are shared between snapshots: treat them as read-only."""
 
     formats = AUDIT_FORMATS
-    tables = ("header", "assessments", "evidence", "findings", "actions")
+    record_types = {"header": AuditHeader, "assessments": Assessment, "evidence": Evidence, "findings": Finding,
+                    "actions": Action}
+    _snapshot: AuditSnapshot | None = None
 
     @classmethod
     def create(cls, path: Path, header: AuditHeader) -> "AuditFile":
-        return cls._create(path, {"header": {str(_HEADER_ID): _document(header)}})
+        return cls._create(path, {"header": {str(_HEADER_ID): header}})
 
     def validate(self) -> None:
         """Every row converts, and every hash and the structure's id are ones: they become paths
@@ -56,29 +55,39 @@ class AuditFile(DocumentFile):
                 raise CorruptFileError(self.path, f"empreinte SHA-256 invalide « {sha256[:20]} »")
 
     def snapshot(self) -> AuditSnapshot:
-        header = self.record("header", _HEADER_ID, AuditHeader)
+        """The audit as it is now: built once, then each write replaces the one table it changed."""
+        if self._snapshot is None:
+            self._snapshot = AuditSnapshot(header=self._header(), **{table: self.records(table) for table in _LISTS})
+        return self._snapshot
+
+    def _header(self) -> AuditHeader:
+        header = self.record("header", _HEADER_ID)
         if header is None:
             raise CorruptFileError(self.path, "en-tête de l'audit absent")
-        return AuditSnapshot(
-            header=header,
-            assessments=self.records("assessments", Assessment),
-            evidence=self.records("evidence", Evidence),
-            findings=self.records("findings", Finding),
-            actions=self.records("actions", Action),
-        )
+        return header
+
+    def _changed(self, table: str | None) -> None:
+        if self._snapshot is None:
+            return
+        if table is None:
+            self._snapshot = None
+        elif table == "header":
+            self._snapshot = msgspec.structs.replace(self._snapshot, header=self._header())
+        else:
+            self._snapshot = msgspec.structs.replace(self._snapshot, **{table: self.records(table)})
 
     def header(self) -> AuditHeader:
         return self.snapshot().header
 
     def write_header(self, header: AuditHeader) -> None:
-        self.update("header", _HEADER_ID, _document(header))
+        self.update("header", _HEADER_ID, header)
 
     def set_assessment(self, assessment: Assessment) -> None:
         found = self.find("assessments", "requirement", assessment.requirement)
         if found:
-            self.update("assessments", found[0], _document(assessment))
+            self.update("assessments", found[0], assessment)
         else:
-            self.insert("assessments", _document(assessment))
+            self.insert("assessments", assessment)
 
     def remove_assessment(self, requirement: str) -> None:
         found = self.find("assessments", "requirement", requirement)
@@ -93,10 +102,10 @@ class AuditFile(DocumentFile):
         return f"{prefix}{max(numbers, default=0) + 1}"
 
     def add(self, table: str, record: Evidence | Finding | Action) -> None:
-        self.insert(table, _document(record))
+        self.insert(table, record)
 
     def replace(self, table: str, record: Evidence | Finding | Action) -> None:
         found = self.find(table, "id", record.id)
         if not found:
             raise KeyError(record.id)
-        self.update(table, found[0], _document(record))
+        self.update(table, found[0], record)

@@ -11,8 +11,11 @@ one StoreError naming it (CorruptFileError, NewerFormatError, UnsafeEntryError).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Iterator, TypeVar
 
 import msgspec
 from tinydb import TinyDB
@@ -24,7 +27,6 @@ from audit_bench.store.migrations import Formats, write_backup
 from audit_bench.store.storage import AtomicJSONStorage, decode_document, read_raw
 
 Row = dict[str, Any]
-Record = TypeVar("Record", bound=msgspec.Struct)
 Self = TypeVar("Self", bound="DocumentFile")
 
 
@@ -35,7 +37,7 @@ def lock_path(path: Path) -> Path:
 def check_layout(path: Path, data: dict[str, Any]) -> None:
     """TinyDB's layout: each table maps a canonical integer id ("1", "2", …) to an object.
 
-    Checked once at load, so no TinyDB call later meets a row it cannot handle."""
+    Checked before TinyDB is given the document, so no TinyDB call meets a row it cannot handle."""
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptFileError(path, f"la table « {name[:40]} » n'est pas une table")
@@ -49,35 +51,51 @@ def check_layout(path: Path, data: dict[str, Any]) -> None:
                                              "n'est pas un objet")
 
 
+DocId = Annotated[str, msgspec.Meta(pattern=r"^(0|[1-9][0-9]{0,17})$")]
+"""TinyDB's document ids as `check_layout` wants them, checked by msgspec while it decodes."""
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    records: dict[str, dict[str, msgspec.Struct]]
+    """Table → id → record, in stored order."""
+    document: dict[str, Any] | None
+    """The decoded document, when it had to be (an older format, migrated in memory); else None:
+    TinyDB's copy is decoded at the first write."""
+    migrated_from: tuple[int, bytes] | None = None
+
+
 class DocumentFile:
     """An open document file. Use `open` (or a subclass's `create`), and `close()` when done.
 
-    Subclasses name their `formats` (format numbers and migrations of their kind) and `tables`,
-    and check their content in `validate`."""
+    Subclasses name their `formats` (format numbers and migrations of their kind) and, in
+    `record_types`, the record each table holds, and check their content in `validate`.
+
+    A file in the current format is decoded straight into its records (msgspec Structs); TinyDB,
+    the write path, reads its own copy of the document at the first write."""
 
     formats: ClassVar[Formats]
-    tables: ClassVar[tuple[str, ...]]
+    record_types: ClassVar[dict[str, type[msgspec.Struct]]]
 
-    def __init__(self, path: Path, document: dict[str, Any], *, lock: FileLock | None,
-                 locked_by: str | None = None, migrated_from: tuple[int, bytes] | None = None) -> None:
+    def __init__(self, path: Path, loaded: _Loaded, *, lock: FileLock | None, locked_by: str | None = None) -> None:
         self.path = path
         self._lock = lock
         self.locked_by = locked_by
         """Who holds the write lock when this process could only open the file read-only."""
-        self._pending_backup = migrated_from
-        self._records: dict[str, dict[str, Any]] = {}
-        self._storage = AtomicJSONStorage(path, load=self._reload, before_write=self._backup_if_migrating,
-                                          read_only=lock is None, preloaded=document)
+        self._pending_backup = loaded.migrated_from
+        self._records: dict[str, dict[str, Any]] = loaded.records
+        self._storage = AtomicJSONStorage(path, load=self._document, before_write=self._backup_if_migrating,
+                                          read_only=lock is None, preloaded=loaded.document)
         storage = self._storage
         self._db = TinyDB(storage=lambda: storage)
 
     # Opening and closing -------------------------------------------------------------------
 
     @classmethod
-    def _create(cls: type[Self], path: Path, rows: dict[str, dict[str, Row]]) -> Self:
-        """A new file holding `rows` (table → id → row), written durably, opened for writing."""
-        document: dict[str, Any] = {"meta": {"1": cls.formats.meta()}}
-        document.update({table: dict(rows.get(table, {})) for table in cls.tables})
+    def _create(cls: type[Self], path: Path, records: dict[str, dict[str, msgspec.Struct]]) -> Self:
+        """A new file holding `records` (table → id → record), written durably, opened for writing."""
+        records = {table: dict(records.get(table, {})) for table in cls.record_types}
+        document: dict[str, Any] = {"meta": {"1": cls.formats.meta()}, **msgspec.to_builtins(records)}
         lock = FileLock(lock_path(path))
         _acquire_for_writing(lock, wait=False)
         try:
@@ -87,7 +105,7 @@ class DocumentFile:
         except BaseException:
             lock.release()
             raise
-        return cls(path, document, lock=lock)
+        return cls(path, _Loaded(records, document), lock=lock)
 
     @classmethod
     def open(cls: type[Self], path: Path, *, write: bool = True, wait: bool = False) -> Self:
@@ -104,8 +122,8 @@ class DocumentFile:
             except LockedError as exc:
                 lock, locked_by = None, exc.holder
         try:
-            document, migrated_from = cls._load(path)  # under the lock: no writer changes it underneath
-            opened = cls(path, document, lock=lock, locked_by=locked_by, migrated_from=migrated_from)
+            loaded = cls._load(path)  # under the lock: no writer changes it underneath
+            opened = cls(path, loaded, lock=lock, locked_by=locked_by)
             opened._validated()
         except BaseException:
             if lock is not None:
@@ -114,20 +132,43 @@ class DocumentFile:
         return opened
 
     @classmethod
-    def _load(cls, path: Path) -> tuple[dict[str, Any], tuple[int, bytes] | None]:
-        """The document in the current format, and (format read, bytes read) when it was older."""
+    def _load(cls, path: Path) -> _Loaded:
+        """The records of the file, read once: straight into Structs when the file is in the
+        current format, else through the checked, migrated document."""
         raw = read_raw(path)
         if raw is None:
             raise FileNotFoundError(path)
-        data, found = cls.formats.upgrade(path, decode_document(path, raw))
-        check_layout(path, data)
-        return data, None if found is None else (found, raw)
+        try:
+            typed = _typed_decoder(cls).decode(raw)
+        except Exception:  # anything odd takes the checked path, which names what is wrong
+            typed = None
+        if typed is not None and cls.formats.version_of(path, {"meta": typed.meta}) == cls.formats.current:
+            return _Loaded({table: getattr(typed, table) for table in cls.record_types}, None)
+        document, found = cls._document_of(path, raw)
+        records = {}
+        for table, record_type in cls.record_types.items():
+            try:
+                records[table] = msgspec.convert(document.get(table, {}), dict[str, record_type])
+            except (msgspec.ValidationError, TypeError, ValueError) as exc:
+                raise CorruptFileError(path, f"table « {table} » : {exc}") from exc
+        return _Loaded(records, document, None if found is None else (found, raw))
 
-    def _reload(self) -> dict[str, Any]:
-        """Read the file again (after a failed write left the cache unreliable)."""
-        self._records.clear()
-        document, migrated_from = self._load(self.path)
-        self._pending_backup = migrated_from
+    @classmethod
+    def _document_of(cls, path: Path, raw: bytes) -> tuple[dict[str, Any], int | None]:
+        """The document as TinyDB holds it, checked and in the current format, and the format it
+        was read in when that was older."""
+        document, found = cls.formats.upgrade(path, decode_document(path, raw))
+        check_layout(path, document)
+        return document, found
+
+    def _document(self) -> dict[str, Any]:
+        """TinyDB's copy of the document, read when a write first needs it, and again after a
+        failed write (what is on disk is then the truth)."""
+        raw = read_raw(self.path)
+        if raw is None:
+            raise FileNotFoundError(self.path)
+        document, found = self._document_of(self.path, raw)
+        self._pending_backup = None if found is None else (found, raw)
         return document
 
     def _validated(self) -> None:
@@ -144,6 +185,7 @@ class DocumentFile:
     def close(self) -> None:
         self._db.close()
         self._records.clear()
+        self._changed(None)
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -164,24 +206,28 @@ class DocumentFile:
         """The stored rows of `table` by id, as decoded: for reading only."""
         return self._storage.read().get(table, {})
 
-    def records(self, table: str, record_type: type[Record]) -> list[Record]:
-        """The rows of `table` as `record_type`, in stored order. Each row is converted once and
-        kept until it changes, so a save does not rebuild (nor leave as garbage) every record."""
-        rows = self.rows(table)
-        cache = self._records.setdefault(table, {})
-        missing = [doc_id for doc_id in rows if doc_id not in cache]
-        if missing:
+    def records(self, table: str) -> list[Any]:
+        """The records of `table`, in stored order. Each write puts its record in place of the
+        one it replaces, so a save neither converts nor rebuilds (nor leaves as garbage) the
+        others."""
+        return list(self._cached(table).values())
+
+    def record(self, table: str, doc_id: int) -> Any | None:
+        """The record `doc_id` of `table`, None when there is none."""
+        return self._cached(table).get(str(doc_id))
+
+    def _cached(self, table: str) -> dict[str, Any]:
+        """The records of `table` by id, in stored order (a dict keeps it: a write replaces a
+        record in its place, TinyDB appends an insert, as in the file); converted from TinyDB's
+        document only after a failed write dropped them."""
+        cache = self._records.get(table)
+        if cache is None:
             try:
-                converted = msgspec.convert([rows[doc_id] for doc_id in missing], list[record_type])
+                cache = msgspec.convert(self.rows(table), dict[str, self.record_types[table]])
             except (msgspec.ValidationError, TypeError, ValueError) as exc:
                 raise CorruptFileError(self.path, f"table « {table} » : {exc}") from exc
-            cache.update(zip(missing, converted))
-        return [cache[doc_id] for doc_id in rows]
-
-    def record(self, table: str, doc_id: int, record_type: type[Record]) -> Record | None:
-        """The row `doc_id` of `table` as `record_type`, None when there is none."""
-        self.records(table, record_type)
-        return self._records[table].get(str(doc_id))
+            self._records[table] = cache
+        return cache
 
     def find(self, table: str, field: str, value: object) -> list[int]:
         """Ids of the rows of `table` whose `field` equals `value` (a scan of the raw rows)."""
@@ -189,25 +235,50 @@ class DocumentFile:
 
     # Writing: each call is one durable write ---------------------------------------------------
 
-    def insert(self, table: str, row: Row) -> int:
+    def insert(self, table: str, record: msgspec.Struct) -> int:
         self._check_writable()
-        return self._db.table(table).insert(row)
+        with self._keeping_records():
+            doc_id = self._db.table(table).insert(msgspec.to_builtins(record))
+        self._remember(table, doc_id, record)
+        self._changed(table)
+        return doc_id
 
-    def update(self, table: str, doc_id: int, fields: Row) -> None:
-        """Merge `fields` into the row `doc_id` (fields it does not name are kept)."""
+    def update(self, table: str, doc_id: int, record: msgspec.Struct) -> None:
+        """Write `record` over the row `doc_id` (merged: keys this version does not know are kept)."""
         self._check_writable()
-        self._forget(table, [doc_id])
-        self._db.table(table).update(fields, doc_ids=[doc_id])
+        with self._keeping_records():
+            self._db.table(table).update(msgspec.to_builtins(record), doc_ids=[doc_id])
+        self._remember(table, doc_id, record)
+        self._changed(table)
 
     def remove(self, table: str, doc_ids: list[int]) -> None:
         self._check_writable()
-        self._forget(table, doc_ids)
-        self._db.table(table).remove(doc_ids=doc_ids)
-
-    def _forget(self, table: str, doc_ids: list[int]) -> None:
+        with self._keeping_records():
+            self._db.table(table).remove(doc_ids=doc_ids)
         cache = self._records.get(table, {})
         for doc_id in doc_ids:
             cache.pop(str(doc_id), None)
+        self._changed(table)
+
+    def _remember(self, table: str, doc_id: int, record: msgspec.Struct) -> None:
+        """After a write: its record in the cache, when the table's records were read."""
+        cache = self._records.get(table)
+        if cache is not None:
+            cache[str(doc_id)] = record
+
+    @contextmanager
+    def _keeping_records(self) -> Iterator[None]:
+        """A write that fails leaves the records as the file has them: read again when next asked."""
+        try:
+            yield
+        except BaseException:
+            self._records.clear()
+            self._changed(None)
+            raise
+
+    def _changed(self, table: str | None) -> None:
+        """After a write to `table`, or None when any table may differ from what was read: a
+        subclass keeps what it derives from the records in step here."""
 
     def _check_writable(self) -> None:
         if self._lock is None:
@@ -230,3 +301,12 @@ def _acquire_for_writing(lock: FileLock, *, wait: bool) -> None:
     except OSError as exc:
         raise ReadOnlyError(f"impossible de créer le verrou {lock.path} ({exc.strerror or exc}) : "
                             "l'espace de travail est en lecture seule ; ouvrez l'audit en lecture") from exc
+
+
+@lru_cache(maxsize=None)
+def _typed_decoder(kind: type[DocumentFile]) -> msgspec.json.Decoder:
+    """A decoder of a whole file of `kind` in the current format: each table straight into its
+    records. A table it does not know is refused, so such a file takes the checked path."""
+    fields = [("meta", dict[DocId, dict[str, Any]])]
+    fields += [(table, dict[DocId, record_type], {}) for table, record_type in kind.record_types.items()]
+    return msgspec.json.Decoder(msgspec.defstruct(f"{kind.__name__}Document", fields, forbid_unknown_fields=True))

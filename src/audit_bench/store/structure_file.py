@@ -2,14 +2,12 @@
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
-reviews) is one more name in `tables`: a file without it reads as an empty table.
+reviews) is one more entry in `record_types`: a file without it reads as an empty table.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 import msgspec
 
 from audit_bench.model import Certification, Person, Structure, StructureSnapshot
@@ -22,19 +20,15 @@ __all__ = ["StructureFile"]
 _RECORD_ID = 1
 
 
-def _document(record: msgspec.Struct) -> dict[str, Any]:
-    return msgspec.to_builtins(record)
-
-
 class StructureFile(DocumentFile):
     """An open structure file. Use `StructureFile.create` or `StructureFile.open`, and `close()`."""
 
     formats = STRUCTURE_FORMATS
-    tables = ("record", "people", "certifications")
+    record_types = {"record": Structure, "people": Person, "certifications": Certification}
 
     @classmethod
     def create(cls, path: Path, structure: Structure) -> "StructureFile":
-        return cls._create(path, {"record": {str(_RECORD_ID): _document(structure)}})
+        return cls._create(path, {"record": {str(_RECORD_ID): structure}})
 
     def validate(self) -> None:
         """Every row converts, and the record is the one the file name says."""
@@ -44,14 +38,14 @@ class StructureFile(DocumentFile):
                                               f"« {self.path.stem} »")
 
     def snapshot(self) -> StructureSnapshot:
-        record = self.record("record", _RECORD_ID, Structure)
+        record = self.record("record", _RECORD_ID)
         if record is None:
             raise CorruptFileError(self.path, "fiche de la structure absente")
-        return StructureSnapshot(structure=record, people=self.records("people", Person),
-                                 certifications=self.records("certifications", Certification))
+        return StructureSnapshot(structure=record, people=self.records("people"),
+                                 certifications=self.records("certifications"))
 
     def write_record(self, structure: Structure) -> None:
-        self.update("record", _RECORD_ID, _document(structure))
+        self.update("record", _RECORD_ID, structure)
 
     def set_person(self, person: Person) -> None:
         """Add the person, or replace the row of the same name and role."""
@@ -75,9 +69,9 @@ class StructureFile(DocumentFile):
     def _upsert(self, table: str, record: msgspec.Struct, **key: str) -> None:
         found = self._matching(table, key)
         if found:
-            self.update(table, found[0], _document(record))
+            self.update(table, found[0], record)
         else:
-            self.insert(table, _document(record))
+            self.insert(table, record)
 
     def _remove(self, table: str, **key: str) -> bool:
         found = self._matching(table, key)
