@@ -25,7 +25,7 @@ from audit_bench.store.atomic import (
 from audit_bench.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from audit_bench.reports.audit_report import PluginContribution, ReportInput
+    from audit_bench.reports.content import PluginContribution, ReportInput
     from audit_bench.services.session import AuditSession
     from audit_bench.services.workspace import Workspace
 
@@ -40,7 +40,8 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
     and an existing file unless `force`. Returns French warnings for the user: plugin sections
     printed as missing, requirements not yet rated, what is still owed, damaged evidence files.
     """
-    from audit_bench.reports.audit_report import EVIDENCE_PROBLEMS, render_audit_report  # reportlab: heavy
+    from audit_bench.reports.audit_report import render_audit_report  # reportlab: heavy
+    from audit_bench.reports.content import EVIDENCE_PROBLEMS
 
     output = checked_output(workspace.path, Path(output), force=force)
     data = report_input(workspace, session, today or date.today())
@@ -61,7 +62,7 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
 def report_input(workspace: Workspace, session: AuditSession, today: date) -> ReportInput:
     """Everything the report prints, decided here by the rules, none of it by the report; the
     structure under its current name."""
-    from audit_bench.reports.audit_report import ClassTally, ReportInput
+    from audit_bench.reports.content import ClassTally, ReportInput
 
     tree, snapshot = session.tree, session.snapshot()
     shown = msgspec.structs.replace(snapshot, header=msgspec.structs.replace(snapshot.header, org=session.org))
@@ -159,7 +160,7 @@ def _is_regular(path: Path) -> bool:
 
 def plugin_contributions(workspace: Workspace, session: AuditSession) -> list[PluginContribution]:
     """Each plugin's report sections, or the error that stands in for its missing section."""
-    from audit_bench.reports.audit_report import PluginContribution
+    from audit_bench.reports.content import PluginContribution
     from audit_bench.services.history import history as earlier_audits
 
     registry = workspace.registry
