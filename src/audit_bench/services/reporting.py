@@ -33,23 +33,40 @@ REPORT_HOOK = "report_sections"
 
 
 def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
-                 today: date | None = None, force: bool = False) -> list[str]:
-    """Write the report of `session` to `output` (mode 0600, durable, never half-written).
+                 today: date | None = None, force: bool = False, template: Path | None = None) -> list[str]:
+    """Write the report of `session` to `output` (mode 0600, durable, never half-written): a Word
+    document when its name ends in .docx (on `template` when given), a PDF otherwise.
 
     Refuses (UserError) a path inside the workspace's data, a path that is not a regular file,
-    and an existing file unless `force`. Returns French warnings for the user: plugin sections
-    printed as missing, requirements not yet rated, what is still owed, damaged evidence files.
+    an existing file unless `force`, and a template that cannot be used (before anything is
+    written). Returns French warnings for the user: plugin sections printed as missing,
+    requirements not yet rated, what is still owed, damaged evidence files.
     """
-    from audit_bench.reports.audit_report import render_audit_report  # reportlab: heavy
     from audit_bench.reports.content import EVIDENCE_PROBLEMS
 
     output = checked_output(workspace.path, Path(output), force=force)
+    word = is_word(output)
+    if template is not None and not word:
+        raise UserError("--template s'applique au rapport Word : donner un fichier de sortie en .docx")
+    if template is not None:
+        template = _checked_template(Path(template))
     data = report_input(workspace, session, today or date.today())
-    rendered = render_audit_report(data)
-    _write(output, rendered.pdf, force=force)
+    if word:
+        from audit_bench.reports.docx import TemplateError, render_docx  # python-docx: heavy
 
-    warnings = [f"section du module « {c.plugin} » manquante dans le rapport : {c.error}"
-                for c in rendered.missing_sections]
+        try:
+            rendered = render_docx(data, template)
+        except TemplateError as exc:
+            raise UserError(str(exc)) from exc
+        payload, missing, warnings = rendered.docx, rendered.missing_sections, list(rendered.left_out)
+    else:
+        from audit_bench.reports.audit_report import render_audit_report  # reportlab: heavy
+
+        pdf = render_audit_report(data)
+        payload, missing, warnings = pdf.pdf, pdf.missing_sections, []
+    write_private(output, payload, force=force)
+
+    warnings += [f"section du module « {c.plugin} » manquante dans le rapport : {c.error}" for c in missing]
     if data.progress.remaining:
         warnings.append(f"{data.progress.remaining} exigence(s) applicable(s) non cotée(s) : "
                         "elles figurent dans « Points non couverts »")
@@ -57,6 +74,20 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
     warnings += [f"preuve {evidence_id} : {EVIDENCE_PROBLEMS[state]}"
                  for evidence_id, state in data.evidence_states.items() if state in EVIDENCE_PROBLEMS]
     return warnings
+
+
+def is_word(output: Path) -> bool:
+    """A report named *.docx is written for Word; any other name gets the PDF."""
+    return output.suffix.lower() == ".docx"
+
+
+def _checked_template(template: Path) -> Path:
+    template = template.expanduser()
+    if not template.is_file():
+        raise UserError(f"modèle introuvable : {template}")
+    if template.suffix.lower() not in (".docx", ".dotx"):
+        raise UserError(f"modèle {template.name} : un document Word (.docx) est attendu")
+    return template
 
 
 def report_input(workspace: Workspace, session: AuditSession, today: date) -> ReportInput:
@@ -115,24 +146,25 @@ def private_folder(path: Path) -> None:
     os.chmod(path, DIR_MODE)
 
 
-def _write(output: Path, pdf: bytes, *, force: bool) -> None:
-    """Temp file, fsync, then a link that fails if the name was taken meanwhile, or, when
+def write_private(output: Path, payload: bytes, *, force: bool) -> None:
+    """Write a file for the user (report, export, bundle) at a path `checked_output` accepted:
+    temp file, fsync, then a link that fails if the name was taken meanwhile, or, when
     replacing, a rename made only after checking again that the target is a regular file."""
     temp = None
     try:
-        temp = write_temp_file(output, [pdf])
+        temp = write_temp_file(output, [payload])
         if force and _is_regular(output):
             commit_temp_file(temp, output)
         else:
             _link_new(temp, output)
             fsync_dir(output.parent)
     except FileExistsError:
-        raise UserError(f"le fichier {output} est apparu pendant la génération du rapport : "
+        raise UserError(f"le fichier {output} est apparu pendant son écriture : "
                         "relancer la commande") from None
     except StoreError as exc:
         raise UserError(f"refusé : {exc}") from exc
     except OSError as exc:
-        raise UserError(f"impossible d'écrire le rapport {output} : {exc.strerror or exc}") from exc
+        raise UserError(f"impossible d'écrire {output} : {exc.strerror or exc}") from exc
     finally:
         if temp is not None:
             discard_temp(temp)
