@@ -12,7 +12,7 @@ import os
 import stat
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, Callable
 
 import msgspec
 
@@ -90,9 +90,10 @@ def _checked_template(template: Path) -> Path:
     return template
 
 
-def report_input(workspace: Workspace, session: AuditSession, today: date) -> ReportInput:
+def report_input(workspace: Workspace, session: AuditSession, today: date, *, sections: bool = True) -> ReportInput:
     """Everything the report prints, decided here by the rules, none of it by the report; the
-    structure under its current name."""
+    structure under its current name. `sections`: ask the plugins for their report sections
+    (a workbook has no use for them)."""
     from audit_bench.reports.content import ClassTally, ReportInput
 
     tree, snapshot = session.tree, session.snapshot()
@@ -104,12 +105,12 @@ def report_input(workspace: Workspace, session: AuditSession, today: date) -> Re
                       for c in rules.counts_by_class(tree, snapshot)],
         pending=[p.message for p in rules.pending(tree, snapshot)],
         evidence_states=session.evidence_states(),
-        contributions=plugin_contributions(workspace, session), generated_on=today)
+        contributions=plugin_contributions(workspace, session) if sections else [], generated_on=today)
 
 
 def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
-    """`output` if a report may be written there; its folder is created only when it is the
-    workspace's reports folder (mode 0700)."""
+    """`output` if a report (or an export, a bundle) may be written there; its folder is created
+    only when it is the workspace's reports folder (mode 0700)."""
     output = output.expanduser().absolute()
     if output.parent == workspace.absolute() / REPORTS_FOLDER:
         private_folder(output.parent)
@@ -118,7 +119,7 @@ def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
     reports = root / REPORTS_FOLDER
     if folder.is_relative_to(root) and not folder.is_relative_to(reports):
         raise UserError(f"refusé : {output} est dans l'espace de travail {workspace}, dont les fichiers ne "
-                        f"doivent pas être remplacés ; écrire le rapport ailleurs ou dans {reports}")
+                        f"doivent pas être remplacés ; écrire le fichier ailleurs ou dans {reports}")
     try:
         mode = os.lstat(output).st_mode
     except FileNotFoundError:
@@ -126,12 +127,12 @@ def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
             raise UserError(f"dossier introuvable pour le rapport : {output.parent}") from None
         return folder / output.name
     if stat.S_ISDIR(mode):
-        raise UserError(f"{output} est un dossier : donner le chemin du fichier PDF à écrire")
+        raise UserError(f"{output} est un dossier : donner le chemin du fichier à écrire")
     if stat.S_ISLNK(mode):
         raise UserError(f"refusé : {output} est un lien symbolique ; donner le chemin d'un fichier ordinaire")
     if not stat.S_ISREG(mode):
         raise UserError(f"refusé : {output} n'est pas un fichier ordinaire (périphérique, tube…) ; "
-                        "donner le chemin d'un fichier PDF")
+                        "donner le chemin d'un fichier ordinaire")
     if not force:
         raise UserError(f"le fichier {output} existe déjà : choisir un autre nom, ou demander son "
                         "remplacement (--force)")
@@ -146,17 +147,25 @@ def private_folder(path: Path) -> None:
     os.chmod(path, DIR_MODE)
 
 
-def write_private(output: Path, payload: bytes, *, force: bool) -> None:
+def write_private(output: Path, payload: bytes | Callable[[BinaryIO], None], *, force: bool) -> None:
     """Write a file for the user (report, export, bundle) at a path `checked_output` accepted:
-    temp file, fsync, then a link that fails if the name was taken meanwhile, or, when
-    replacing, a rename made only after checking again that the target is a regular file."""
+    `payload` is its bytes, or a function writing them to a file object (a bundle too large to
+    hold in memory). Temp file, fsync, then a link that fails if the name was taken meanwhile, or,
+    when replacing, a rename made only after checking again that the target is a regular file."""
     temp = None
     try:
-        temp = write_temp_file(output, [payload])
+        if callable(payload):
+            temp = write_temp_file(output, [], durable=False)
+            with os.fdopen(os.open(temp, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC), "r+b") as stream:
+                payload(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+        else:
+            temp = write_temp_file(output, [payload])
         if force and _is_regular(output):
             commit_temp_file(temp, output)
         else:
-            _link_new(temp, output)
+            link_new(temp, output)
             fsync_dir(output.parent)
     except FileExistsError:
         raise UserError(f"le fichier {output} est apparu pendant son écriture : "
@@ -170,7 +179,7 @@ def write_private(output: Path, payload: bytes, *, force: bool) -> None:
             discard_temp(temp)
 
 
-def _link_new(temp: Path, output: Path) -> None:
+def link_new(temp: Path, output: Path) -> None:
     """Give the temp file its final name only if that name is free (a hard link never replaces).
     Where the file system has no hard links (FAT on a USB key), check, then rename."""
     try:

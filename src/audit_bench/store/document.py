@@ -11,8 +11,9 @@ one StoreError naming it (CorruptFileError, NewerFormatError, UnsafeEntryError).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Iterator, TypeVar
 
 import msgspec
 from tinydb import TinyDB
@@ -203,6 +204,17 @@ class DocumentFile:
         self._check_writable()
         self._forget(table, doc_ids)
         self._db.table(table).remove(doc_ids=doc_ids)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The changes made inside are one durable write: all of them, or none if the block raises."""
+        self._check_writable()
+        try:
+            with self._storage.deferred():
+                yield
+        except BaseException:
+            self._records.clear()
+            raise
 
     def _forget(self, table: str, doc_ids: list[int]) -> None:
         cache = self._records.get(table, {})
