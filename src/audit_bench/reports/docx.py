@@ -180,7 +180,9 @@ class _WordBuilder(ReportContent):
     def __init__(self, document: WordDocument, data: ReportInput) -> None:
         super().__init__(data)
         self.document = document
-        self.styles = {style.name for style in document.styles}
+        self.style_ids = {style.name: style.style_id for style in document.styles}
+        """Built-in style name → its id in this document: set directly, since python-docx looks
+        the name up among every style at each paragraph (a third of the build)."""
         self.chapter = 0
         self.left_out: list[str] = []
 
@@ -188,10 +190,12 @@ class _WordBuilder(ReportContent):
 
     def style(self, name: str) -> str | None:
         """A built-in style the document has; None (the default style) when a template lacks it."""
-        return name if name in self.styles else None
+        return name if name in self.style_ids else None
 
     def para(self, value: str = "", style: str | None = None, bold: bool = False, italic: bool = False) -> Any:
-        paragraph = self.document.add_paragraph(style=self.style(style) if style else None)
+        paragraph = self.document.add_paragraph()
+        if style in self.style_ids:
+            paragraph._p.style = self.style_ids[style]
         if value:
             run = paragraph.add_run(xml_safe(value))
             run.bold, run.italic = bold or None, italic or None
