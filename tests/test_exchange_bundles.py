@@ -127,6 +127,20 @@ def missing_evidence(contents, manifest):
         del contents[name]
 
 
+def newer_audit_file(contents, manifest):
+    name = _audit_member(contents)
+    data = json.loads(contents[name])
+    data["meta"]["1"]["format"] = 99
+    contents[name] = json.dumps(data).encode()
+
+
+def foreign_structure(contents, manifest):
+    name = next(n for n in contents if n.startswith("structures/"))
+    data = json.loads(contents[name])
+    data["record"]["1"]["id"] = "une-autre-structure"
+    contents[name] = json.dumps(data).encode()
+
+
 REFUSALS = {
     "tampered member": (tamper, True, "a été modifié (empreinte SHA-256 différente)"),
     "path traversal": (traverse, False, "chemin refusé « ../../etc/evil.json »"),
@@ -136,6 +150,8 @@ REFUSALS = {
     "referential altered": (swap_referential, False, "ne correspond pas à son empreinte"),
     "another referential": (other_referential, False, "que l'audit épingle"),
     "evidence file missing": (missing_evidence, False, "manque au paquet"),
+    "audit file of a newer format": (newer_audit_file, False, "plus récent que celui de cette version"),
+    "structure file of another structure": (foreign_structure, False, "la fiche est celle de « une-autre-structure »"),
 }
 
 

@@ -25,6 +25,7 @@ from typing import BinaryIO, Iterator
 import msgspec
 
 from audit_bench.model import STRUCTURE_ID, slug
+from audit_bench.referential import Referential
 from audit_bench.services.audits import audit_path, open_audit
 from audit_bench.services.listing import STRUCTURES_FOLDER
 from audit_bench.services.reporting import checked_output, link_new, write_private
@@ -34,7 +35,9 @@ from audit_bench.store.atomic import (
     commit_temp_file, discard_temp, ensure_dir, fsync_dir, private_subdir, write_temp_file,
 )
 from audit_bench.store.blobs import evidence_path, evidence_status, frozen_referential_path
-from audit_bench.store.errors import StoreError
+from audit_bench.store.audit_file import AuditFile
+from audit_bench.store.errors import CorruptFileError, StoreError
+from audit_bench.store.structure_file import StructureFile
 from audit_bench.store.migrations import AUDIT_FORMATS
 from audit_bench.store.storage import decode_document, read_raw
 
@@ -219,6 +222,8 @@ def _checked_plan(workspace: Workspace, archive: zipfile.ZipFile, name: str, as_
         raise UserError(f"{name} : le paquet doit contenir le seul audit {manifest.audit[:80]}")
     audit_member = audit_members[0]
     try:
+        for member_name, data in contents.items():
+            _check_document(member_name, data)
         document = decode_document(Path(audit_member), contents[audit_member])
         upgraded, _ = AUDIT_FORMATS.upgrade(Path(audit_member), decode_document(Path(audit_member),
                                                                                 contents[audit_member]))
@@ -264,6 +269,21 @@ def _checked_plan(workspace: Workspace, archive: zipfile.ZipFile, name: str, as_
             continue
         files[member_name] = (target, member)
     return _Plan(audit_id, audit_member, audit_bytes, files, structure_kept)
+
+
+def _check_document(member_name: str, data: bytes) -> None:
+    """An audit, structure or referential file is checked as opening it would check it: a
+    bundle never leaves in the workspace a file audit-bench would then refuse to read."""
+    kind, path = _destination_kind(member_name), Path(member_name)
+    if kind == "audit":
+        AuditFile.check_bytes(path, data)
+    elif kind == "structure":
+        StructureFile.check_bytes(path, data)
+    elif kind == "referential":
+        try:
+            msgspec.json.decode(data, type=Referential)
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError) as exc:
+            raise CorruptFileError(path, str(exc)) from exc
 
 
 def _header(document: dict, name: str) -> dict:

@@ -115,6 +115,18 @@ class DocumentFile:
         return opened
 
     @classmethod
+    def check_bytes(cls, path: Path, raw: bytes) -> None:
+        """Check `raw` as `open` would check the file `path` (format, layout, every row), without
+        reading or writing any file: a document received from elsewhere, before it is written."""
+        data, _ = cls.formats.upgrade(path, decode_document(path, raw))
+        check_layout(path, data)
+        document = cls(path, data, lock=None)
+        try:
+            document._validated()
+        finally:
+            document.close()
+
+    @classmethod
     def _load(cls, path: Path) -> tuple[dict[str, Any], tuple[int, bytes] | None]:
         """The document in the current format, and (format read, bytes read) when it was older."""
         raw = read_raw(path)
