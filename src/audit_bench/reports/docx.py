@@ -269,10 +269,14 @@ class _WordBuilder(ReportContent):
         properties.author = xml_safe(", ".join(header.auditors))[:255]
         properties.subject = xml_safe(f"{referential.title} (version {self.tree.version})")[:255]
         properties.language = "fr-FR"
-        normal = self.document.styles["Normal"].element.get_or_add_rPr()
-        language = OxmlElement("w:lang")
-        language.set(qn("w:val"), "fr-FR")
-        normal.append(language)
+        defaults = self.document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang")
+        if defaults:
+            defaults[0].set(qn("w:val"), "fr-FR")  # Word's spelling and hyphenation in French
+        else:
+            normal = self.document.styles["Normal"].element.get_or_add_rPr()
+            language = OxmlElement("w:lang")
+            language.set(qn("w:val"), "fr-FR")
+            normal.insert_element_before(language, "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
     # the body
 

@@ -32,7 +32,7 @@ from audit_bench.services.reporting import checked_output, link_new, write_priva
 from audit_bench.services.validation import UserError
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.atomic import (
-    commit_temp_file, discard_temp, ensure_dir, fsync_dir, private_subdir, write_temp_file,
+    commit_temp_file, discard_temp, ensure_dir, fsync_dir, open_regular, private_subdir, write_temp_file,
 )
 from audit_bench.store.blobs import evidence_path, evidence_status, frozen_referential_path
 from audit_bench.store.audit_file import AuditFile
@@ -98,18 +98,39 @@ def bundle_audit(workspace: Workspace, audit_id: str, output: Path, *, force: bo
             path = workspace.path / STRUCTURES_FOLDER / f"{structure}.json"
             if path.is_file():
                 sources[f"structures/{structure}.json"] = path
-        contents = {name: _read(path) for name, path in sources.items()}
-    members = {name: Member(hashlib.sha256(data).hexdigest(), len(data)) for name, data in contents.items()}
+        documents = {name: _read(path) for name, path in sources.items() if not name.startswith("evidence/")}
+    files = {name: path for name, path in sources.items() if name.startswith("evidence/")}
+    members = {name: Member(hashlib.sha256(data).hexdigest(), len(data)) for name, data in documents.items()}
+    members.update({name: Member(name.rsplit("/", 1)[1], path.stat().st_size) for name, path in files.items()})
     manifest = Manifest(format=FORMAT, version=FORMAT_VERSION, audit=audit_id, members=members)
 
     def write(stream: BinaryIO) -> None:
         with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(MANIFEST, msgspec.json.format(msgspec.json.encode(manifest)))
-            for name, data in contents.items():
+            for name, data in documents.items():
                 archive.writestr(name, data)
+            for name, path in files.items():  # streamed: evidence files may be large
+                _copy_checked(path, archive, name, members[name])
 
     write_private(output, write, force=force)
     return output
+
+
+def _copy_checked(path: Path, archive: zipfile.ZipFile, name: str, member: Member) -> None:
+    """Copy an evidence file into the bundle, hashing it on the way: it must still be the file
+    its name says (a file altered meanwhile aborts the bundle)."""
+    digest, size = hashlib.sha256(), 0
+    fd = open_regular(path)
+    try:
+        with archive.open(name, "w", force_zip64=member.size > (1 << 31)) as out:
+            while chunk := os.read(fd, _CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+    finally:
+        os.close(fd)
+    if digest.hexdigest() != member.sha256 or size != member.size:
+        raise UserError(f"le fichier de preuve {path.name[:16]}… a changé pendant la mise en paquet : relancer")
 
 
 def _read(path: Path) -> bytes:
