@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import stat
 import zipfile
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from audit_bench.services import Workspace
 from audit_bench.services.audits import list_audits, open_audit
 from audit_bench.services.bundles import FORMAT_VERSION, bundle_audit, unbundle
-from support import tree_digest
+from support import MINI_PLUGIN, Cli, mini_env, tree_digest, write_distribution
 
 
 def members(bundle: Path) -> dict[str, bytes]:
@@ -45,17 +46,31 @@ def test_every_demo_audit_comes_back_byte_for_byte_in_an_empty_workspace(demo_so
         assert [r.id for r in list_audits(target)] == [row.id]
 
 
-@pytest.fixture
-def filed(cli, tmp_path):
-    """An audit with an attached evidence file, bundled; and an empty workspace to unbundle into."""
+@pytest.fixture(scope="module")
+def filed_source(tmp_path_factory) -> tuple[Cli, str, Path]:
+    """An audit with an attached evidence file, and its bundle, made once for the module."""
+    folder = tmp_path_factory.mktemp("filed")
+    site = folder / "site"
+    site.mkdir()
+    write_distribution(site, "audit_bench_mini", "audit_bench_mini", MINI_PLUGIN, "mini")
+    cli = Cli(folder / "ws", mini_env(site))
     audit_id = cli("new", "--referential", "mini", "--org", "Atelier", "--siae-type", "ACI", "--kind", "internal",
                    "--date", "2026-11-20").stdout.strip()
     cli("assess", audit_id, "1.1", "C", "--note", "Livret remis.")
-    document = tmp_path / "livret.pdf"
+    document = folder / "livret.pdf"
     document.write_bytes(b"%PDF-1.4 livret d'accueil " * 100)
     cli("evidence", audit_id, "1.1", "--title", "Livret d'accueil", "--file", str(document))
-    bundle = tmp_path / "audit.auditbench"
+    bundle = folder / "audit.auditbench"
     cli("bundle", audit_id, "-o", str(bundle))
+    return cli, audit_id, bundle
+
+
+@pytest.fixture
+def filed(filed_source, tmp_path):
+    """A copy of `filed_source`'s workspace (to change), its audit, its bundle, and an empty
+    workspace to unbundle into."""
+    source, audit_id, bundle = filed_source
+    cli = Cli(Path(shutil.copytree(source.workspace, tmp_path / "ws")), source.env)
     return cli, audit_id, bundle, tmp_path / "other"
 
 

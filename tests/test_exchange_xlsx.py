@@ -116,7 +116,7 @@ def fill(path: Path, edits: dict[str, dict[int, object]]) -> None:
     book.save(path)
 
 
-def test_a_filled_in_grid_shows_its_changes_then_applies_them_all(workspace, tmp_path):
+def test_a_filled_in_grid_shows_its_changes_then_applies_them_all(workspace, tmp_path, monkeypatch):
     audit_id = new_audit(workspace)
     with open_audit(workspace, audit_id) as session:
         session.rate("1.1", "C", "Livret remis.")
@@ -131,8 +131,13 @@ def test_a_filled_in_grid_shows_its_changes_then_applies_them_all(workspace, tmp
     ]
     with open_audit(workspace, audit_id, write=False) as session:
         assert [a.requirement for a in session.snapshot().assessments] == ["1.1"]  # not applied yet
+    import audit_bench.store.storage as storage
+
+    writes = []
+    real_write = storage.atomic_write
+    monkeypatch.setattr(storage, "atomic_write", lambda *args, **kw: writes.append(args[0]) or real_write(*args, **kw))
     applied = imported(workspace, audit_id, path, apply=True)
-    assert applied.applied
+    assert applied.applied and writes == [workspace.path / f"{audit_id}.json"]  # three ratings, one durable write
     with open_audit(workspace, audit_id, write=False) as session:
         ratings = {a.requirement: (a.rating, a.note) for a in session.snapshot().assessments}
     assert ratings == {"1.1": ("P", "Livret remis, non signé."), "1.2": ("E", ""),
