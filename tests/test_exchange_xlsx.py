@@ -208,3 +208,22 @@ def test_export_and_import_commands(cli, tmp_path):
     fill(path, {"1.2": {4: "Excellent"}})
     refused = cli("import", audit_id, str(path), "--apply", check=False)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "ligne 3" in refused.stderr
+
+
+def test_an_import_whose_write_fails_changes_nothing(workspace, tmp_path, monkeypatch):
+    import audit_bench.store.storage as storage
+
+    audit_id = new_audit(workspace)
+    path = exported(workspace, audit_id, tmp_path / "grille.xlsx")
+    fill(path, {"1.1": {4: "Conforme"}, "1.2": {4: "E"}})
+    before = tree_digest(workspace.path)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "atomic_write", full_disk)
+    with open_audit(workspace, audit_id) as session:
+        with pytest.raises(OSError):
+            import_xlsx(workspace, session, path, apply=True, today=TODAY)
+        assert session.snapshot().assessments == []  # the cache was dropped with the failed write
+    assert tree_digest(workspace.path) == before
