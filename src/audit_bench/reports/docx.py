@@ -137,12 +137,11 @@ def _on_template(template: Path, data: ReportInput) -> tuple[WordDocument, _Word
     document = tpl.docx
     builder = _WordBuilder(document, data)
     body = document.element.body
-    before = len(body)
+    template_part = set(body)  # lxml keeps one proxy per element while it is referenced
     builder.body(cover=not (used - {REPORT_FIELD}))
     placeholder = next((p for p in document.paragraphs if marker in p.text), None)
     if placeholder is not None:
-        added = list(body)[before - 1:len(body) - 1]  # the sectPr stays last
-        for element in added:
+        for element in [element for element in body if element not in template_part]:
             placeholder._p.addprevious(element)
         placeholder._p.getparent().remove(placeholder._p)
     return document, builder
