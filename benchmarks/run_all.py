@@ -50,7 +50,7 @@ BENCHES = [
           "bench_structures.py"),
     Bench("plan --json over 2,000 audits and 200 structures vs 20 audits"),
     Bench("bilan annuel PDF, 3 years of records, vs the IAE OS audit report"),
-    Bench("DOCX of the IAE OS audit vs its PDF; XLSX export vs its PDF"),
+    Bench("DOCX of the IAE OS audit vs its PDF; XLSX export vs its PDF", "bench_exchange.py"),
     Bench("TUI memory after opening and closing 200 audits", "bench_tui_memory.py", ten_year=True),
 ]
 

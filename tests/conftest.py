@@ -38,3 +38,25 @@ def workspace_factory(tmp_path: Path):
     from test_tui_journeys import make_workspace
 
     return lambda *extra: make_workspace(tmp_path, *extra)
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory) -> Path:
+    """A workspace holding the demo audits of every installed plugin, made once per run: use
+    `demo_workspace_copy` to change one."""
+    from audit_bench.services import Workspace
+    from audit_bench.services.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo-source") / "ws"
+    load_demo(Workspace(path))
+    return path
+
+
+@pytest.fixture
+def demo_workspace_copy(demo_source: Path, tmp_path: Path):
+    """A fresh copy of the demo workspace (modes kept), for a test that changes it."""
+    import shutil
+
+    from audit_bench.services import Workspace
+
+    return Workspace(Path(shutil.copytree(demo_source, tmp_path / "demo-ws")))

@@ -7,81 +7,29 @@ audit, calling the plugins and writing the file are the services' business.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from datetime import date
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
-from audit_bench.model import (
-    ACTION_STATUSES, AUDIT_STATUSES, KINDS, Action, Assessment, AuditSnapshot, Evidence, Finding, Progress,
-    SectionScore,
-)
+from audit_bench.model import ACTION_STATUSES, Action, Assessment, Finding
 from audit_bench.referential.schema import NA, Node
-from audit_bench.referential.tree import ReferentialTree
 from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
+from audit_bench.reports.content import PluginContribution, ReportContent, ReportInput, is_code
 from audit_bench.reports.cells import Run, TextCell, bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
 from audit_bench.reports.sections import ReportSection
 from audit_bench.reports.styles import FONT_BOLD, printable, text
-from audit_bench.reports.typography import (
-    NBSP, french_date, french_number, french_percent, french_period, plural, quoted,
-)
+from audit_bench.reports.typography import NBSP, french_date, french_number, french_percent, plural, quoted
 
 ALERT = colors.HexColor("#b3261e")
-NA_LABEL = "Non applicable (N/A)"
-EVIDENCE_PROBLEMS = {
-    "missing": "fichier absent de l'espace de travail",
-    "altered": "fichier modifié depuis son dépôt (empreinte différente)",
-}
-"""What the evidence index says of an attached file that is no longer as it was filed."""
 LONG_NOTE = 1500
 """A constat longer than this (characters) is previewed in the checklist and printed in full after
 the table, so every checklist row fits on a page and need not be split."""
 NOTE_PREVIEW = 500
 """How many characters of a long constat the checklist shows."""
-
-
-@dataclass
-class PluginContribution:
-    """What one plugin gave through `report_sections`: a section, or the reason it is missing."""
-
-    plugin: str
-    section: ReportSection | None = None
-    error: str | None = None
-
-
-class ClassTally(NamedTuple):
-    """The écarts of one finding class, as the services count them."""
-
-    label: str
-    recorded: int
-    open: int
-    to_write: int
-    """Ratings whose level calls for an écart of this class, not written yet."""
-
-
-@dataclass
-class ReportInput:
-    """What the report prints. Every figure is decided by the services' rules (progress, which
-    écarts are open, counts by class, what is owed, evidence files' state): the report counts
-    nothing of its own, so it cannot disagree with the other faces."""
-
-    tree: ReferentialTree
-    audit: AuditSnapshot
-    scores: list[SectionScore]
-    progress: Progress
-    open_findings: frozenset[str] = frozenset()
-    class_counts: list[ClassTally] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
-    """What the auditor still owes, one French sentence each."""
-    evidence_states: dict[str, str] = field(default_factory=dict)
-    """Evidence id → "ok", "missing" or "altered", for evidence with an attached file."""
-    contributions: list[PluginContribution] = field(default_factory=list)
-    generated_on: date = field(default_factory=date.today)
 
 
 @dataclass
@@ -127,31 +75,13 @@ def _checked(contribution: PluginContribution) -> PluginContribution:
 # Content -------------------------------------------------------------------------------------
 
 
-def _is_code(value: str, label: str) -> bool:
-    """A scale value worth printing beside its label: a short code such as "2", not "conforme"."""
-    return len(value) <= 3 and value.casefold() != label.casefold()
-
-
-def _finding_order(finding_id: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in finding_id if ch.isdigit())
-    return (int(digits) if digits else 0, finding_id)
-
-
-class _ReportBuilder:
-    """Turns the audit into flowables, section by section."""
+class _ReportBuilder(ReportContent):
+    """Turns the audit into flowables, section by section; the words are `ReportContent`'s."""
 
     def __init__(self, data: ReportInput, contributions: list[PluginContribution]) -> None:
-        self.data = data
-        self.tree = data.tree
-        self.audit = data.audit
-        self.header = data.audit.header
+        super().__init__(data)
         self.contributions = contributions
         self.st = report_styles.styles()
-        self.assessments = data.audit.assessment_map()
-        self.siae_type = self.header.siae_type
-        self.applicable = self.tree.applicable_ratable(self.siae_type)
-        self.progress = data.progress
-        self.scores = {score.section: score for score in data.scores if score.depth >= 0}
         self.chapter = 0
 
     # helpers
@@ -168,16 +98,6 @@ class _ReportBuilder:
         self.chapter += 1
         return [CondPageBreak(60 * mm), self.p(f"{self.chapter}. {text(title)}", "h1")]
 
-    def rating_label(self, rating: str | None) -> str:
-        if rating is None:
-            return "non cotée"
-        if rating == NA:
-            return NA_LABEL
-        level = self.tree.scale_by_value.get(rating)
-        if level is None:
-            return rating
-        return f"{level.value} — {level.label}" if _is_code(level.value, level.label) else level.label
-
     def rating_cell(self, assessment: Assessment | None) -> TextCell:
         """The rating in words; short codes (0–3) in bold before the label. Its colour is a bar
         beside the cell (`rating_bar`), since pale scale colours are unreadable as text."""
@@ -188,7 +108,7 @@ class _ReportBuilder:
         level = self.tree.scale_by_value.get(assessment.rating)
         if level is None:
             return cell(assessment.rating)
-        if _is_code(level.value, level.label):
+        if is_code(level.value, level.label):
             return cell(bold(level.value), f" {level.label}")
         return cell(bold(level.label))
 
@@ -197,19 +117,6 @@ class _ReportBuilder:
         if level is None:
             return []
         return [("LINEBEFORE", (column, row), (column, row), 3, colors.HexColor(level.colour))]
-
-    def requirement_label(self, node: Node) -> str:
-        return f"{node.id} {node.title}".strip() if node.title else node.id
-
-    def type_label(self) -> str:
-        for structure_type in self.tree.referential.siae_types:
-            if structure_type.id == self.siae_type:
-                return f"{structure_type.label} ({structure_type.id})"
-        return self.siae_type or ""
-
-    def band_label(self, percent: float | None) -> str:
-        band = self.tree.band_for(percent)
-        return band.label if band else ""
 
     # the story
 
@@ -229,39 +136,14 @@ class _ReportBuilder:
         return story
 
     def cover(self) -> list[Flowable]:
-        header, referential = self.header, self.tree.referential
-        kind = KINDS.get(header.kind, header.kind)
-        title = "Rapport d'autodiagnostic" if header.kind == "self-assessment" else "Rapport d'audit"
-        status = AUDIT_STATUSES.get(header.status, header.status)
-        if header.status == "closed" and header.closed_at:
-            status = f"{status} le {french_date(header.closed_at)}"
-        elif header.status != "closed":
-            status = f"{status} (rapport provisoire)"
-        edition = (french_date(referential.metadata.edition_date) if referential.metadata.edition_date
-                   else "non indiquée par le référentiel")
-        facts: list[tuple[str, str]] = [("Structure auditée", header.org)]
-        if self.siae_type:
-            facts.append(("Type de structure", self.type_label()))
-        facts += [
-            ("Référentiel", referential.title),
-            ("Version", f"{referential.version}, édition {edition}" if referential.metadata.edition_date
-             else f"{referential.version} (date d'édition non indiquée)"),
-            ("Émetteur", referential.metadata.issuer),
-            ("Type d'audit", kind),
-            ("Dates", french_period(header.date, header.end_date)),
-            ("Lieu", header.place or "non précisé"),
-            ("Équipe d'audit", ", ".join(header.auditors) or "non précisée"),
-            ("Champ de l'audit", header.scope or "non précisé"),
-            ("Statut de l'audit", status),
-            ("Avancement", self.progress_line()),
-        ]
-        rows = [[self.p(f"<b>{text(label)}</b>", "small"), self.user(value)] for label, value in facts]
+        header = self.header
+        rows = [[self.p(f"<b>{text(label)}</b>", "small"), self.user(value)] for label, value in self.cover_facts()]
         table = layout.table(rows, [45 * mm, CONTENT_WIDTH - 45 * mm], header=False,
                            extra=[("BACKGROUND", (0, 0), (0, -1), GROUP_FILL),
                                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)])
         return [
             Spacer(1, 25 * mm),
-            self.p(text(title), "title"),
+            self.p(text(self.title()), "title"),
             self.p(text(header.org), "subtitle"),
             table,
             Spacer(1, 8 * mm),
@@ -280,21 +162,9 @@ class _ReportBuilder:
         if referential.metadata.scope:
             out.append(self.p(f"Champ d'application du référentiel{NBSP}: {text(referential.metadata.scope)}", "muted"))
         out.append(self.p("Critères d'audit", "h3"))
-        edition = (f", édition du {text(french_date(referential.metadata.edition_date))}"
-                   if referential.metadata.edition_date else " (date d'édition non indiquée)")
-        criteria = (f"{quoted(text(referential.title))}, version {text(referential.version)}{edition}, "
-                    f"publié par {text(referential.metadata.issuer)}.")
-        if self.siae_type:
-            criteria += (f" Les exigences sont lues dans leur variante pour le type de structure "
-                         f"{quoted(text(self.type_label()))}.")
-        excluded = len(self.tree.ratable) - len(self.applicable)
-        criteria += (f" {plural(self.progress.total, 'exigence applicable', 'exigences applicables')}"
-                     + (f" ({excluded} sans objet pour ce type de structure)." if excluded else "."))
-        out.append(self.p(criteria))
+        out.append(self.p(text(self.criteria())))
         out.append(self.p("Dates, lieux et équipe d'audit", "h3"))
-        place = f", {text(header.place)}" if header.place else ""
-        out.append(self.p(f"Audit réalisé {text(french_period(header.date, header.end_date))}{place}. "
-                          f"Équipe d'audit{NBSP}: {text(', '.join(header.auditors)) or 'non précisée'}."))
+        out.append(self.p(text(self.team_line())))
         out.append(self.p("Échelle de cotation et classes d'écarts", "h3"))
         rows = [layout.head_row("Cotation", "Libellé", "Points")]
         extra = []
@@ -316,19 +186,16 @@ class _ReportBuilder:
     def summary(self) -> list[Flowable]:
         out = self.heading("Synthèse")
         progress = self.progress
-        applicable_ids = {node.id for node in self.applicable}
-        ratings = [a.rating for a in self.audit.assessments if a.requirement in applicable_ids]
         out.append(self.p("Avancement", "h3"))
         out.append(self.p(
             f"{text(self.progress_line())}{NBSP}; "
             f"{plural(progress.remaining, 'exigence reste', 'exigences restent')} à coter."))
         rows = [layout.head_row("Cotation", "Exigences")]
         extra = []
-        for i, level in enumerate(self.tree.referential.scale, start=1):
-            rows.append([cell(self.rating_label(level.value)), cell(str(ratings.count(level.value)))])
-            extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
-        rows.append([cell(NA_LABEL), cell(str(progress.na))])
-        rows.append([cell("Non cotées"), cell(str(progress.remaining))])
+        for i, (level, label, count) in enumerate(self.rating_counts(), start=1):
+            rows.append([cell(label), cell(str(count))])
+            if level is not None:
+                extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
         out.append(layout.table(rows, [CONTENT_WIDTH - 30 * mm, 30 * mm], extra=extra))
 
         out.append(self.p("Écarts par classe", "h3"))
@@ -345,12 +212,9 @@ class _ReportBuilder:
         labels = ["Section", "Cotées", "Points", "%"] + (["Appréciation"] if bands else [])
         rows = [layout.head_row(*labels)]
         extra = []
-        shown = [s for s in self.data.scores if s.depth < 0 or (s.depth == 0 and s.applicable)]
-        for i, score in enumerate(shown, start=1):
-            name = "Ensemble du référentiel" if score.depth < 0 else f"{score.section} {score.title}".strip()
+        for i, (name, score, rated) in enumerate(self.summary_scores(), start=1):
             extra.append(("BACKGROUND", (0, i), (-1, i), GROUP_FILL))
-            rated = (progress.assessed, progress.total) if score.depth < 0 else (score.rated, score.applicable)
-            row = [cell(bold(name)), cell(f"{rated[0]} / {rated[1]}"),
+            row = [cell(bold(name)), cell(rated),
                    cell(f"{french_number(score.score)} / {french_number(score.max)}"),
                    cell(french_percent(score.percent))]
             if bands:
@@ -363,48 +227,11 @@ class _ReportBuilder:
         out.append(layout.table(rows, widths, extra=extra))
 
         out.append(self.p("Conclusions", "h3"))
-        out += [self.p(sentence) for sentence in self.conclusions()]
+        out += [self.p(text(sentence)) for sentence in self.conclusions()]
         if self.data.pending:
             out.append(self.p("Reste à faire", "h3"))
             out += [self.p(f"• {text(item)}") for item in self.data.pending]
         return out
-
-    def progress_line(self) -> str:
-        """The audit's progress in words, as every face states it (`rules.progress`)."""
-        progress = self.progress
-        return (f"{plural(progress.assessed, 'exigence cotée', 'exigences cotées')} sur "
-                f"{french_number(progress.total, 0)} applicables ({progress.percent}{NBSP}%), dont {progress.na}{NBSP}N/A")
-
-    def conclusions(self) -> list[str]:
-        sentences = []
-        overall = next((s for s in self.data.scores if s.depth < 0), None)
-        if overall is not None and overall.percent is not None:
-            band = self.band_label(overall.percent)
-            sentences.append(
-                f"Sur les exigences cotées, le degré de satisfaction global est de {french_percent(overall.percent)}"
-                + (f" ({quoted(text(band))})" if band else "") + ".")
-        sections = [s for s in self.data.scores if s.depth == 0 and s.percent is not None]
-        if len(sections) > 1:
-            weakest = sorted(sections, key=lambda s: s.percent)[:2]
-            names = " et ".join(f"{quoted(text(f'{s.section} {s.title}'.strip()))} ({french_percent(s.percent)})"
-                                for s in weakest)
-            sentences.append(f"Sections les moins satisfaites{NBSP}: {names}.")
-        counts = [f"{text(c.label.lower())} ({c.recorded})" for c in self.data.class_counts if c.recorded]
-        if counts:
-            open_actions = sum(1 for a in self.audit.actions if a.status != "done")
-            sentences.append(f"Constats relevés{NBSP}: {', '.join(counts)}. "
-                             f"{plural(open_actions, 'action corrective reste', 'actions correctives restent')} "
-                             "à réaliser.")
-        else:
-            sentences.append("Aucun écart n'a été relevé.")
-        if self.progress.remaining:
-            left = plural(self.progress.remaining, 'exigence applicable n’a', 'exigences applicables n’ont')
-            sentences.append(f"{left} "
-                             "pas été évaluée(s)"
-                             f"{NBSP}: voir {quoted('Points non couverts')}.")
-        else:
-            sentences.append("Toutes les exigences applicables ont été évaluées.")
-        return sentences
 
     def plugin_section(self, contribution: PluginContribution) -> list[Flowable]:
         if contribution.section is not None:
@@ -417,9 +244,7 @@ class _ReportBuilder:
 
     def findings(self) -> list[Flowable]:
         out = self.heading("Écarts et plans d'action")
-        classes = self.tree.finding_classes
-        findings = sorted(self.audit.findings, key=lambda f: (
-            -(classes[f.class_].severity if f.class_ in classes else 0), _finding_order(f.id)))
+        findings = self.ordered_findings()
         if not findings:
             out.append(self.p("Aucun écart n'a été relevé."))
             return out
@@ -428,21 +253,17 @@ class _ReportBuilder:
         return out
 
     def finding_block(self, finding: Finding) -> list[Flowable]:
-        cls = self.tree.finding_classes.get(finding.class_)
-        class_label = cls.label if cls else finding.class_
-        node = self.tree.node(finding.requirement) if finding.requirement in self.tree else None
-        title = f"{finding.id} · {class_label} · exigence {self.requirement_label(node) if node else finding.requirement}"
-        head: list[Flowable] = [self.p(text(title), "h3")]
+        node = self.finding_node(finding)
+        head: list[Flowable] = [self.p(text(self.finding_title(finding)), "h3")]
         if node is not None:
-            variant = f" (variante {text(self.siae_type)})" if self.siae_type and node.variants.get(self.siae_type) else ""
-            head.append(self.p(f"<b>Exigence</b>{variant}{NBSP}:", "small"))
+            head.append(self.p(f"<b>Exigence</b>{text(self.variant_note(node))}{NBSP}:", "small"))
             head.append(Paragraph(text(self.tree.text_for(node, self.siae_type)) or "—", self.st["quote"]))
         body: list[Flowable] = [self.p(f"<b>Constat de l'écart</b>{NBSP}:", "small"), *self.user(finding.text)]
         assessment = self.assessments.get(finding.requirement)
         if assessment is not None:
             note = f" — {text(assessment.note)}" if assessment.note else ""
             body.append(self.p(f"<b>Cotation</b>{NBSP}: {text(self.rating_label(assessment.rating))}{note}", "small"))
-        evidence = [e for e in self.audit.evidence if e.requirement == finding.requirement]
+        evidence = self.finding_evidence(finding)
         if evidence:
             listed = "<br/>".join(f"{text(e.id)} — {text(self.evidence_title(e))}" for e in evidence)
             body.append(self.p(f"<b>Preuves</b>{NBSP}:<br/>{listed}", "small"))
@@ -452,7 +273,7 @@ class _ReportBuilder:
         if actions:
             body.append(Spacer(1, 3))
             body.append(self.action_table(actions))
-        elif cls is not None and cls.requires_action:
+        elif self.requires_action(finding):
             body.append(self.p('<font color="#b3261e"><b>Plan d\'action requis et non défini.</b></font>', "small"))
         else:
             body.append(self.p("Pas de plan d'action (non requis pour cette classe).", "muted"))
@@ -460,36 +281,15 @@ class _ReportBuilder:
         body.append(Spacer(1, 6))
         return [KeepTogether(head + body[:2]), *body[2:]]
 
-    def finding_state(self, finding: Finding, actions: list[Action]) -> str:
-        """Open or not as the services decided (`rules.open_findings`), in words."""
-        if finding.id in self.data.open_findings:
-            return "ouvert"
-        return "clos, actions réalisées et jugées efficaces" if actions else "clos, aucune action requise"
-
-    def evidence_title(self, evidence: Evidence) -> str:
-        parts = [evidence.title]
-        if evidence.version:
-            parts.append(f"version {evidence.version}")
-        if evidence.location:
-            parts.append(evidence.location)
-        if evidence.filename:
-            parts.append(f"fichier {evidence.filename}")
-        return ", ".join(parts)
-
     def action_table(self, actions: list[Action]) -> Table:
         rows = [layout.head_row("Action", "Responsable", "Échéance", "Statut", "Efficacité")]
         overdue = []
         for i, action in enumerate(actions, start=1):
-            if action.effective is None:
-                check = "à vérifier"
-            else:
-                verdict = "efficace" if action.effective else "non efficace"
-                when = f" le {french_date(action.verified_at)}" if action.verified_at else ""
-                check = f"{verdict}, vérifiée par {action.verified_by or '?'}{when}"
             rows.append([cell(bold(action.id), f" — {action.text}"),
                          cell(action.owner), cell(french_date(action.due)),
-                         cell(ACTION_STATUSES.get(action.status, action.status)), cell(check)])
-            if action.status != "done" and action.due < self.data.generated_on.isoformat():
+                         cell(ACTION_STATUSES.get(action.status, action.status)),
+                         cell(self.action_check(action))])
+            if self.overdue(action):
                 overdue.append(("TEXTCOLOR", (2, i), (2, i), ALERT))
         return layout.table(rows, [CONTENT_WIDTH - 118 * mm, 30 * mm, 26 * mm, 20 * mm, 42 * mm], extra=overdue)
 
@@ -498,13 +298,15 @@ class _ReportBuilder:
         out.append(self.p("Chaque exigence applicable, dans la formulation qui s'applique au type de structure, "
                           "avec sa cotation et son constat (pour une cotation N/A, son motif).", "muted"))
         widths = [CONTENT_WIDTH * 0.47, CONTENT_WIDTH * 0.17, CONTENT_WIDTH * 0.36]
-        for top in self.tree.referential.nodes:
+        for top, checklist_rows in self.checklist_sections():
             rows = [layout.head_row("Exigence", "Cotation", "Constat")]
             extra: list[tuple] = []
             self.long_notes: list[Assessment] = []
-            self.checklist_rows(top.children if not top.ratable else [top], rows, extra)
-            if len(rows) == 1:
-                continue
+            for row in checklist_rows:
+                if row.group:
+                    self.group_row(row.node, rows, extra)
+                else:
+                    self.checklist_row(row.node, rows, extra)
             out.append(CondPageBreak(40 * mm))
             out.append(self.p(text(self.requirement_label(top)), "h2"))
             if top.id in self.scores:
@@ -517,30 +319,13 @@ class _ReportBuilder:
                 out += self.user(assessment.note)
         return out
 
-    def score_line(self, score: SectionScore) -> str:
-        if score.percent is None:
-            return (f"Degré de satisfaction{NBSP}: non évalué — {score.rated} / {score.applicable} "
-                    "exigences cotées")
-        band = self.band_label(score.percent)
-        return (f"Degré de satisfaction{NBSP}: {french_percent(score.percent)}"
-                + (f" ({band})" if band else "")
-                + f" — {french_number(score.score)} / {french_number(score.max)} points, "
-                f"{score.rated} / {score.applicable} exigences cotées")
-
-    def checklist_rows(self, nodes: list[Node], rows: list, extra: list) -> None:
-        for node in nodes:
-            if node.ratable:
-                if self.tree.applicable(node, self.siae_type):
-                    self.checklist_row(node, rows, extra)
-            elif any(d.ratable and self.tree.applicable(d, self.siae_type) for d in self.tree.descendants(node)):
-                label = [bold(self.requirement_label(node))]
-                if node.id in self.scores:
-                    label.append(Run(f"\n{self.score_line(self.scores[node.id])}", size=7,
-                                     color=self.st["muted"].textColor))
-                rows.append([cell(*label), "", ""])
-                extra += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
-                          ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), GROUP_FILL)]
-                self.checklist_rows(node.children, rows, extra)
+    def group_row(self, node: Node, rows: list, extra: list) -> None:
+        label = [bold(self.requirement_label(node))]
+        if node.id in self.scores:
+            label.append(Run(f"\n{self.score_line(self.scores[node.id])}", size=7, color=self.st["muted"].textColor))
+        rows.append([cell(*label), "", ""])
+        extra += [("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)),
+                  ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), GROUP_FILL)]
 
     def checklist_row(self, node: Node, rows: list, extra: list) -> None:
         assessment = self.assessments.get(node.id)
@@ -565,10 +350,7 @@ class _ReportBuilder:
 
     def not_covered(self) -> list[Flowable]:
         out = self.heading("Points non couverts")
-        unrated = [node for node in self.applicable if node.id not in self.assessments]
-        not_applicable = [(node, self.assessments[node.id]) for node in self.applicable
-                          if node.id in self.assessments and self.assessments[node.id].rating == NA]
-        excluded = [node for node in self.tree.ratable if not self.tree.applicable(node, self.siae_type)]
+        unrated, not_applicable, excluded = self.unrated(), self.not_applicable(), self.excluded()
         out.append(self.p("Exigences applicables non évaluées", "h3"))
         if unrated:
             rows = [layout.head_row("Exigence", "Formulation")]
@@ -599,7 +381,7 @@ class _ReportBuilder:
             where = [Run(evidence.location)] if evidence.location else []
             if evidence.filename:
                 where.append(Run(f"Fichier{NBSP}: {evidence.filename}"))
-            problem = EVIDENCE_PROBLEMS.get(self.data.evidence_states.get(evidence.id, ""))
+            problem = self.evidence_problem(evidence)
             if problem:
                 where.append(Run(f"{problem[0].upper()}{problem[1:]}", FONT_BOLD, color=ALERT))
             if evidence.sha256:
@@ -616,12 +398,7 @@ class _ReportBuilder:
         out += self.heading("Signatures")
         out.append(self.p("Les signataires attestent que ce rapport rend compte fidèlement de l'audit.", "muted"))
         rows = [layout.head_row("Qualité", "Nom", "Date", "Signature")]
-        for i, auditor in enumerate(self.header.auditors):
-            role = "Responsable de l'audit" if i == 0 and len(self.header.auditors) > 1 else "Auditeur"
-            rows.append([cell(role), cell(auditor), "", ""])
-        if not self.header.auditors:
-            rows.append([cell("Auditeur"), "", "", ""])
-        rows.append([cell("Représentant de la structure"), "", "", ""])
+        rows += [[cell(role), cell(name) if name else "", "", ""] for role, name in self.signatories()]
         table = layout.table(rows, [45 * mm, 55 * mm, 28 * mm, CONTENT_WIDTH - 128 * mm],
                            heights=[None] + [18 * mm] * (len(rows) - 1))
         out.append(KeepTogether([table]))

@@ -37,11 +37,17 @@ _INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn", "Cc"}
 selectors, skin-tone modifiers, controls. An emoji sequence thus shows as one "□", not four."""
 
 
+def font_path(name: str) -> Path:
+    """The shipped TrueType file of one face of the family (DejaVu Sans for any other name)."""
+    path = _FONT_DIR / f"{name}.ttf"
+    return path if name in (FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC) else _FONT_DIR / f"{FONT}.ttf"
+
+
 @cache
 def register_fonts() -> None:
     """Register the shipped TrueType family once per process."""
     for name in (FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC):
-        pdfmetrics.registerFont(TTFont(name, str(_FONT_DIR / f"{name}.ttf")))
+        pdfmetrics.registerFont(TTFont(name, str(font_path(name))))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                   boldItalic=FONT_BOLD_ITALIC)
 

@@ -12,7 +12,7 @@ import os
 import stat
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, Callable
 
 import msgspec
 
@@ -25,7 +25,7 @@ from audit_bench.store.atomic import (
 from audit_bench.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from audit_bench.reports.audit_report import PluginContribution, ReportInput
+    from audit_bench.reports.content import PluginContribution, ReportInput
     from audit_bench.services.session import AuditSession
     from audit_bench.services.workspace import Workspace
 
@@ -33,22 +33,40 @@ REPORT_HOOK = "report_sections"
 
 
 def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
-                 today: date | None = None, force: bool = False) -> list[str]:
-    """Write the report of `session` to `output` (mode 0600, durable, never half-written).
+                 today: date | None = None, force: bool = False, template: Path | None = None) -> list[str]:
+    """Write the report of `session` to `output` (mode 0600, durable, never half-written): a Word
+    document when its name ends in .docx (on `template` when given), a PDF otherwise.
 
     Refuses (UserError) a path inside the workspace's data, a path that is not a regular file,
-    and an existing file unless `force`. Returns French warnings for the user: plugin sections
-    printed as missing, requirements not yet rated, what is still owed, damaged evidence files.
+    an existing file unless `force`, and a template that cannot be used (before anything is
+    written). Returns French warnings for the user: plugin sections printed as missing,
+    requirements not yet rated, what is still owed, damaged evidence files.
     """
-    from audit_bench.reports.audit_report import EVIDENCE_PROBLEMS, render_audit_report  # reportlab: heavy
+    from audit_bench.reports.content import EVIDENCE_PROBLEMS
 
     output = checked_output(workspace.path, Path(output), force=force)
+    word = is_word(output)
+    if template is not None and not word:
+        raise UserError("--template s'applique au rapport Word : donner un fichier de sortie en .docx")
+    if template is not None:
+        template = _checked_template(Path(template))
     data = report_input(workspace, session, today or date.today())
-    rendered = render_audit_report(data)
-    _write(output, rendered.pdf, force=force)
+    if word:
+        from audit_bench.reports.docx import TemplateError, render_docx  # python-docx: heavy
 
-    warnings = [f"section du module « {c.plugin} » manquante dans le rapport : {c.error}"
-                for c in rendered.missing_sections]
+        try:
+            rendered = render_docx(data, template)
+        except TemplateError as exc:
+            raise UserError(str(exc)) from exc
+        payload, missing, warnings = rendered.docx, rendered.missing_sections, list(rendered.left_out)
+    else:
+        from audit_bench.reports.audit_report import render_audit_report  # reportlab: heavy
+
+        pdf = render_audit_report(data)
+        payload, missing, warnings = pdf.pdf, pdf.missing_sections, []
+    write_private(output, payload, force=force)
+
+    warnings += [f"section du module « {c.plugin} » manquante dans le rapport : {c.error}" for c in missing]
     if data.progress.remaining:
         warnings.append(f"{data.progress.remaining} exigence(s) applicable(s) non cotée(s) : "
                         "elles figurent dans « Points non couverts »")
@@ -58,10 +76,25 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
     return warnings
 
 
-def report_input(workspace: Workspace, session: AuditSession, today: date) -> ReportInput:
+def is_word(output: Path) -> bool:
+    """A report named *.docx is written for Word; any other name gets the PDF."""
+    return output.suffix.lower() == ".docx"
+
+
+def _checked_template(template: Path) -> Path:
+    template = template.expanduser()
+    if not template.is_file():
+        raise UserError(f"modèle introuvable : {template}")
+    if template.suffix.lower() not in (".docx", ".dotx"):
+        raise UserError(f"modèle {template.name} : un document Word (.docx) est attendu")
+    return template
+
+
+def report_input(workspace: Workspace, session: AuditSession, today: date, *, sections: bool = True) -> ReportInput:
     """Everything the report prints, decided here by the rules, none of it by the report; the
-    structure under its current name."""
-    from audit_bench.reports.audit_report import ClassTally, ReportInput
+    structure under its current name. `sections`: ask the plugins for their report sections
+    (a workbook has no use for them)."""
+    from audit_bench.reports.content import ClassTally, ReportInput
 
     tree, snapshot = session.tree, session.snapshot()
     shown = msgspec.structs.replace(snapshot, header=msgspec.structs.replace(snapshot.header, org=session.org))
@@ -72,12 +105,12 @@ def report_input(workspace: Workspace, session: AuditSession, today: date) -> Re
                       for c in rules.counts_by_class(tree, snapshot)],
         pending=[p.message for p in rules.pending(tree, snapshot)],
         evidence_states=session.evidence_states(),
-        contributions=plugin_contributions(workspace, session), generated_on=today)
+        contributions=plugin_contributions(workspace, session) if sections else [], generated_on=today)
 
 
 def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
-    """`output` if a report may be written there; its folder is created only when it is the
-    workspace's reports folder (mode 0700)."""
+    """`output` if a report (or an export, a bundle) may be written there; its folder is created
+    only when it is the workspace's reports folder (mode 0700)."""
     output = output.expanduser().absolute()
     if output.parent == workspace.absolute() / REPORTS_FOLDER:
         private_folder(output.parent)
@@ -86,7 +119,7 @@ def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
     reports = root / REPORTS_FOLDER
     if folder.is_relative_to(root) and not folder.is_relative_to(reports):
         raise UserError(f"refusé : {output} est dans l'espace de travail {workspace}, dont les fichiers ne "
-                        f"doivent pas être remplacés ; écrire le rapport ailleurs ou dans {reports}")
+                        f"doivent pas être remplacés ; écrire le fichier ailleurs ou dans {reports}")
     try:
         mode = os.lstat(output).st_mode
     except FileNotFoundError:
@@ -94,12 +127,12 @@ def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
             raise UserError(f"dossier introuvable pour le rapport : {output.parent}") from None
         return folder / output.name
     if stat.S_ISDIR(mode):
-        raise UserError(f"{output} est un dossier : donner le chemin du fichier PDF à écrire")
+        raise UserError(f"{output} est un dossier : donner le chemin du fichier à écrire")
     if stat.S_ISLNK(mode):
         raise UserError(f"refusé : {output} est un lien symbolique ; donner le chemin d'un fichier ordinaire")
     if not stat.S_ISREG(mode):
         raise UserError(f"refusé : {output} n'est pas un fichier ordinaire (périphérique, tube…) ; "
-                        "donner le chemin d'un fichier PDF")
+                        "donner le chemin d'un fichier ordinaire")
     if not force:
         raise UserError(f"le fichier {output} existe déjà : choisir un autre nom, ou demander son "
                         "remplacement (--force)")
@@ -114,30 +147,39 @@ def private_folder(path: Path) -> None:
     os.chmod(path, DIR_MODE)
 
 
-def _write(output: Path, pdf: bytes, *, force: bool) -> None:
-    """Temp file, fsync, then a link that fails if the name was taken meanwhile, or, when
-    replacing, a rename made only after checking again that the target is a regular file."""
+def write_private(output: Path, payload: bytes | Callable[[BinaryIO], None], *, force: bool) -> None:
+    """Write a file for the user (report, export, bundle) at a path `checked_output` accepted:
+    `payload` is its bytes, or a function writing them to a file object (a bundle too large to
+    hold in memory). Temp file, fsync, then a link that fails if the name was taken meanwhile, or,
+    when replacing, a rename made only after checking again that the target is a regular file."""
     temp = None
     try:
-        temp = write_temp_file(output, [pdf])
+        if callable(payload):
+            temp = write_temp_file(output, [], durable=False)
+            with os.fdopen(os.open(temp, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC), "r+b") as stream:
+                payload(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+        else:
+            temp = write_temp_file(output, [payload])
         if force and _is_regular(output):
             commit_temp_file(temp, output)
         else:
-            _link_new(temp, output)
+            link_new(temp, output)
             fsync_dir(output.parent)
     except FileExistsError:
-        raise UserError(f"le fichier {output} est apparu pendant la génération du rapport : "
+        raise UserError(f"le fichier {output} est apparu pendant son écriture : "
                         "relancer la commande") from None
     except StoreError as exc:
         raise UserError(f"refusé : {exc}") from exc
     except OSError as exc:
-        raise UserError(f"impossible d'écrire le rapport {output} : {exc.strerror or exc}") from exc
+        raise UserError(f"impossible d'écrire {output} : {exc.strerror or exc}") from exc
     finally:
         if temp is not None:
             discard_temp(temp)
 
 
-def _link_new(temp: Path, output: Path) -> None:
+def link_new(temp: Path, output: Path) -> None:
     """Give the temp file its final name only if that name is free (a hard link never replaces).
     Where the file system has no hard links (FAT on a USB key), check, then rename."""
     try:
@@ -159,7 +201,7 @@ def _is_regular(path: Path) -> bool:
 
 def plugin_contributions(workspace: Workspace, session: AuditSession) -> list[PluginContribution]:
     """Each plugin's report sections, or the error that stands in for its missing section."""
-    from audit_bench.reports.audit_report import PluginContribution
+    from audit_bench.reports.content import PluginContribution
     from audit_bench.services.history import history as earlier_audits
 
     registry = workspace.registry

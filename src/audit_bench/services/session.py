@@ -89,14 +89,25 @@ class AuditSession:
 
     def rate(self, requirement: str, rating: str, note: str = "", by: str = "") -> Assessment:
         self._check_open("la cotation")
+        assessment = self.checked_assessment(requirement, rating, note, by)
+        self.file.set_assessment(assessment)
+        return assessment
+
+    def checked_assessment(self, requirement: str, rating: str, note: str = "", by: str = "") -> Assessment:
+        """The assessment `rate` would record, checked as `rate` checks it; nothing is written."""
         check_requirement(self.tree, requirement, self.siae_type)
         note = check_optional_text(note, "le constat")
         rating = check_rating(self.tree, rating, note)
         auditors = self.snapshot().header.auditors
-        assessment = Assessment(requirement=requirement, rating=rating, note=note, at=now(),
-                                by=by or (auditors[0] if auditors else ""))
-        self.file.set_assessment(assessment)
-        return assessment
+        return Assessment(requirement=requirement, rating=rating, note=note, at=now(),
+                          by=by or (auditors[0] if auditors else ""))
+
+    def rate_all(self, assessments: list[Assessment]) -> None:
+        """Record assessments made by `checked_assessment` in one durable write: all, or none."""
+        self._check_open("la cotation")
+        with self.file.batch():
+            for assessment in assessments:
+                self.file.set_assessment(assessment)
 
     def set_note(self, requirement: str, note: str, by: str = "") -> Assessment | None:
         """Change the constat of a requirement, keeping its rating (an unrated note is kept too)."""

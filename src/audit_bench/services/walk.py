@@ -156,8 +156,9 @@ def findings_of(snapshot: AuditSnapshot, requirement: str) -> list[Finding]:
     return [f for f in snapshot.findings if f.requirement == requirement]
 
 
-def report_path(workspace: Path, audit_id: str) -> Path:
-    """Where the walk proposes to write an audit's report: `<workspace>/rapports/<name>.pdf`. The id
-    is read from the file's content, which may have been edited by hand: it is reduced to a safe
-    name (no folder part); `reporting.build_report` checks the folder itself."""
-    return Path(workspace) / REPORTS_FOLDER / f"{_SAFE_NAME.sub('-', audit_id).strip('-_.')[:120] or 'rapport'}.pdf"
+def report_path(workspace: Path, audit_id: str, suffix: str = ".pdf") -> Path:
+    """Where the walk proposes to write an audit's report: `<workspace>/rapports/<name>.pdf` (or
+    `.docx`). The id is read from the file's content, which may have been edited by hand: it is
+    reduced to a safe name (no folder part); `reporting.build_report` checks the folder itself."""
+    name = _SAFE_NAME.sub('-', audit_id).strip('-_.')[:120] or 'rapport'
+    return Path(workspace) / REPORTS_FOLDER / f"{name}{suffix}"

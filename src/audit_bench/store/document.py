@@ -132,12 +132,27 @@ class DocumentFile:
         return opened
 
     @classmethod
+    def check_bytes(cls, path: Path, raw: bytes) -> None:
+        """Check `raw` as `open` would check the file `path` (format, layout, every row), without
+        reading or writing any file: a document received from elsewhere, before it is written."""
+        document = cls(path, cls._loaded_from(path, raw), lock=None)
+        try:
+            document._validated()
+        finally:
+            document.close()
+
+    @classmethod
     def _load(cls, path: Path) -> _Loaded:
         """The records of the file, read once: straight into Structs when the file is in the
         current format, else through the checked, migrated document."""
         raw = read_raw(path)
         if raw is None:
             raise FileNotFoundError(path)
+        return cls._loaded_from(path, raw)
+
+    @classmethod
+    def _loaded_from(cls, path: Path, raw: bytes) -> _Loaded:
+        """The records in `raw`, the bytes of the file `path` (see `_load`)."""
         try:
             typed = _typed_decoder(cls).decode(raw)
         except Exception:  # anything odd takes the checked path, which names what is wrong
@@ -255,6 +270,17 @@ class DocumentFile:
         self._check_writable()
         with self._keeping_records():
             self._db.table(table).remove(doc_ids=doc_ids)
+        cache = self._records.get(table, {})
+        for doc_id in doc_ids:
+            cache.pop(str(doc_id), None)
+        self._changed(table)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The changes made inside are one durable write: all of them, or none if the block raises."""
+        self._check_writable()
+        with self._keeping_records(), self._storage.deferred():
+            yield
         cache = self._records.get(table, {})
         for doc_id in doc_ids:
             cache.pop(str(doc_id), None)

@@ -8,8 +8,9 @@ atomically and, being the single writer of its file, trusts what it last read or
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import msgspec
 from tinydb.storages import Storage
@@ -78,6 +79,8 @@ class AtomicJSONStorage(Storage):
         self._load = load
         self._before_write = before_write
         self._cache: dict[str, Any] | None = preloaded
+        self._deferring = False
+        self._dirty = False
 
     def read(self) -> dict[str, Any]:
         if self._cache is None:
@@ -87,6 +90,27 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
             raise ReadOnlyError(read_only_message(None, self.path))
+        if self._deferring:
+            self._cache, self._dirty = data, True
+            return
+        self._write(data)
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Changes made inside reach the disk as one durable write when the block ends; if the
+        block raises, none of them does (the cache is dropped: the file on disk is the truth)."""
+        self._deferring, self._dirty = True, False
+        try:
+            yield
+        except BaseException:
+            self._cache = None
+            raise
+        finally:
+            self._deferring = False
+        if self._dirty and self._cache is not None:
+            self._write(self._cache)
+
+    def _write(self, data: dict[str, Any]) -> None:
         try:
             self._before_write()
             atomic_write(self.path, _encoder.encode(data))

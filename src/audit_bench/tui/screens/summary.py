@@ -31,7 +31,8 @@ def bar(percent: float | None, width: int) -> Text:
 
 
 class SummaryScreen(Screen[str | None]):
-    """What the audit says so far; `r` writes the report to <workspace>/rapports/<audit-id>.pdf."""
+    """What the audit says so far; `r` writes the report to <workspace>/rapports/<audit-id>.pdf,
+    `w` the same report for Word (.docx)."""
 
     DEFAULT_CSS = """
 SummaryScreen #summary {
@@ -42,7 +43,8 @@ SummaryScreen #summary {
     TITLE = "Synthèse"
 
     BINDINGS = [
-        Binding("r", "report", "Générer le rapport"),
+        Binding("r", "report('.pdf')", "Générer le rapport"),
+        Binding("w", "report('.docx')", "Rapport Word"),
         Binding("c", "toggle_closed", "Clore / rouvrir l'audit"),
         Binding("escape", "back", "Retour au parcours"),
     ]
@@ -106,11 +108,12 @@ SummaryScreen #summary {
                 text.append(clean(item.message))
             if len(pending) > 20:
                 text.append(f"\n  … et {len(pending) - 20} autre(s)", style="dim")
-        text.append("\n\nr : générer le rapport PDF · c : clore ou rouvrir l'audit", style="dim")
+        text.append("\n\nr : générer le rapport PDF · w : le rapport Word (.docx) · c : clore ou rouvrir l'audit",
+                    style="dim")
         return text
 
-    def action_report(self) -> None:
-        output = walk_service.report_path(self.app.workspace.path, self.session.id)
+    def action_report(self, suffix: str) -> None:
+        output = walk_service.report_path(self.app.workspace.path, self.session.id, suffix)
         if output.is_symlink() or not output.is_file():
             self.start_report(output, replace=False)  # nothing to replace, or the service refuses it
             return
@@ -125,7 +128,7 @@ SummaryScreen #summary {
 
     @work(thread=True, exclusive=True, group="report")
     def build_report(self, output: Path, replace: bool) -> None:
-        """Write the report in a thread: reportlab is imported (and runs) off the UI."""
+        """Write the report in a thread: reportlab or python-docx is imported (and runs) off the UI."""
         from audit_bench.services.reporting import build_report
 
         workspace = self.app.workspace
