@@ -8,8 +8,10 @@ import json
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 
+from audit_bench.store.migrations import AUDIT_FORMATS, STRUCTURE_FORMATS, backup_path
 from support import as_before, tree_digest
 
 FORMAT_2 = Path(__file__).parent / "data" / "format_2"
@@ -55,3 +57,38 @@ def test_every_audit_and_structure_reads_the_same_and_reading_writes_nothing(old
         keys = ("id", "name", "siae_type", "siret", "place", "created_at", "people", "certifications")
         assert {k: shown[k] for k in keys} == {k: expected[k] for k in keys}
     assert _data_files(tree_digest(old_workspace)) == before, "reading changed a file of the release"
+
+
+def test_first_write_backs_up_the_audit_then_migrates_it_to_the_plan_format(old_workspace, cli):
+    cli.workspace = old_workspace
+    path = old_workspace / f"{AUDIT}.json"
+    original = path.read_bytes()
+    before = _data_files(tree_digest(old_workspace))
+    cli("action-update", AUDIT, "A3", "--status", "done")
+    assert backup_path(path, 2).read_bytes() == original
+    migrated = msgspec.json.decode(path.read_bytes())
+    assert migrated["meta"]["1"]["format"] == AUDIT_FORMATS.current == 3
+    assert [(row["id"], row["source"], row["immediate_action"], row["root_cause"])
+            for row in migrated["findings"].values()] == [("E1", "audit", "", ""), ("E2", "audit", "", "")]
+    assert [(row["id"], row["type"], row["postponements"], row["verification_comment"])
+            for row in migrated["actions"].values()] == [(f"A{n}", "corrective", [], "") for n in (1, 2, 3)]
+    changed = {name for name, sha in _data_files(tree_digest(old_workspace)).items() if before.get(name) != sha}
+    assert changed == {path.name, backup_path(path, 2).name}
+    shown = json.loads(cli("show", AUDIT, "--json").stdout)
+    expected = _expected(f"show-{AUDIT}.json")
+    expected["findings"][1]["actions"][1]["status"] = "done"
+    assert {k: as_before(shown[k], expected[k]) for k in KEPT} == {k: expected[k] for k in KEPT}
+
+
+def test_first_write_backs_up_the_structure_then_migrates_it(old_workspace, cli):
+    cli.workspace = old_workspace
+    path = old_workspace / "structures" / f"{STRUCTURE}.json"
+    original = path.read_bytes()
+    cli("structure", "person", STRUCTURE, "--name", "Paul Girard", "--role", "auditeur-interne")
+    assert backup_path(path, 1).read_bytes() == original
+    migrated = msgspec.json.decode(path.read_bytes())
+    assert migrated["meta"]["1"]["format"] == STRUCTURE_FORMATS.current == 2
+    assert (migrated["findings"], migrated["actions"]) == ({}, {})
+    shown = json.loads(cli("structure", "show", STRUCTURE, "--json").stdout)
+    assert [p["name"] for p in shown["people"]] == ["Claire Martin", "Paul Girard"]
+    assert shown["certifications"] == _expected(f"structure-{STRUCTURE}.json")["certifications"]
