@@ -17,11 +17,13 @@ from typing import Any, Iterable
 import msgspec
 
 from audit_bench.model import (
-    ROLES, STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
+    ECART_CLASSES, ROLES, SOURCES, STRUCTURE_ID, Certification, Finding, Person, Structure, StructureSnapshot,
+    implied_structure_id, slug,
 )
 from audit_bench.referential import ReferentialTree
+from audit_bench.services.actions import ActionPlan
 from audit_bench.services.listing import Row, structures_folder, workspace_rows
-from audit_bench.services.session import now
+from audit_bench.services.clock import now
 from audit_bench.services.text import fold
 from audit_bench.services.validation import (
     UserError, check_choice, check_date, check_optional_text, check_siae_type, check_siret, check_text,
@@ -212,10 +214,15 @@ def structure_name(workspace: Workspace, structure_id: str, fallback: str) -> st
 
 # Changing a structure ----------------------------------------------------------------------
 
-class StructureSession:
+OTHER_SOURCES = {kind: label for kind, label in SOURCES.items() if kind != "audit"}
+"""The sources of the écarts a structure's file holds (an audit's écarts are in the audit file)."""
+
+
+class StructureSession(ActionPlan):
     """One structure, open for reading or writing. A structure only implied by audits is made a
     file on the first change, from its implied record; while another process writes the
-    structure, the session is read-only and `locked_by` says who."""
+    structure, the session is read-only and `locked_by` says who. Its écarts of other sources
+    than audits are treated as an audit's (see ActionPlan)."""
 
     def __init__(self, workspace: Workspace, file: StructureFile | None, implied: Structure | None = None,
                  *, write: bool) -> None:
@@ -240,6 +247,16 @@ class StructureSession:
 
     def snapshot(self) -> StructureSnapshot:
         return self.file.snapshot() if self.file is not None else StructureSnapshot(structure=self._implied)
+
+    @property
+    def holder(self) -> str:
+        return f"la structure {self.snapshot().structure.id}"
+
+    def plan_file(self) -> StructureFile:
+        return self._writable()
+
+    def _changed(self) -> None:
+        """Nothing to forget: each snapshot is read from the file's own cache."""
 
     def close(self) -> None:
         if self.file is not None:
@@ -303,6 +320,22 @@ class StructureSession:
             raise UserError(f"aucune personne « {name} » avec le rôle « {role} » dans la structure "
                             f"{self.snapshot().structure.id}")
         self._writable().remove_person(name, role)
+
+    # Écarts of other sources ------------------------------------------------------------
+
+    def add_ecart(self, source: str, text: str, class_id: str = "ecart", ref: str = "",
+                  immediate_action: str = "", root_cause: str = "") -> Finding:
+        """An écart found outside an audit (a contrôle, a réclamation…), to be treated in the plan."""
+        finding = Finding(id="", class_=check_choice(class_id, ECART_CLASSES, "classe d'écart"),
+                          text=check_text(text, "le texte de l'écart"),
+                          source=check_choice(source, OTHER_SOURCES, "source de l'écart"),
+                          ref=check_optional_text(ref, "la référence dans la source"),
+                          immediate_action=check_optional_text(immediate_action, "l'action immédiate"),
+                          root_cause=check_optional_text(root_cause, "la cause"), at=now())
+        file = self._writable()
+        finding = msgspec.structs.replace(finding, id=file.next_id("findings"))
+        file.add("findings", finding)
+        return finding
 
     # Certifications ----------------------------------------------------------------------
 
