@@ -51,8 +51,7 @@ def test_plan_json_keys_and_the_actions_of_every_source(cli, planned):
         (planned["structure"], planned["second"], "autre")]
     assert (row["overdue"], row["structure"], row["source"]["ref"]) == (True, planned["structure"], planned["audit"])
     other = plan["actions"][1]
-    assert (other["finding"]["text"], other["finding"]["immediate_action"], other["type"], other["source"]["ref"]) == (
-        FORMULA, "Porte débloquée", "preventive", "+visite")
+    assert (other["finding"]["text"], other["type"], other["source"]["ref"]) == (FORMULA, "preventive", "+visite")
     assert plan["counts"] == {"todo": 3, "in-progress": 0, "done": 0, "overdue": 1, "unverified": 0}
     assert plan["sources"] == {"audit": 1, "autre": 2}
     assert [a["id"] for a in plan_json(cli, "--source", "autre", "--owner", "direction")["actions"]] == [
@@ -72,12 +71,15 @@ def test_postpone_close_and_verify_an_ecart_of_a_structure(cli, planned):
     cli("action-update", structure, first, "--verified-by", "Claire", "--effective", "yes")
     cli("action-update", structure, second, "--verified-by", "Claire", "--effective", "yes", "--comment", "Vu")
     cli("ecart", "edit", structure, planned["ecart"], "--root-cause", "Consigne inconnue")
-    actions = {a["id"]: a for a in plan_json(cli, "--source", "autre")["actions"]}
+    assert plan_json(cli, "--source", "autre")["actions"] == [], "finished actions are history"
+    actions = {a["id"]: a for a in plan_json(cli, "--source", "autre", "--all")["actions"]}
     assert [(p["from"], p["to"], p["reason"]) for p in actions[first]["postponements"]] == [
         ("2099-01-31", "2099-02-28", "Formateur indisponible")]
-    assert actions[second]["finding"]["closed"] and actions[second]["finding"]["root_cause"] == "Consigne inconnue"
+    assert actions[second]["finding"]["closed"]
+    shown = json.loads(cli("structure", "show", structure, "--json").stdout)["ecarts"]
+    assert [(e["id"], e["source"], e["immediate_action"], e["root_cause"], len(e["actions"])) for e in shown] == [
+        (planned["ecart"], "autre", "Porte débloquée", "Consigne inconnue", 2)]
     assert (actions[second]["verified_by"], actions[second]["effective"]) == ("Claire", True)
-    assert plan_json(cli, "--open", "--source", "autre")["actions"] == []
 
 
 @pytest.mark.parametrize("args", [

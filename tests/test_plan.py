@@ -37,15 +37,15 @@ def plan(workspace):
 
 
 def keys(view) -> list[tuple[str, str]]:
-    return [(action.holder, action.id) for action in view.actions]
+    return [(action.holder, action.id) for action in view.records()]
 
 
 def test_the_plan_lists_every_source_sorted_by_due_date_with_counts(workspace, plan):
     view = read_plan(workspace, today=TODAY)
     assert keys(view) == [plan["late"], plan["soon"], plan["done"], plan["far"]]
-    assert [(a.source.kind, a.source.ref) for a in view.actions] == [("audit", plan["audit"])] * 3 + [
+    assert [(a.source.kind, a.source.ref) for a in view.records()] == [("audit", plan["audit"])] * 3 + [
         ("autre", "visite du 3 novembre")]
-    late = view.actions[0]
+    late = view.records()[0]
     assert (late.overdue, late.open, late.referential, late.finding.text, late.finding.closed) == (
         True, True, "mini", "Réclamations non enregistrées", False)
     assert view.to_builtins()["counts"] == {"todo": 2, "in-progress": 1, "done": 1, "overdue": 1, "unverified": 1}
@@ -69,7 +69,7 @@ def test_the_plan_lists_every_source_sorted_by_due_date_with_counts(workspace, p
     (PlanFilter(due_within=0), ["late"]),
     (PlanFilter(verified="no"), ["done"]),
     (PlanFilter(verified="yes"), []),
-    (PlanFilter(open=True), ["late", "soon", "done", "far"]),
+    (PlanFilter(history=True), ["late", "soon", "done", "far"]),
     (PlanFilter(owner="claire", status="todo", source="audit"), ["late"]),
 ])
 def test_each_filter(workspace, plan, criteria, expected):
@@ -88,7 +88,7 @@ def test_verified_filters_follow_the_verification(workspace, plan):
         session.update_action(action_id, verified_by="Claire", effective=False, comment="Procédure non lue")
     assert keys(read_plan(workspace, PlanFilter(verified="yes"), TODAY)) == [plan["done"]]
     assert keys(read_plan(workspace, PlanFilter(verified="no"), TODAY)) == []
-    done = read_plan(workspace, PlanFilter(verified="yes"), TODAY).actions[0]
+    done = read_plan(workspace, PlanFilter(verified="yes"), TODAY).records()[0]
     assert (done.verified_by, done.verified_on, done.effective, done.verification_comment) == (
         "Claire", date.today().isoformat(), False, "Procédure non lue")
 
@@ -103,8 +103,8 @@ def test_bad_filters_are_refused(workspace, plan, bad):
 
 
 def _closed(workspace, holder: str, finding_id: str) -> bool:
-    view = read_plan(workspace, today=TODAY)
-    states = {a.finding.closed for a in view.actions if (a.holder, a.finding.id) == (holder, finding_id)}
+    view = read_plan(workspace, PlanFilter(history=True), today=TODAY)
+    states = {a.finding.closed for a in view.records() if (a.holder, a.finding.id) == (holder, finding_id)}
     assert len(states) == 1
     return states.pop()
 
@@ -126,14 +126,16 @@ def test_an_ecart_closes_when_its_actions_are_done_and_the_latest_verification_i
             session.update_action(first, verified_by="Claire")
         session.update_action(first, verified_by="Claire", effective=False)
     assert not _closed(workspace, holder, finding_id)
-    assert read_plan(workspace, PlanFilter(open=True), TODAY).actions[0].open, "an ineffective action stays open"
+    assert read_plan(workspace, today=TODAY).records()[0].open, "an ineffective action stays open"
     with open_holder(workspace, holder) as session:
         second = session.add_action(finding_id, "Relancer le registre", "Direction", "2027-01-31").id
         with pytest.raises(UserError, match="réalisée"):
             session.update_action(second, verified_by="Claire", effective=True)
         session.update_action(second, status="done", verified_by="Claire", effective=True)
+    assert read_plan(workspace, today=TODAY).actions == [], "a closed écart owes nothing more"
     assert _closed(workspace, holder, finding_id)
-    assert read_plan(workspace, PlanFilter(open=True), TODAY).actions == [], "a closed écart owes nothing more"
+    finished = read_plan(workspace, PlanFilter(history=True), TODAY).records()
+    assert [(a.id, a.open, a.effective) for a in finished] == [(first, False, False), (second, False, True)]
 
 
 def test_an_ecart_of_a_class_without_action_plan_is_not_unplanned(workspace):
@@ -160,7 +162,7 @@ def test_a_postponement_needs_a_reason_and_is_kept_in_the_history(workspace, pla
             session.update_action(action_id, due="15/01/2027", reason="Attente du devis")
         session.update_action(action_id, due="2027-01-15", reason="Attente du devis")
         session.update_action(action_id, due="2027-02-15", reason="Prestataire absent")
-    action = next(a for a in read_plan(workspace, today=TODAY).actions if (a.holder, a.id) == plan["late"])
+    action = next(a for a in read_plan(workspace, today=TODAY).records() if (a.holder, a.id) == plan["late"])
     assert action.due == "2027-02-15" and not action.overdue
     assert [(p["from"], p["to"], p["reason"]) for p in action.postponements] == [
         ("2026-11-15", "2027-01-15", "Attente du devis"), ("2027-01-15", "2027-02-15", "Prestataire absent")]

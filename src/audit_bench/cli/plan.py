@@ -30,7 +30,8 @@ if TYPE_CHECKING:
               help="Actions à échéance dans JOURS jours ou moins (retards compris).")
 @click.option("--verified", type=Choice(["yes", "no"]), default=None,
               help="yes : efficacité vérifiée ; no : réalisées, efficacité à vérifier.")
-@click.option("--open", "still_open", is_flag=True, help="Actions encore à suivre seulement.")
+@click.option("--all", "history", is_flag=True,
+              help="Aussi les actions terminées (réalisées et jugées efficaces, ou d'un écart clos).")
 @click.option("--xlsx", default=None, callback=path_value, metavar="FICHIER", help="Exporter en classeur Excel.")
 @click.option("--csv", "csv_file", default=None, callback=path_value, metavar="FICHIER",
               help="Exporter en CSV (UTF-8, point-virgule).")
@@ -41,22 +42,23 @@ if TYPE_CHECKING:
 @guarded
 def plan_command(ctx: click.Context, structure: str | None, owner: str | None, status: str | None,
                  source: str | None, referential: str | None, overdue: bool, due_within: int | None,
-                 verified: str | None, still_open: bool, xlsx: Path | None, csv_file: Path | None, force: bool,
+                 verified: str | None, history: bool, xlsx: Path | None, csv_file: Path | None, force: bool,
                  as_json: bool, workspace: Path | None) -> None:
-    """Le plan d'amélioration : les actions de tous les écarts, audits et autres sources, par échéance."""
+    """Le plan d'amélioration : les actions à suivre de tous les écarts, audits et autres sources, par échéance."""
     from audit_bench.services.plan import PlanFilter, export_plan, read_plan
 
     bench = open_workspace(ctx, workspace)
     view = read_plan(bench, PlanFilter(structure=structure, owner=owner, status=status, source=source,
                                        referential=referential, overdue=overdue, due_within=due_within,
-                                       verified=verified, open=still_open))
+                                       verified=verified, history=history))
     if bench.index_warning:
         echo(f"attention : {bench.index_warning}", err=True)
     exports = {kind: path for kind, path in (("xlsx", xlsx), ("csv", csv_file)) if path is not None}
-    for written in export_plan(bench, view, exports, force=force):
-        echo(str(written), err=as_json)
+    if exports:
+        for written in export_plan(bench, view, exports, force=force):
+            echo(str(written), err=as_json)
     if as_json:
-        emit_json(view.to_builtins())
+        emit_json(view)
     elif not exports:
         print_plan(view)
 
@@ -66,7 +68,7 @@ def print_plan(view: PlanView) -> None:
 
     if not view.actions and not view.unplanned:
         echo("Aucune action dans le plan (avec ces filtres).")
-    for action in view.actions:
+    for action in view.records():
         late = "  EN RETARD" if action.overdue else ""
         verified = ("" if action.effective is None else
                     f"  vérifiée : {'efficace' if action.effective else 'non efficace'}")

@@ -2,11 +2,12 @@
 other sources in the structures' files), for one structure or all; filtered, sorted by due date,
 counted by status and by source.
 
-Each file's actions are summarised into the plan's index (`plan-index.json`, tables `plan_audits`
-and `plan_structures`, apart from the audits' index so that listing audits never decodes them),
-already in the shape the plan prints, with what the rules decide (the écart closed, the action
-still open); only what depends on the day (overdue) is computed when the plan is read. So the
-plan of a ten-year workspace reads one index, not thousands of files.
+Each file's actions are summarised into the plan's indexes, already nearly in the shape the plan
+prints, with what the rules decide (the écart closed, the action still open); only what depends on
+the day (overdue) is computed when the plan is read. The actions still to follow are kept in
+`plan-index.json`, the finished ones (done and verified effective, or of a closed écart) in
+`plan-history.json`, read only when asked (`PlanFilter.history`): ten years of finished actions
+never slow the plan, and listing audits never decodes either.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from audit_bench.services.text import fold
 from audit_bench.services.validation import UserError, check_choice
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
-from audit_bench.store.index import PLAN_INDEX_NAME, Table, list_tables
+from audit_bench.store.index import PLAN_HISTORY_NAME, PLAN_INDEX_NAME, Table, list_tables
 from audit_bench.store.structure_file import StructureFile
 
 PLAN_AUDITS = "plan_audits"
@@ -56,12 +57,10 @@ class PlanFinding(msgspec.Struct, frozen=True, rename={"class_": "class"}):
     text: str
     closed: bool
     """By the closure rule: its actions done and the latest verification effective."""
-    immediate_action: str = ""
-    root_cause: str = ""
 
 
 class PlanAction(msgspec.Struct, kw_only=True):
-    """One action of the plan."""
+    """One action of the plan: the shape of the rows `PlanView.actions` holds (see `records`)."""
 
     id: str
     holder: str
@@ -78,13 +77,13 @@ class PlanAction(msgspec.Struct, kw_only=True):
     status: str
     open: bool
     """Still to follow (`rules.open_actions`): not yet done and verified effective, écart open."""
-    overdue: bool = False
-    postponements: list[dict[str, str]] = []
+    postponements: list[dict[str, str]]
     """Each change of the due date: {"from", "to", "reason", "at"}, oldest first."""
-    verified_by: str | None = None
-    verified_on: str | None = None
-    effective: bool | None = None
-    verification_comment: str = ""
+    verified_by: str | None
+    verified_on: str | None
+    effective: bool | None
+    verification_comment: str
+    overdue: bool
 
 
 class Unplanned(msgspec.Struct, kw_only=True):
@@ -112,8 +111,17 @@ class PlanError(msgspec.Struct, frozen=True):
 
 
 class PlanView(msgspec.Struct, kw_only=True):
-    actions: list[PlanAction]
-    """Sorted by due date."""
+    """`plan --json` (encode it as it is: `actions` are the index's rows, not copied):
+    `{"actions": [{"id", "holder", "structure", "source": {"kind", "ref"}, "referential",
+    "finding": {"id", "requirement", "class", "text", "closed"}, "text", "type", "owner", "due", "status",
+    "open", "postponements", "verified_by", "verified_on", "effective", "verification_comment", "overdue"}],
+    "counts": {"todo", "in-progress", "done", "overdue", "unverified"}, "sources": {KIND: n},
+    "unplanned": [{"holder", "structure", "source", "referential", "finding"}], "names": {ID: name},
+    "errors": [{"id", "error"}]}`."""
+
+    actions: list[dict[str, Any]]
+    """Rows of the shape of PlanAction, sorted by due date: 40,000 of them are read and printed
+    without building an object each."""
     counts: Counts
     sources: dict[str, int]
     """Actions listed, by source."""
@@ -124,13 +132,11 @@ class PlanView(msgspec.Struct, kw_only=True):
     errors: list[PlanError]
     """Files that could not be read, each named with the reason."""
 
+    def records(self) -> list[PlanAction]:
+        """The actions as records, for a face that shows them one by one."""
+        return msgspec.convert(self.actions, list[PlanAction])
+
     def to_builtins(self) -> Any:
-        """`{"actions": [{"id", "holder", "structure", "source": {"kind", "ref"}, "referential",
-        "finding": {"id", "requirement", "class", "text", "closed", …}, "text", "type", "owner", "due",
-        "status", "open", "overdue", "postponements", "verified_by", "verified_on", "effective", …}],
-        "counts": {"todo", "in-progress", "done", "overdue", "unverified"}, "sources": {KIND: n},
-        "unplanned": [{"holder", "structure", "source", "referential", "finding"}], "names": {ID: name},
-        "errors": [{"id", "error"}]}`."""
         return msgspec.to_builtins(self)
 
 
@@ -149,13 +155,12 @@ class PlanFilter:
     """Open actions, not done, due within this many days (overdue ones included)."""
     verified: str | None = None
     """"yes": effectiveness verified; "no": done, not verified yet."""
-    open: bool = False
-    """Only actions still to follow."""
+    history: bool = False
+    """Also the finished actions (done and verified effective, or of a closed écart)."""
 
     def on_actions(self) -> bool:
         """Whether a criterion applies to actions only (écarts without action are then left out)."""
-        return bool(self.owner or self.status or self.overdue or self.due_within is not None
-                    or self.verified or self.open)
+        return bool(self.owner or self.status or self.overdue or self.due_within is not None or self.verified)
 
 
 # Reading the plan ------------------------------------------------------------------------------
@@ -166,32 +171,77 @@ def read_plan(workspace: Workspace, criteria: PlanFilter = PlanFilter(), today: 
     _check(workspace, criteria)
     if not workspace.path.is_dir():
         return PlanView(actions=[], counts=Counts(), sources={}, unplanned=[], names={}, errors=[])
-    listing = list_tables(workspace.path, {
-        PLAN_AUDITS: Table(workspace.path, lambda path: summarize_audit_plan(workspace, path), PLAN_ROWS),
-        PLAN_STRUCTURES: Table(structures_folder(workspace), summarize_structure_plan, PLAN_ROWS),
-    }, PLAN_INDEX_NAME)
-    workspace.index_warning = listing.index_warning
-    files = listing.rows[PLAN_AUDITS] + listing.rows[PLAN_STRUCTURES]
+    workspace.index_warning = None
+    listing = _read_index(workspace, PLAN_INDEX_NAME, open_part=True)
+    files = listing[PLAN_AUDITS] + listing[PLAN_STRUCTURES]
     errors = [PlanError(row["id"], row["error"]) for row in files if row.get("error") is not None]
     readable = [row for row in files if row.get("error") is None]
-    names = {row["structure"]: row["name"] for row in listing.rows[PLAN_AUDITS] if row.get("error") is None}
-    names.update((row["id"], row["name"]) for row in listing.rows[PLAN_STRUCTURES] if row.get("error") is None)
+    names = {row["structure"]: row["name"] for row in listing[PLAN_AUDITS] if row.get("error") is None}
+    names.update((row["id"], row["name"]) for row in listing[PLAN_STRUCTURES] if row.get("error") is None)
     if criteria.structure is not None and criteria.structure not in names:
         raise UserError(f"structure inconnue « {criteria.structure} » dans {workspace.path}")
-    actions = msgspec.convert([action for row in readable for action in row["actions"]], list[PlanAction])
-    listed = _filtered(actions, criteria, today)
-    listed.sort(key=attrgetter("holder", "id"))
-    listed.sort(key=attrgetter("due"))
-    unplanned: list[Unplanned] = []
-    if not criteria.on_actions():
-        unplanned = [u for u in msgspec.convert([u for row in readable for u in row["unplanned"]], list[Unplanned])
-                     if _matches_source(u, criteria)]
-        unplanned.sort(key=lambda u: (u.structure, u.holder, u.finding.id))
+    if criteria.history:
+        history = _read_index(workspace, PLAN_HISTORY_NAME, open_part=False)
+        readable += [row for row in history[PLAN_AUDITS] + history[PLAN_STRUCTURES] if row.get("error") is None]
+    readable.sort(key=itemgetter("id"))
+    listed: list[dict[str, Any]] = []
+    unplanned: list[dict[str, Any]] = []
+    owner = fold(criteria.owner) if criteria.owner else None
+    horizon = (today + timedelta(days=criteria.due_within)).isoformat() if criteria.due_within is not None else None
+    for row in readable:
+        _expand(row, criteria, owner, horizon, today.isoformat(), listed, unplanned)
+    listed.sort(key=itemgetter("due"))
     sources: dict[str, int] = {}
     for action in listed:
-        sources[action.source.kind] = sources.get(action.source.kind, 0) + 1
-    return PlanView(actions=listed, counts=_counts(listed), sources=sources, unplanned=unplanned,
+        kind = action["source"]["kind"]
+        sources[kind] = sources.get(kind, 0) + 1
+    return PlanView(actions=listed, counts=_counts(listed), sources=sources,
+                    unplanned=[] if criteria.on_actions() else msgspec.convert(unplanned, list[Unplanned]),
                     names={sid: names[sid] for sid in sorted(names)}, errors=errors)
+
+
+def _read_index(workspace: Workspace, index_name: str, *, open_part: bool) -> dict[str, list[Row]]:
+    """The rows of one of the plan's indexes: the actions still to follow, or the finished ones."""
+    listing = list_tables(workspace.path, {
+        PLAN_AUDITS: Table(workspace.path, lambda path: summarize_audit_plan(workspace, path, open_part), PLAN_ROWS),
+        PLAN_STRUCTURES: Table(structures_folder(workspace), lambda path: summarize_structure_plan(path, open_part),
+                               PLAN_ROWS),
+    }, index_name)
+    workspace.index_warning = workspace.index_warning or listing.index_warning
+    return listing.rows
+
+
+def _expand(row: Row, criteria: PlanFilter, owner: str | None, horizon: str | None, today: str,
+            listed: list[dict[str, Any]], unplanned: list[dict[str, Any]]) -> None:
+    """Add one file's actions that meet the criteria to `listed` (in the shape of PlanAction, each
+    told whether it is overdue `today`), and its écarts without action to `unplanned`; `owner` is
+    the folded owner criterion, `horizon` the last due date `due_within` accepts."""
+    holder, structure, referential = row["id"], row["structure"], row["referential"]
+    if not ((criteria.structure is None or structure == criteria.structure)
+            and (criteria.referential is None or referential == criteria.referential)):
+        return
+    findings = [dict(zip(FINDING_FIELDS, f)) for f in row["findings"]]
+    sources = [{"kind": f[5], "ref": f[6]} for f in row["findings"]]
+    for n in row["unplanned"]:
+        if criteria.source is None or sources[n]["kind"] == criteria.source:
+            unplanned.append({"holder": holder, "structure": structure, "source": sources[n],
+                              "referential": referential, "finding": findings[n]})
+    for (n, action_id, text, type_, owner_name, due, status, still_open, postponements, verified_by, verified_on,
+         effective, comment) in row["actions"]:
+        overdue = rules.is_overdue(still_open, status, due, today)
+        if ((criteria.source is not None and sources[n]["kind"] != criteria.source)
+                or (owner is not None and owner not in fold(owner_name))
+                or (criteria.status is not None and status != criteria.status)
+                or (criteria.overdue and not overdue)
+                or (horizon is not None and not (still_open and status != "done" and due <= horizon))
+                or (criteria.verified == "yes" and effective is None)
+                or (criteria.verified == "no" and not (status == "done" and effective is None))):
+            continue
+        listed.append({"id": action_id, "holder": holder, "structure": structure, "source": sources[n],
+                       "referential": referential, "finding": findings[n], "text": text, "type": type_,
+                       "owner": owner_name, "due": due, "status": status, "open": still_open,
+                       "postponements": postponements, "verified_by": verified_by, "verified_on": verified_on,
+                       "effective": effective, "verification_comment": comment, "overdue": overdue})
 
 
 def _check(workspace: Workspace, criteria: PlanFilter) -> None:
@@ -207,50 +257,18 @@ def _check(workspace: Workspace, criteria: PlanFilter) -> None:
         raise UserError(f"nombre de jours invalide « {criteria.due_within} » : attendu de 0 à 36500")
 
 
-def _matches_source(item: PlanAction | Unplanned, criteria: PlanFilter) -> bool:
-    return ((criteria.structure is None or item.structure == criteria.structure)
-            and (criteria.source is None or item.source.kind == criteria.source)
-            and (criteria.referential is None or item.referential == criteria.referential))
-
-
-def _filtered(actions: list[PlanAction], criteria: PlanFilter, today: date) -> list[PlanAction]:
-    """The actions that meet every criterion, each told whether it is overdue today."""
-    owner = fold(criteria.owner) if criteria.owner else None
-    horizon = (today + timedelta(days=criteria.due_within)).isoformat() if criteria.due_within is not None else None
-    listed = []
-    for action in actions:
-        action.overdue = rules.is_overdue(action.open, action.status, action.due, today)
-        if not _matches_source(action, criteria):
-            continue
-        if owner is not None and owner not in fold(action.owner):
-            continue
-        if criteria.status is not None and action.status != criteria.status:
-            continue
-        if criteria.overdue and not action.overdue:
-            continue
-        if horizon is not None and not (action.open and action.status != "done" and action.due <= horizon):
-            continue
-        if criteria.verified == "yes" and action.effective is None:
-            continue
-        if criteria.verified == "no" and not (action.status == "done" and action.effective is None):
-            continue
-        if criteria.open and not action.open:
-            continue
-        listed.append(action)
-    return listed
-
-
-def _counts(actions: list[PlanAction]) -> Counts:
+def _counts(actions: list[dict[str, Any]]) -> Counts:
     counts = Counts()
     for action in actions:
-        if action.status == "todo":
+        status = action["status"]
+        if status == "todo":
             counts.todo += 1
-        elif action.status == "in-progress":
+        elif status == "in-progress":
             counts.in_progress += 1
-        elif action.status == "done":
+        elif status == "done":
             counts.done += 1
-            counts.unverified += action.effective is None
-        counts.overdue += action.overdue
+            counts.unverified += action["effective"] is None
+        counts.overdue += action["overdue"]
     return counts
 
 
@@ -265,65 +283,63 @@ class Watch:
 
 def to_watch(workspace: Workspace, today: date | None = None) -> Watch:
     today = today or date.today()
-    actions = read_plan(workspace, PlanFilter(open=True), today).actions
-    overdue = sum(action.overdue for action in actions)
-    soon = sum(1 for a in actions if not a.overdue and rules.is_to_watch(a.open, a.status, a.due, today))
+    actions = read_plan(workspace, PlanFilter(), today).actions
+    overdue = sum(action["overdue"] for action in actions)
+    soon = sum(1 for a in actions if not a["overdue"] and rules.is_to_watch(a["open"], a["status"], a["due"], today))
     return Watch(overdue, soon)
 
 
 # Summaries of the files, for the index -------------------------------------------------------
 
-def summarize_audit_plan(workspace: Workspace, path: Path) -> Row:
+def summarize_audit_plan(workspace: Workspace, path: Path, open_part: bool) -> Row:
     with AuditFile.open(path, write=False) as file:
         snapshot = file.snapshot()
         tree = workspace.frozen_tree(path, snapshot.header.referential)
     header = snapshot.header
-    structure = audit_structure_id(header)
     closed = {f.id for f in snapshot.findings if rules.finding_is_closed(tree, f, snapshot.actions_of(f.id))}
-    return {"structure": structure, "name": header.org,
-            **_plan_rows(header.id, structure, {"kind": "audit", "ref": header.id}, header.referential.id,
-                         snapshot.findings, snapshot.actions, closed)}
+    return _file_row(audit_structure_id(header), header.org, header.referential.id, snapshot.findings,
+                     snapshot.actions, closed, open_part, audit=header.id)
 
 
-def summarize_structure_plan(path: Path) -> Row:
+def summarize_structure_plan(path: Path, open_part: bool) -> Row:
     with StructureFile.open(path, write=False) as file:
         snapshot = file.snapshot()
     record = snapshot.structure
     closed = {f.id for f in snapshot.findings
               if rules.ecart_is_closed(ECART_CLASSES.get(f.class_, ("", True))[1], snapshot.actions_of(f.id))}
-    rows: Row = {"name": record.name, "actions": [], "unplanned": []}
-    for finding in snapshot.findings:
-        one = _plan_rows(record.id, record.id, {"kind": finding.source, "ref": finding.ref}, "", [finding],
-                         snapshot.actions_of(finding.id), closed)
-        rows["actions"] += one["actions"]
-        rows["unplanned"] += one["unplanned"]
-    return rows
+    return _file_row(record.id, record.name, "", snapshot.findings, snapshot.actions, closed, open_part)
 
 
-def _plan_rows(holder: str, structure: str, source: dict[str, str], referential: str, findings: list[Finding],
-               actions: list[Action], closed: set[str]) -> Row:
-    """The index rows of one file's actions (in the shape of PlanAction) and its open écarts
-    without action (Unplanned)."""
+FINDING_FIELDS = ("id", "requirement", "class", "text", "closed")
+ACTION_FIELDS = ("id", "text", "type", "owner", "due", "status", "open", "postponements", "verified_by",
+                 "verified_on", "effective", "verification_comment")
+"""The plan's indexes keep each écart and action as an array of these fields, and each file's
+structure and referential once: a third of the bytes of an object per action."""
+
+
+def _file_row(structure: str, name: str, referential: str, findings: list[Finding], actions: list[Action],
+              closed: set[str], open_part: bool, audit: str | None = None) -> Row:
+    """One file's actions still to follow (`open_part`) or finished, each an array: the index of its
+    écart, then ACTION_FIELDS; those écarts ([FINDING_FIELDS…, source kind, source ref]); in the open
+    part, the écarts still open without any action (by their index). The index names the row by
+    its file, which holds the écarts: the audit, or the structure."""
     still_open = {action.id for action in rules.open_actions_among(actions)}
-    by_id = {finding.id: _finding_row(finding, finding.id in closed) for finding in findings}
+    kept = [a for a in actions if (a.id in still_open) == open_part]
     planned = {action.finding for action in actions}
+    unplanned = [f.id for f in findings if open_part and f.id not in planned and f.id not in closed]
+    shown = {a.finding for a in kept} | set(unplanned)
+    listed = [f for f in findings if f.id in shown]
+    position = {finding.id: n for n, finding in enumerate(listed)}
     return {
-        "actions": [{"id": a.id, "holder": holder, "structure": structure, "source": source,
-                     "referential": referential, "finding": by_id[a.finding], "text": a.text, "type": a.type,
-                     "owner": a.owner, "due": a.due, "status": a.status, "open": a.id in still_open,
-                     "postponements": msgspec.to_builtins(a.postponements), "verified_by": a.verified_by,
-                     "verified_on": a.verified_at[:10] if a.verified_at else None, "effective": a.effective,
-                     "verification_comment": a.verification_comment}
-                    for a in actions if a.finding in by_id],
-        "unplanned": [{"holder": holder, "structure": structure, "source": source, "referential": referential,
-                       "finding": row} for finding_id, row in by_id.items()
-                      if finding_id not in planned and not row["closed"]],
+        "structure": structure, "name": name, "referential": referential,
+        "findings": [[f.id, f.requirement, f.class_, f.text, f.id in closed, "audit" if audit else f.source,
+                      audit or f.ref] for f in listed],
+        "actions": [[position[a.finding], a.id, a.text, a.type, a.owner, a.due, a.status, open_part,
+                     msgspec.to_builtins(a.postponements), a.verified_by,
+                     a.verified_at[:10] if a.verified_at else None, a.effective, a.verification_comment]
+                    for a in kept if a.finding in position],
+        "unplanned": [position[finding_id] for finding_id in unplanned],
     }
-
-
-def _finding_row(finding: Finding, closed: bool) -> Row:
-    return {"id": finding.id, "requirement": finding.requirement, "class": finding.class_, "text": finding.text,
-            "closed": closed, "immediate_action": finding.immediate_action, "root_cause": finding.root_cause}
 
 
 # Changing the plan: an audit's écarts or a structure's ---------------------------------------
@@ -368,7 +384,7 @@ def plan_table(view: PlanView) -> list[list[str]]:
              ACTION_STATUSES.get(a.status, a.status), yes_no(a.overdue),
              "\n".join(f"{p['from']} → {p['to']} : {p['reason']}" for p in a.postponements),
              a.verified_by or "", a.verified_on or "", yes_no(a.effective), a.verification_comment]
-            for a in view.actions]
+            for a in view.records()]
 
 
 def export_plan(workspace: Workspace, view: PlanView, outputs: dict[str, Path], *, force: bool = False) -> list[Path]:

@@ -119,8 +119,9 @@ def open_actions_among(actions: list[Action]) -> list[Action]:
     return [a for a in actions if not (a.status == "done" and a.effective is True) and a.finding not in closed]
 
 
-def is_overdue(still_open: bool, status: str, due: str, today: date) -> bool:
-    return still_open and status != "done" and due < today.isoformat()
+def is_overdue(still_open: bool, status: str, due: str, today: str) -> bool:
+    """`due` and `today` as YYYY-MM-DD."""
+    return still_open and status != "done" and due < today
 
 
 def is_to_watch(still_open: bool, status: str, due: str, today: date) -> bool:

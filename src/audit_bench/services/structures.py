@@ -25,6 +25,7 @@ from audit_bench.services.actions import ActionPlan
 from audit_bench.services.listing import Row, structures_folder, workspace_rows
 from audit_bench.services.clock import now
 from audit_bench.services.text import fold
+from audit_bench.services.views import ActionView
 from audit_bench.services.validation import (
     UserError, check_choice, check_date, check_optional_text, check_siae_type, check_siret, check_text,
 )
@@ -105,6 +106,20 @@ class StructureAudit(msgspec.Struct, frozen=True, kw_only=True):
     overdue_actions: int
 
 
+class EcartView(msgspec.Struct, frozen=True, kw_only=True, rename={"class_": "class"}):
+    """An écart of another source than audits, with its treatment."""
+
+    id: str
+    source: str
+    ref: str
+    class_: str
+    text: str
+    immediate_action: str
+    root_cause: str
+    at: str
+    actions: list[ActionView]
+
+
 class StructureView(msgspec.Struct, frozen=True, kw_only=True):
     """One structure with everything `structure show` prints."""
 
@@ -121,6 +136,8 @@ class StructureView(msgspec.Struct, frozen=True, kw_only=True):
     """Newest first."""
     open_actions: int
     overdue_actions: int
+    ecarts: list[EcartView] = []
+    """Écarts of other sources than audits (an audit's are in `show AUDIT`)."""
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
@@ -199,7 +216,11 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
                                open_findings=a["open_findings"], open_actions=len(a["open_action_dues"]),
                                overdue_actions=_overdue(a["open_action_dues"], today_iso))
                 for a in audits],
-        open_actions=len(dues), overdue_actions=_overdue(dues, today_iso))
+        open_actions=len(dues), overdue_actions=_overdue(dues, today_iso),
+        ecarts=[EcartView(id=f.id, source=f.source, ref=f.ref, class_=f.class_, text=f.text,
+                          immediate_action=f.immediate_action, root_cause=f.root_cause, at=f.at,
+                          actions=msgspec.convert(snapshot.actions_of(f.id), list[ActionView], from_attributes=True))
+                for f in snapshot.findings])
 
 
 def structure_name(workspace: Workspace, structure_id: str, fallback: str) -> str:

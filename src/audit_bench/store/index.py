@@ -34,7 +34,9 @@ from audit_bench.store.storage import read_json_file
 
 INDEX_NAME = "index.json"
 PLAN_INDEX_NAME = "plan-index.json"
-"""The improvement plan's rows, apart: listing audits never decodes 40,000 action rows."""
+PLAN_HISTORY_NAME = "plan-history.json"
+"""The improvement plan's rows (actions to follow, finished actions), apart: listing audits never
+decodes 40,000 action rows."""
 LOCK_NAME = "index.lock"
 META = "meta"
 RACY_NS = 2_000_000_000
@@ -77,7 +79,7 @@ def _json_entries(folder: Path) -> list[os.DirEntry]:
     if not stat.S_ISDIR(mode):
         raise UnsafeEntryError(folder, describe_mode(mode), "un dossier")
     with os.scandir(folder) as entries:
-        return [e for e in entries if e.name.endswith(".json") and e.name not in (INDEX_NAME, PLAN_INDEX_NAME)
+        return [e for e in entries if e.name.endswith(".json") and e.name not in (INDEX_NAME, PLAN_INDEX_NAME, PLAN_HISTORY_NAME)
                 and not e.name.startswith(".") and not e.is_dir(follow_symlinks=False)]
 
 
