@@ -146,7 +146,8 @@ def main() -> int:
         warm(baseline + ["--all"], env), warm(everything, env)
         plan = json.loads(subprocess.run(everything, check=True, capture_output=True, env=env).stdout)
         assert len(plan["actions"]) == 40_000 and not plan["errors"], (len(plan["actions"]), plan["errors"][:1])
-        to_follow = len(json.loads(subprocess.run(measured, check=True, capture_output=True, env=env).stdout)["actions"])
+        listed = subprocess.run(measured, check=True, capture_output=True, env=env).stdout
+        to_follow = len(json.loads(listed)["actions"])
         ratios = interleaved(lambda: run(baseline, env), lambda: run(measured, env), rounds)
         history = statistics.median(run(everything, env) for _ in range(COLD_ROUNDS))
     ok = report_ratios(f"plan --json, 2,000 audits and 200 structures (40,000 actions, {to_follow:,} to follow) "

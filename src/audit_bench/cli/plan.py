@@ -73,7 +73,8 @@ def print_plan(view: PlanView) -> None:
         verified = ("" if action.effective is None else
                     f"  vérifiée : {'efficace' if action.effective else 'non efficace'}")
         reports = f"  reportée {len(action.postponements)} fois" if action.postponements else ""
-        echo(f"{action.due}  {action.holder} {action.id}  {one_line(view.names.get(action.structure, action.structure))}"
+        name = one_line(view.names.get(action.structure, action.structure))
+        echo(f"{action.due}  {action.holder} {action.id}  {name}"
              f"  [{SOURCES.get(action.source.kind, action.source.kind)}] {action.finding.id} :"
              f" {one_line(action.text)}  ({one_line(action.owner)}, "
              f"{ACTION_STATUSES.get(action.status, action.status)}){late}{reports}{verified}")

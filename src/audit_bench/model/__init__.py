@@ -15,6 +15,7 @@ __all__ = [
     "ACTION_STATUSES", "ACTION_TYPES", "AUDIT_STATUSES", "ECART_CLASSES", "KINDS", "ROLES", "SCORE_TOTAL",
     "SHORT_KINDS", "SOURCES", "STRUCTURE_ID", "Action",
     "Assessment", "AuditHeader", "AuditSnapshot", "Certification", "DemoAction", "DemoAudit", "DemoEvidence",
-    "DemoFinding", "DemoRating", "Evidence", "Finding", "Person", "Postponement", "Progress", "Record", "ReferentialPin",
+    "DemoFinding", "DemoRating", "Evidence", "Finding", "Person", "Postponement", "Progress", "Record",
+    "ReferentialPin",
     "SectionScore", "Structure", "StructureSnapshot", "implied_structure_id", "slug",
 ]

@@ -352,7 +352,8 @@ def open_holder(workspace: Workspace, holder: str, *, write: bool = True) -> Aud
         return open_structure(workspace, holder, write=write)
     except UserError:
         audit_path(workspace, holder)  # an id that cannot be an audit's says so first
-        raise UserError(f"audit inconnu « {holder} », ni structure de cet identifiant, dans {workspace.path}") from None
+        raise UserError(f"audit inconnu « {holder} », ni structure de cet identifiant, "
+                        f"dans {workspace.path}") from None
 
 
 def add_ecart(workspace: Workspace, structure_id: str, source: str, text: str, class_id: str = "ecart",

@@ -79,7 +79,8 @@ def _json_entries(folder: Path) -> list[os.DirEntry]:
     if not stat.S_ISDIR(mode):
         raise UnsafeEntryError(folder, describe_mode(mode), "un dossier")
     with os.scandir(folder) as entries:
-        return [e for e in entries if e.name.endswith(".json") and e.name not in (INDEX_NAME, PLAN_INDEX_NAME, PLAN_HISTORY_NAME)
+        return [e for e in entries if e.name.endswith(".json")
+                and e.name not in (INDEX_NAME, PLAN_INDEX_NAME, PLAN_HISTORY_NAME)
                 and not e.name.startswith(".") and not e.is_dir(follow_symlinks=False)]
 
 

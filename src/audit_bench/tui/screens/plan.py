@@ -453,12 +453,13 @@ PlanScreen #plan-detail {
             return _key(values["structure"], finding.id, "ecart")
 
         self.change("Nouvel écart (hors audit)", [
+            Field("text", "Constat", required=True),
             Field("structure", "Structure", structure or listed.structures[0].id,
                   options=[(row.id, row.name) for row in listed.structures]),
             Field("source", "Source", "autre", options=[(k, v) for k, v in SOURCES.items() if k != "audit"]),
-            Field("text", "Constat", required=True),
             Field("class", "Classe", "ecart", options=[(k, label) for k, (label, _) in ECART_CLASSES.items()]),
-            Field("ref", "Référence dans la source (facultatif)", placeholder="n° de réclamation, date du contrôle…"),
+            Field("ref", "Référence dans la source (facultatif)",
+                  placeholder="n° de réclamation, date du contrôle…"),
             Field("immediate_action", "Action immédiate (facultatif)"),
             Field("root_cause", "Cause (facultatif)"),
         ], add)
