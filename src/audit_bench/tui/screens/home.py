@@ -150,13 +150,22 @@ HomeScreen #audits {
 
     @work(thread=True, exclusive=True, group="watch")
     def count_watch(self) -> None:
-        """The actions to watch, from the plan's index (built from the files the first time)."""
+        """The actions to watch, the first time: in a thread, as the plan's index may be built from
+        every file then."""
         load_registry(self.workspace)  # a referential not frozen yet is the installed one
         try:
             watch = to_watch(self.workspace, self.app.today())
         except REFUSALS:
             return  # the lists say which file cannot be read
         self.app.call_from_thread(self.show_watch, watch)
+
+    def count_watch_now(self) -> None:
+        """The actions to watch again, back on the Accueil: the index has them, but for the few
+        files changed meanwhile (no thread left running while the next screen is used)."""
+        try:
+            self.show_watch(to_watch(self.workspace, self.app.today()))
+        except REFUSALS:
+            return
 
     def show_watch(self, watch: Watch) -> None:
         text = Text("À surveiller : ", style="bold")
@@ -193,7 +202,7 @@ HomeScreen #audits {
         for selector in ("#structures-title", "#structures"):
             self.query_one(selector).display = bool(self.structures)
         if self.watch_ready:
-            self.count_watch()
+            self.count_watch_now()
         if empty:
             self.call_after_refresh(lambda: self.query_one("#first-new").focus())
         elif not isinstance(self.focused, DataTable):
