@@ -115,9 +115,11 @@ def test_json_keys_of_the_contract(cli):
     assert set(shown["scores"][0]) == {"section", "title", "score", "max", "percent", "depth"}
     assert set(shown["assessments"][0]) == {"requirement", "rating", "note", "at"}
     assert set(shown["evidence"][0]) == {"id", "requirement", "title", "version", "location", "sha256", "filename", "file"}
-    assert set(shown["findings"][0]) == {"id", "requirement", "class", "text", "actions"}
+    assert set(shown["findings"][0]) == {"id", "requirement", "class", "text", "actions", "immediate_action",
+                                         "root_cause"}
     assert set(shown["findings"][0]["actions"][0]) == {"id", "text", "owner", "due", "status", "verified_by",
-                                                       "verified_at", "effective"}
+                                                       "verified_at", "effective", "type", "postponements",
+                                                       "verification_comment"}
     listed = json.loads(cli("audits", "--json").stdout)
     assert set(listed) == {"audits", "errors"}
     assert set(listed["audits"][0]) == {"id", "referential", "org", "structure", "siae_type", "kind", "date",

@@ -81,8 +81,10 @@ def test_first_write_backs_up_then_migrates_that_audit_only(old_workspace, cli):
         session.rate("3.2", "conforme", "Manuel qualité relu sur place.")
     assert backup_path(path, 1).read_bytes() == original
     migrated = msgspec.json.decode(path.read_bytes())
-    assert migrated["meta"]["1"]["format"] == AUDIT_FORMATS.current == 2
+    assert migrated["meta"]["1"]["format"] == AUDIT_FORMATS.current == 3
     assert migrated["header"]["1"]["structure"] == implied_structure_id("Les Jardins du Moulin Vert", "ACI")
+    assert {row["source"] for row in migrated["findings"].values()} == {"audit"}
+    assert {(row["type"], len(row["postponements"])) for row in migrated["actions"].values()} == {("corrective", 0)}
     changed = {name for name, sha in _release_files(tree_digest(old_workspace)).items() if before.get(name) != sha}
     assert changed == {path.name, backup_path(path, 1).name}
     for row in _expected_rows():

@@ -94,18 +94,25 @@ def test_sigkill_mid_write_never_loses_a_reported_rating(workspace):
 
 
 def _structure_child(workspace, structure_id: str, write_fd: int, counter: int) -> None:
-    """In the forked child: rename the structure, add people, replace certificates, forever,
-    reporting each change once the service has returned."""
+    """In the forked child: rename the structure, add people, replace certificates, add écarts
+    with an action, postpone that action, forever, reporting each change once the service has
+    returned."""
     with open_structure(workspace, structure_id) as session:
         while True:
             counter += 1
-            change = counter % 3
+            change = counter % 5
             if change == 0:
                 session.edit(name=f"Atelier {counter}")
             elif change == 1:
                 session.set_person(f"Personne {counter}", "auditeur-interne", "2025-01-01")
-            else:
+            elif change == 2:
                 session.set_certification("mini", f"Organisme {counter}", f"N-{counter % 4}", "2025-01-01")
+            elif change == 3:
+                finding = session.add_ecart("autre", f"Écart {counter}")
+                session.add_action(finding.id, f"Action {counter}", "Direction", "2027-01-31")
+            else:
+                action = session.snapshot().actions[-1]
+                session.update_action(action.id, due=f"2027-02-{1 + counter % 28:02d}", reason=f"Report {counter}")
             os.write(write_fd, f"{change} {counter}\n".encode())
 
 
@@ -115,6 +122,8 @@ def test_sigkill_mid_write_never_loses_a_reported_structure_change(workspace):
     name = 0
     people: set[int] = set()
     certificates: dict[str, int] = {}
+    ecarts: set[int] = set()
+    postponements: set[int] = set()
     for kill in range(STRUCTURE_KILLS):
         lines = _kill_child_at_random(
             rng, lambda fd, kill=kill: _structure_child(workspace, structure_id, fd, kill * 1_000_000), 0.05)
@@ -124,9 +133,13 @@ def test_sigkill_mid_write_never_loses_a_reported_structure_change(workspace):
                 name = max(name, counter)
             elif change == 1:
                 people.add(counter)
-            else:
+            elif change == 2:
                 number = f"N-{counter % 4}"
                 certificates[number] = max(certificates.get(number, 0), counter)
+            elif change == 3:
+                ecarts.add(counter)
+            else:
+                postponements.add(counter)
         with open_structure(workspace, structure_id) as session:  # the dead child's lock is taken over
             assert not session.read_only
             snapshot = session.snapshot()
@@ -136,7 +149,10 @@ def test_sigkill_mid_write_never_loses_a_reported_structure_change(workspace):
         stored = {c.number: int(c.body.split()[1]) for c in snapshot.certifications}
         for number, counter in certificates.items():
             assert stored[number] >= counter, (seed, number, counter, stored)
-    assert name and people and certificates, "the children never got to save each kind of change"
+        actions = {action.finding: action for action in snapshot.actions}
+        assert ecarts <= {int(f.text.split()[1]) for f in snapshot.findings if f.id in actions}, seed
+        assert postponements <= {int(p.reason.split()[1]) for a in snapshot.actions for p in a.postponements}, seed
+    assert name and people and certificates and ecarts, "the children never got to save each kind of change"
     assert list_structures(workspace).errors == [], seed
     workspace.__class__(workspace.path, registry=workspace.registry)  # a new start cleans leftovers
     assert not list(workspace.path.rglob(".*.tmp")), seed

@@ -35,7 +35,16 @@ def test_first_run(snap_compare, workspace, size):
 def test_home_with_audits(snap_compare, workspace, size):
     rated_audit(workspace)
     load_demo(workspace)
-    assert snap_compare(app_on(workspace), terminal_size=size)
+
+    async def counted(pilot):
+        """The « À surveiller » line is counted in a thread after the first paint."""
+        for _ in range(100):
+            if pilot.app.screen.query_one("#watch").display:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    assert snap_compare(app_on(workspace), terminal_size=size, run_before=counted)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")

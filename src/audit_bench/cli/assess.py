@@ -9,7 +9,7 @@ import click
 from audit_bench.cli.common import (
     Choice, echo, guarded, non_empty, open_session, path_value, open_workspace, workspace_option,
 )
-from audit_bench.model.vocab import ACTION_STATUSES
+from audit_bench.model.vocab import ACTION_STATUSES, ACTION_TYPES
 
 
 @click.command("assess")
@@ -60,35 +60,47 @@ def finding_command(ctx: click.Context, audit_id: str, requirement: str, class_i
 
 
 @click.command("action")
-@click.argument("audit_id", metavar="AUDIT")
-@click.argument("finding_id", metavar="FINDING")
+@click.argument("holder", metavar="AUDIT|STRUCT")
+@click.argument("finding_id", metavar="ECART")
 @click.option("--text", required=True, callback=non_empty, help="Action à mener.")
 @click.option("--owner", required=True, callback=non_empty, help="Responsable.")
 @click.option("--due", required=True, callback=non_empty, help="Échéance (AAAA-MM-JJ).")
+@click.option("--type", "type_", type=Choice(list(ACTION_TYPES)), default="corrective", show_default=True,
+              help="Type d'action.")
 @workspace_option
 @click.pass_context
 @guarded
-def action_command(ctx: click.Context, audit_id: str, finding_id: str, text: str, owner: str, due: str,
+def action_command(ctx: click.Context, holder: str, finding_id: str, text: str, owner: str, due: str, type_: str,
                    workspace: Path | None) -> None:
-    """Ajouter une action corrective à un écart ; affiche son identifiant."""
-    with open_session(open_workspace(ctx, workspace), audit_id) as session:
-        echo(session.add_action(finding_id, text, owner, due).id)
+    """Ajouter une action à un écart d'un audit ou d'une structure ; affiche son identifiant."""
+    from audit_bench.services.plan import open_holder
+
+    with open_holder(open_workspace(ctx, workspace), holder) as session:
+        echo(session.add_action(finding_id, text, owner, due, type_).id)
 
 
 @click.command("action-update")
-@click.argument("audit_id", metavar="AUDIT")
+@click.argument("holder", metavar="AUDIT|STRUCT")
 @click.argument("action_id", metavar="ACTION")
 @click.option("--status", type=Choice(list(ACTION_STATUSES)), default=None, help="Statut de l'action.")
+@click.option("--due", default=None, callback=non_empty, help="Nouvelle échéance (AAAA-MM-JJ), avec --reason.")
+@click.option("--reason", default=None, help="Raison du report d'échéance.")
 @click.option("--verified-by", default=None, callback=non_empty, help="Qui a vérifié l'efficacité.")
 @click.option("--effective", type=Choice(["yes", "no"]), default=None, help="Action efficace ?")
+@click.option("--comment", default=None, help="Commentaire de la vérification d'efficacité.")
 @workspace_option
 @click.pass_context
 @guarded
-def action_update_command(ctx: click.Context, audit_id: str, action_id: str, status: str | None,
-                          verified_by: str | None, effective: str | None, workspace: Path | None) -> None:
-    """Mettre à jour le statut d'une action ou enregistrer la vérification d'efficacité."""
-    with open_session(open_workspace(ctx, workspace), audit_id) as session:
-        session.update_action(action_id, status, verified_by, None if effective is None else effective == "yes")
+def action_update_command(ctx: click.Context, holder: str, action_id: str, status: str | None, due: str | None,
+                          reason: str | None, verified_by: str | None, effective: str | None, comment: str | None,
+                          workspace: Path | None) -> None:
+    """Changer le statut d'une action, reporter son échéance (avec sa raison), ou enregistrer la
+    vérification de son efficacité."""
+    from audit_bench.services.plan import open_holder
+
+    with open_holder(open_workspace(ctx, workspace), holder) as session:
+        session.update_action(action_id, status, verified_by, None if effective is None else effective == "yes",
+                              comment=comment, due=due, reason=reason)
 
 
 COMMANDS = [assess_command, evidence_command, finding_command, action_command, action_update_command]

@@ -58,9 +58,13 @@ def emit_json(document: Any) -> None:
     stream.flush()
 
 
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
 def _escape_c1(payload: bytes) -> bytes:
-    """JSON may carry U+0080–U+009F and DEL raw; write them as \\u escapes (same document)."""
-    if b"\xc2" not in payload and b"\x7f" not in payload:
+    """JSON may carry U+0080–U+009F and DEL raw; write them as \\u escapes (same document).
+    The check looks for each on its own: one pattern of two branches scans a 20 MB plan 10× slower."""
+    if b"\x7f" not in payload and _C1.search(payload) is None:
         return payload
     return re.sub(rb"\xc2([\x80-\x9f])|\x7f",
                   lambda m: b"\\u%04x" % (m.group(1)[0] if m.group(1) else 0x7F), payload)

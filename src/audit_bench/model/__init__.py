@@ -2,16 +2,20 @@
 
 from audit_bench.model.audit import (
     Action, Assessment, AuditHeader, AuditSnapshot, DemoAction, DemoAudit, DemoEvidence, DemoFinding,
-    DemoRating, Evidence, Finding, Progress, Record, ReferentialPin, SectionScore,
+    DemoRating, Evidence, Finding, Postponement, Progress, Record, ReferentialPin, SectionScore,
 )
 from audit_bench.model.structure import (
     STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
 )
-from audit_bench.model.vocab import ACTION_STATUSES, AUDIT_STATUSES, KINDS, ROLES, SCORE_TOTAL, SHORT_KINDS
+from audit_bench.model.vocab import (
+    ACTION_STATUSES, ACTION_TYPES, AUDIT_STATUSES, ECART_CLASSES, KINDS, ROLES, SCORE_TOTAL, SHORT_KINDS, SOURCES,
+)
 
 __all__ = [
-    "ACTION_STATUSES", "AUDIT_STATUSES", "KINDS", "ROLES", "SCORE_TOTAL", "SHORT_KINDS", "STRUCTURE_ID", "Action",
+    "ACTION_STATUSES", "ACTION_TYPES", "AUDIT_STATUSES", "ECART_CLASSES", "KINDS", "ROLES", "SCORE_TOTAL",
+    "SHORT_KINDS", "SOURCES", "STRUCTURE_ID", "Action",
     "Assessment", "AuditHeader", "AuditSnapshot", "Certification", "DemoAction", "DemoAudit", "DemoEvidence",
-    "DemoFinding", "DemoRating", "Evidence", "Finding", "Person", "Progress", "Record", "ReferentialPin",
+    "DemoFinding", "DemoRating", "Evidence", "Finding", "Person", "Postponement", "Progress", "Record",
+    "ReferentialPin",
     "SectionScore", "Structure", "StructureSnapshot", "implied_structure_id", "slug",
 ]

@@ -61,10 +61,32 @@ class Evidence(Record, kw_only=True):
 
 
 class Finding(Record, kw_only=True, rename={"class_": "class"}):
+    """An écart, whatever its source: an audit's (in the audit file) or one found otherwise (a
+    contrôle, a réclamation…: in the structure's file)."""
+
     id: str
-    requirement: str
+    requirement: str = ""
+    """The requirement it is tied to: always set for an audit's écart, optional for other sources."""
     class_: str
+    """A finding class of the audit's referential; for another source, a key of
+    `model.vocab.ECART_CLASSES`."""
     text: str
+    at: str
+    source: str = "audit"
+    """Where it was found: a key of `model.vocab.SOURCES` (format 3)."""
+    ref: str = ""
+    """What in the source it comes from (a complaint's number, a meeting's date); free text."""
+    immediate_action: str = ""
+    """What was done at once to contain it (action curative), before its causes are treated."""
+    root_cause: str = ""
+
+
+class Postponement(Record, kw_only=True, rename={"from_": "from"}):
+    """One change of an action's due date, with its reason: a postponement is never silent."""
+
+    from_: str
+    to: str
+    reason: str
     at: str
 
 
@@ -75,9 +97,14 @@ class Action(Record, kw_only=True):
     owner: str
     due: str
     status: str = "todo"
+    type: str = "corrective"
+    """A key of `model.vocab.ACTION_TYPES` (format 3; earlier actions were corrective)."""
+    postponements: list[Postponement] = []
+    """Every change of `due`, oldest first."""
     verified_by: str | None = None
     verified_at: str | None = None
     effective: bool | None = None
+    verification_comment: str = ""
     at: str
 
 

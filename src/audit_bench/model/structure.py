@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-from audit_bench.model.audit import Record
+from audit_bench.model.audit import Action, Finding, Record
 
 STRUCTURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a structure id may be: it names a file of the workspace."""
@@ -52,6 +52,13 @@ class StructureSnapshot(Record, kw_only=True):
     structure: Structure
     people: list[Person] = []
     certifications: list[Certification] = []
+    findings: list[Finding] = []
+    """Écarts of other sources than audits (contrôles, réclamations…)."""
+    actions: list[Action] = []
+    """The actions of those écarts."""
+
+    def actions_of(self, finding_id: str) -> list[Action]:
+        return [a for a in self.actions if a.finding == finding_id]
 
 
 def slug(text: str, empty: str = "audit") -> str:

@@ -23,6 +23,36 @@ SHORT_KINDS: dict[str, str] = {
 ACTION_STATUSES: dict[str, str] = {"todo": "À faire", "in-progress": "En cours", "done": "Réalisée"}
 """Action statuses (the CLI's STATUS) and their French names."""
 
+ACTION_TYPES: dict[str, str] = {
+    "curative": "Curative",
+    "corrective": "Corrective",
+    "preventive": "Préventive",
+    "improvement": "Amélioration",
+}
+"""Kinds of action (the CLI's --type): curative treats the écart itself, corrective its cause,
+préventive a risk not yet realised, amélioration a progress beyond conformity."""
+
+SOURCES: dict[str, str] = {
+    "audit": "Audit",
+    "controle": "Contrôle",
+    "reclamation": "Réclamation",
+    "indicateur": "Indicateur",
+    "enquete": "Enquête de satisfaction",
+    "revue": "Revue de direction",
+    "autodiagnostic": "Autodiagnostic",
+    "autre": "Autre",
+}
+"""Where an écart was found (AFAQ 6.8): an audit's écarts live in the audit file, the others in
+the structure's file."""
+
+ECART_CLASSES: dict[str, tuple[str, bool]] = {
+    "ecart": ("Écart", True),
+    "point-sensible": ("Point sensible", False),
+    "observation": ("Observation", False),
+}
+"""Classes of an écart of another source tied to no referential: label, and whether it calls for
+an action plan (as a referential's finding class says)."""
+
 AUDIT_STATUSES: dict[str, str] = {"open": "en cours", "closed": "clos"}
 
 ROLES: dict[str, str] = {

@@ -12,8 +12,9 @@ import msgspec
 
 from audit_bench.model import KINDS, AuditHeader, ReferentialPin, slug
 from audit_bench.referential.schema import kinds_offered
+from audit_bench.services.clock import now
 from audit_bench.services.listing import AuditRow, workspace_rows
-from audit_bench.services.session import AuditSession, now
+from audit_bench.services.session import AuditSession
 from audit_bench.services.structures import structure_for_audit, structure_name
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
 from audit_bench.services.workspace import Workspace

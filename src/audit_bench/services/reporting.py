@@ -124,7 +124,7 @@ def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
         mode = os.lstat(output).st_mode
     except FileNotFoundError:
         if not folder.is_dir():
-            raise UserError(f"dossier introuvable pour le rapport : {output.parent}") from None
+            raise UserError(f"dossier introuvable : {output.parent}") from None
         return folder / output.name
     if stat.S_ISDIR(mode):
         raise UserError(f"{output} est un dossier : donner le chemin du fichier à écrire")

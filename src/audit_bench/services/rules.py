@@ -7,6 +7,10 @@
   écart of a class that requires an action plan is open until then; an écart of a class that
   requires none (a point sensible, an observation) and has no action owes nothing: it is not open.
 - An action is open until it is done and verified effective, or its écart is closed.
+- These hold for an écart of any source (an audit, a contrôle, a réclamation…): whether its class
+  requires an action plan comes from its referential, or from `model.vocab.ECART_CLASSES`.
+- An open action is overdue once its due date is past and it is not done; it is to watch
+  ("à surveiller") when overdue or due within `WATCH_DAYS` days.
 - A rating calls for an écart when its scale level requires one; until one is written, the
   requirement is "écart à rédiger", not "avec écart".
 """
@@ -14,11 +18,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Iterable
 
 from audit_bench.model import Action, AuditSnapshot, Finding, Progress
 from audit_bench.referential import NA, ReferentialTree
 from audit_bench.referential.schema import Node
+
+
+WATCH_DAYS = 30
+"""An open action due within this many days is to watch (« À surveiller »)."""
 
 
 @dataclass(frozen=True)
@@ -79,11 +88,17 @@ def _verdict(actions: list[Action]) -> bool | None:
     return latest.effective
 
 
-def finding_is_closed(tree: ReferentialTree, finding: Finding, actions: list[Action]) -> bool:
+def ecart_is_closed(requires_action: bool, actions: list[Action]) -> bool:
+    """Closed once its actions are done and the latest verification found them effective; an
+    écart without actions is closed only when its class requires none."""
     if not actions:
-        cls = tree.finding_classes.get(finding.class_)
-        return cls is not None and not cls.requires_action
+        return not requires_action
     return _verdict(actions) is True
+
+
+def finding_is_closed(tree: ReferentialTree, finding: Finding, actions: list[Action]) -> bool:
+    cls = tree.finding_classes.get(finding.class_)
+    return ecart_is_closed(cls is None or cls.requires_action, actions)
 
 
 def open_findings(tree: ReferentialTree, snapshot: AuditSnapshot) -> list[Finding]:
@@ -91,14 +106,27 @@ def open_findings(tree: ReferentialTree, snapshot: AuditSnapshot) -> list[Findin
 
 
 def open_actions(snapshot: AuditSnapshot) -> list[Action]:
+    return open_actions_among(snapshot.actions)
+
+
+def open_actions_among(actions: list[Action]) -> list[Action]:
     """Actions still to follow: an action is open until it is done and verified effective, or
     until its écart is closed (an earlier ineffective action then owes nothing more)."""
     by_finding: dict[str, list[Action]] = {}
-    for action in snapshot.actions:
+    for action in actions:
         by_finding.setdefault(action.finding, []).append(action)
-    closed = {finding for finding, actions in by_finding.items() if _verdict(actions) is True}
-    return [a for a in snapshot.actions
-            if not (a.status == "done" and a.effective is True) and a.finding not in closed]
+    closed = {finding for finding, its_actions in by_finding.items() if _verdict(its_actions) is True}
+    return [a for a in actions if not (a.status == "done" and a.effective is True) and a.finding not in closed]
+
+
+def is_overdue(still_open: bool, status: str, due: str, today: str) -> bool:
+    """`due` and `today` as YYYY-MM-DD."""
+    return still_open and status != "done" and due < today
+
+
+def is_to_watch(still_open: bool, status: str, due: str, today: date) -> bool:
+    """Overdue, or due within WATCH_DAYS days."""
+    return still_open and status != "done" and due <= (today + timedelta(days=WATCH_DAYS)).isoformat()
 
 
 def needs_new_action(actions: list[Action]) -> bool:

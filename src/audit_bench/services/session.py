@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import msgspec
 
-from audit_bench.model import ACTION_STATUSES, Action, Assessment, AuditSnapshot, Evidence, Finding, Progress, SectionScore
+from audit_bench.model import Assessment, AuditSnapshot, Evidence, Finding, Progress, SectionScore
 from audit_bench.referential import ReferentialTree
 from audit_bench.services import rules
+from audit_bench.services.actions import ActionPlan
+from audit_bench.services.clock import now
 from audit_bench.services.rules import Pending
 from audit_bench.services.validation import (
-    UserError, check_choice, check_date, check_finding_class, check_optional_text, check_rating, check_requirement,
-    check_text,
+    UserError, check_finding_class, check_optional_text, check_rating, check_requirement, check_text,
 )
 from audit_bench.services.text import visible
 from audit_bench.store.audit_file import AuditFile
@@ -24,11 +24,7 @@ from audit_bench.store.errors import ReadOnlyError, read_only_message
 Scorer = Callable[[ReferentialTree, AuditSnapshot], list[SectionScore]]
 
 
-def now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-class AuditSession:
+class AuditSession(ActionPlan):
     """An open audit: its file (locked for writing, or read-only) and its frozen referential.
 
     `workspace` is the folder evidence files are copied into; `scorer` gives section scores
@@ -53,6 +49,17 @@ class AuditSession:
     @property
     def id(self) -> str:
         return self.snapshot().header.id
+
+    @property
+    def holder(self) -> str:
+        return f"l'audit {self.id}"
+
+    def plan_file(self) -> AuditFile:
+        self._check_writable()
+        return self.file
+
+    def _changed(self) -> None:
+        """Nothing to forget: the file's snapshot follows each write."""
 
     @property
     def org(self) -> str:
@@ -123,7 +130,7 @@ class AuditSession:
         check_requirement(self.tree, requirement, self.siae_type)
         self.file.remove_assessment(requirement)
 
-    # Evidence, findings, actions -----------------------------------------------------------
+    # Evidence and findings (their actions: see ActionPlan) -----------------------------------------------------------
 
     def add_evidence(self, requirement: str, title: str, version: str = "", location: str = "",
                      file: Path | None = None) -> Evidence:
@@ -153,52 +160,6 @@ class AuditSession:
                           text=check_text(text, "le texte de l'écart"), at=now())
         self.file.add("findings", finding)
         return finding
-
-    def finding(self, finding_id: str) -> Finding:
-        for finding in self.snapshot().findings:
-            if finding.id == finding_id:
-                return finding
-        raise UserError(f"écart inconnu « {finding_id} » dans l'audit {self.id}")
-
-    def action(self, action_id: str) -> Action:
-        for action in self.snapshot().actions:
-            if action.id == action_id:
-                return action
-        raise UserError(f"action inconnue « {action_id} » dans l'audit {self.id}")
-
-    def add_action(self, finding_id: str, text: str, owner: str, due: str) -> Action:
-        """Actions stay trackable after the audit is closed: the improvement plan outlives the visit."""
-        self._check_writable()
-        self.finding(finding_id)
-        action = Action(id=self.file.next_id("actions"), finding=finding_id,
-                        text=check_text(text, "le texte de l'action"),
-                        owner=check_text(owner, "le responsable de l'action"),
-                        due=check_date(due, "échéance"), at=now())
-        self.file.add("actions", action)
-        return action
-
-    def update_action(self, action_id: str, status: str | None = None, verified_by: str | None = None,
-                      effective: bool | None = None) -> Action:
-        self._check_writable()
-        action = self.action(action_id)
-        if status is None and verified_by is None and effective is None:
-            raise UserError("rien à modifier : donner --status, ou --verified-by avec --effective")
-        if (verified_by is None) != (effective is None):
-            raise UserError("la vérification d'efficacité demande --verified-by et --effective ensemble")
-        changes: dict[str, object] = {}
-        if status is not None:
-            changes["status"] = check_choice(status, ACTION_STATUSES, "statut")
-            if status != "done":
-                changes.update(verified_by=None, verified_at=None, effective=None)
-        if verified_by is not None:
-            problem = rules.verification_problem(msgspec.structs.replace(action, status=status or action.status))
-            if problem:
-                raise UserError(problem)
-            changes.update(verified_by=check_text(verified_by, "le vérificateur"),
-                           verified_at=now(), effective=effective)
-        updated = msgspec.structs.replace(action, **changes)
-        self.file.replace("actions", updated)
-        return updated
 
     # Status --------------------------------------------------------------------------------
 

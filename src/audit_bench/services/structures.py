@@ -17,12 +17,15 @@ from typing import Any, Iterable
 import msgspec
 
 from audit_bench.model import (
-    ROLES, STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
+    ECART_CLASSES, ROLES, SOURCES, STRUCTURE_ID, Certification, Finding, Person, Structure, StructureSnapshot,
+    implied_structure_id, slug,
 )
 from audit_bench.referential import ReferentialTree
+from audit_bench.services.actions import ActionPlan
+from audit_bench.services.clock import now
 from audit_bench.services.listing import AuditRow, CertificationExpiry, structures_folder, workspace_rows
-from audit_bench.services.session import now
 from audit_bench.services.text import fold
+from audit_bench.services.views import ActionView
 from audit_bench.services.validation import (
     UserError, check_choice, check_date, check_optional_text, check_siae_type, check_siret, check_text,
 )
@@ -98,6 +101,20 @@ class StructureAudit(msgspec.Struct, frozen=True, kw_only=True):
     overdue_actions: int
 
 
+class EcartView(msgspec.Struct, frozen=True, kw_only=True, rename={"class_": "class"}):
+    """An écart of another source than audits, with its treatment."""
+
+    id: str
+    source: str
+    ref: str
+    class_: str
+    text: str
+    immediate_action: str
+    root_cause: str
+    at: str
+    actions: list[ActionView]
+
+
 class StructureView(msgspec.Struct, frozen=True, kw_only=True):
     """One structure with everything `structure show` prints."""
 
@@ -114,6 +131,8 @@ class StructureView(msgspec.Struct, frozen=True, kw_only=True):
     """Newest first."""
     open_actions: int
     overdue_actions: int
+    ecarts: list[EcartView] = []
+    """Écarts of other sources than audits (an audit's are in `show AUDIT`)."""
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
@@ -191,7 +210,11 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
                                open_findings=a.open_findings, open_actions=len(a.open_action_dues),
                                overdue_actions=_overdue(a.open_action_dues, today_iso))
                 for a in audits],
-        open_actions=len(dues), overdue_actions=_overdue(dues, today_iso))
+        open_actions=len(dues), overdue_actions=_overdue(dues, today_iso),
+        ecarts=[EcartView(id=f.id, source=f.source, ref=f.ref, class_=f.class_, text=f.text,
+                          immediate_action=f.immediate_action, root_cause=f.root_cause, at=f.at,
+                          actions=msgspec.convert(snapshot.actions_of(f.id), list[ActionView], from_attributes=True))
+                for f in snapshot.findings])
 
 
 def structure_name(workspace: Workspace, structure_id: str, fallback: str) -> str:
@@ -206,10 +229,15 @@ def structure_name(workspace: Workspace, structure_id: str, fallback: str) -> st
 
 # Changing a structure ----------------------------------------------------------------------
 
-class StructureSession:
+OTHER_SOURCES = {kind: label for kind, label in SOURCES.items() if kind != "audit"}
+"""The sources of the écarts a structure's file holds (an audit's écarts are in the audit file)."""
+
+
+class StructureSession(ActionPlan):
     """One structure, open for reading or writing. A structure only implied by audits is made a
     file on the first change, from its implied record; while another process writes the
-    structure, the session is read-only and `locked_by` says who."""
+    structure, the session is read-only and `locked_by` says who. Its écarts of other sources
+    than audits are treated as an audit's (see ActionPlan)."""
 
     def __init__(self, workspace: Workspace, file: StructureFile | None, implied: Structure | None = None,
                  *, write: bool) -> None:
@@ -234,6 +262,16 @@ class StructureSession:
 
     def snapshot(self) -> StructureSnapshot:
         return self.file.snapshot() if self.file is not None else StructureSnapshot(structure=self._implied)
+
+    @property
+    def holder(self) -> str:
+        return f"la structure {self.snapshot().structure.id}"
+
+    def plan_file(self) -> StructureFile:
+        return self._writable()
+
+    def _changed(self) -> None:
+        """Nothing to forget: each snapshot is read from the file's own cache."""
 
     def close(self) -> None:
         if self.file is not None:
@@ -297,6 +335,22 @@ class StructureSession:
             raise UserError(f"aucune personne « {name} » avec le rôle « {role} » dans la structure "
                             f"{self.snapshot().structure.id}")
         self._writable().remove_person(name, role)
+
+    # Écarts of other sources ------------------------------------------------------------
+
+    def add_ecart(self, source: str, text: str, class_id: str = "ecart", ref: str = "",
+                  immediate_action: str = "", root_cause: str = "") -> Finding:
+        """An écart found outside an audit (a contrôle, a réclamation…), to be treated in the plan."""
+        finding = Finding(id="", class_=check_choice(class_id, ECART_CLASSES, "classe d'écart"),
+                          text=check_text(text, "le texte de l'écart"),
+                          source=check_choice(source, OTHER_SOURCES, "source de l'écart"),
+                          ref=check_optional_text(ref, "la référence dans la source"),
+                          immediate_action=check_optional_text(immediate_action, "l'action immédiate"),
+                          root_cause=check_optional_text(root_cause, "la cause"), at=now())
+        file = self._writable()
+        finding = msgspec.structs.replace(finding, id=file.next_id("findings"))
+        file.add("findings", finding)
+        return finding
 
     # Certifications ----------------------------------------------------------------------
 

@@ -61,6 +61,13 @@ class EvidenceView(View):
     """The attached file's state in the workspace: "ok", "missing", "altered"; None without a file."""
 
 
+class PostponementView(View, rename={"from_": "from"}):
+    from_: str
+    to: str
+    reason: str
+    at: str
+
+
 class ActionView(View):
     id: str
     text: str
@@ -70,6 +77,9 @@ class ActionView(View):
     verified_by: str | None
     verified_at: str | None
     effective: bool | None
+    type: str
+    postponements: list[PostponementView]
+    verification_comment: str
 
 
 class FindingView(View, rename={"class_": "class"}):
@@ -78,6 +88,8 @@ class FindingView(View, rename={"class_": "class"}):
     class_: str
     text: str
     actions: list[ActionView]
+    immediate_action: str = ""
+    root_cause: str = ""
 
 
 class ShowView(View):
@@ -110,7 +122,8 @@ def show_view(session: AuditSession) -> ShowView:
     header = snapshot.header
     states = session.evidence_states()
     findings = [FindingView(id=f.id, requirement=f.requirement, class_=f.class_, text=f.text,
-                            actions=_convert(snapshot.actions_of(f.id), list[ActionView]))
+                            actions=_convert(snapshot.actions_of(f.id), list[ActionView]),
+                            immediate_action=f.immediate_action, root_cause=f.root_cause)
                 for f in snapshot.findings]
     return ShowView(
         id=header.id, referential=_convert(header.referential, PinView), org=session.org,

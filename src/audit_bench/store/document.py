@@ -281,10 +281,6 @@ class DocumentFile:
         self._check_writable()
         with self._keeping_records(), self._storage.deferred():
             yield
-        cache = self._records.get(table, {})
-        for doc_id in doc_ids:
-            cache.pop(str(doc_id), None)
-        self._changed(table)
 
     def _remember(self, table: str, doc_id: int, record: msgspec.Struct) -> None:
         """After a write: its record in the cache, when the table's records were read."""

@@ -40,6 +40,10 @@ from audit_bench.store.lock import FileLock
 from audit_bench.store.storage import read_raw
 
 INDEX_NAME = "index.json"
+PLAN_INDEX_NAME = "plan-index.json"
+PLAN_HISTORY_NAME = "plan-history.json"
+"""The improvement plan's rows (actions to follow, finished actions), apart: listing audits never
+decodes 40,000 action rows."""
 LOCK_NAME = "index.lock"
 META = "meta"
 RACY_NS = 2_000_000_000
@@ -99,14 +103,15 @@ def _json_entries(folder: Path) -> list[os.DirEntry]:
     if not stat.S_ISDIR(mode):
         raise UnsafeEntryError(folder, describe_mode(mode), "un dossier")
     with os.scandir(folder) as entries:
-        return [e for e in entries if e.name.endswith(".json") and e.name != INDEX_NAME
+        return [e for e in entries if e.name.endswith(".json")
+                and e.name not in (INDEX_NAME, PLAN_INDEX_NAME, PLAN_HISTORY_NAME)
                 and not e.name.startswith(".") and not e.is_dir(follow_symlinks=False)]
 
 
-def list_tables(root: Path, tables: dict[str, Table]) -> Listing:
+def list_tables(root: Path, tables: dict[str, Table], index_name: str = INDEX_NAME) -> Listing:
     """Rows for every file of each table, summarising again the ones whose row cannot be
-    trusted; the index (`root/index.json`) is saved when a row changed."""
-    path = root / INDEX_NAME
+    trusted; the index (`root/index_name`) is saved when a row changed."""
+    path = root / index_name
     lock = FileLock(root / LOCK_NAME)
     try:
         lock.acquire(blocking=True)

@@ -78,11 +78,13 @@ class Formats:
         return data, found
 
 
-AUDIT_FORMATS = Formats("audit", "d'audit", current=2)
-"""1: release 0.1.0. 2: the header names its structure (`structure`, an id)."""
+AUDIT_FORMATS = Formats("audit", "d'audit", current=3)
+"""1: release 0.1.0. 2: the header names its structure (`structure`, an id). 3: the improvement
+plan: écarts have a source, an immediate action and a root cause; actions a type, their
+postponements and a verification comment."""
 
-STRUCTURE_FORMATS = Formats("structure", "de structure", current=1)
-"""1: record, people, certifications."""
+STRUCTURE_FORMATS = Formats("structure", "de structure", current=2)
+"""1: record, people, certifications. 2: écarts of other sources than audits, and their actions."""
 
 
 @AUDIT_FORMATS.step(1)
@@ -92,6 +94,30 @@ def _header_names_its_structure(document: dict[str, Any]) -> dict[str, Any]:
     for header in document.get("header", {}).values():
         if "structure" not in header:
             header["structure"] = implied_structure_id(header["org"], header.get("siae_type"))
+    return document
+
+
+_FINDING_DEFAULTS = {"source": "audit", "ref": "", "immediate_action": "", "root_cause": ""}
+_ACTION_DEFAULTS = {"type": "corrective", "postponements": [], "verification_comment": ""}
+
+
+@AUDIT_FORMATS.step(2)
+def _plan_fields(document: dict[str, Any]) -> dict[str, Any]:
+    """Écarts of format 2 were an audit's; their actions were corrective, never postponed."""
+    for row in document.get("findings", {}).values():
+        for field, value in _FINDING_DEFAULTS.items():
+            row.setdefault(field, value)
+    for row in document.get("actions", {}).values():
+        for field, value in _ACTION_DEFAULTS.items():
+            row.setdefault(field, list(value) if isinstance(value, list) else value)
+    return document
+
+
+@STRUCTURE_FORMATS.step(1)
+def _plan_tables(document: dict[str, Any]) -> dict[str, Any]:
+    """A structure of format 1 had no écart of its own yet."""
+    document.setdefault("findings", {})
+    document.setdefault("actions", {})
     return document
 
 

@@ -1,4 +1,5 @@
-"""One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications.
+"""One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications,
+and the écarts of other sources than audits with their actions (numbered as in an audit file).
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
@@ -10,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 import msgspec
 
-from audit_bench.model import Certification, Person, Structure, StructureSnapshot
+from audit_bench.model import Action, Certification, Finding, Person, Structure, StructureSnapshot
+from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
 from audit_bench.store.errors import CorruptFileError
 from audit_bench.store.migrations import STRUCTURE_FORMATS
@@ -24,7 +26,13 @@ class StructureFile(DocumentFile):
     """An open structure file. Use `StructureFile.create` or `StructureFile.open`, and `close()`."""
 
     formats = STRUCTURE_FORMATS
-    record_types = {"record": Structure, "people": Person, "certifications": Certification}
+    record_types = {"record": Structure, "people": Person, "certifications": Certification,
+                    "findings": Finding, "actions": Action}
+
+    # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
+    next_id = AuditFile.next_id
+    add = AuditFile.add
+    replace = AuditFile.replace
 
     @classmethod
     def create(cls, path: Path, structure: Structure) -> "StructureFile":
@@ -42,7 +50,8 @@ class StructureFile(DocumentFile):
         if record is None:
             raise CorruptFileError(self.path, "fiche de la structure absente")
         return StructureSnapshot(structure=record, people=self.records("people"),
-                                 certifications=self.records("certifications"))
+                                 certifications=self.records("certifications"), findings=self.records("findings"),
+                                 actions=self.records("actions"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)

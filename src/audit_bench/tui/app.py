@@ -93,8 +93,9 @@ class AuditBenchApp(App):
         """The Accueil is the base screen: one screen fewer to build before the first paint."""
         return HomeScreen(self.workspace)
 
-    def open_audit(self, audit_id: str) -> None:
-        """Open an audit's walk (or say why not), from any screen that lists audits."""
+    def open_audit(self, audit_id: str, at: str | None = None) -> None:
+        """Open an audit's walk (or say why not), from any screen that lists audits; `at`: the
+        requirement to select (an écart's, from the plan)."""
         from audit_bench.services.audits import open_audit
         from audit_bench.tui.refusals import attempt
         from audit_bench.tui.registry import load_registry
@@ -103,7 +104,10 @@ class AuditBenchApp(App):
         load_registry(self.workspace)
         session = attempt(self.screen, lambda: open_audit(self.workspace, audit_id))
         if session is not None:
-            self.push_screen(WalkScreen(session))
+            walk = WalkScreen(session)
+            self.push_screen(walk)
+            if at is not None:
+                walk.call_after_refresh(walk.select, at)
 
     def action_command_palette(self) -> None:
         """ctrl+p: the current screen's actions by their French names."""

@@ -15,6 +15,9 @@ from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
 from audit_bench.services.audits import list_audits
 from audit_bench.services.demo import load_demo
+from audit_bench.services.errors import REFUSALS
+from audit_bench.services.plan import Watch, to_watch
+from audit_bench.services.rules import WATCH_DAYS
 from audit_bench.services.structures import StructureRow, list_structures
 from audit_bench.tui.areas import AREAS
 from audit_bench.tui.refusals import attempt
@@ -80,6 +83,11 @@ HomeScreen #areas {
     padding: 0 1;
 }
 
+HomeScreen #watch {
+    height: 1;
+    padding: 0 1;
+}
+
 HomeScreen .section {
     height: 1;
     padding: 0 1;
@@ -108,6 +116,8 @@ HomeScreen #audits {
         self.rows: list[AuditRow] = []
         self.structures: list[StructureRow] = []
         self.compact = False
+        self.watch_ready = False
+        """The « À surveiller » counts were shown once: from then on each refresh counts again."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -118,6 +128,9 @@ HomeScreen #audits {
         first_run.display = False
         yield first_run
         yield Static(self.areas_text(), id="areas")
+        watch = Static(id="watch")
+        watch.display = False
+        yield watch
         yield Static(id="structures-title", classes="section")
         yield FixedTable(id="structures", cursor_type="row", zebra_stripes=True)
         yield Static(id="audits-title", classes="section")
@@ -128,10 +141,41 @@ HomeScreen #audits {
         # Parsing the referentials takes the interpreter for a while: start once the first screen
         # is up, so it never delays it, and say which plugin failed a moment later.
         self.set_timer(PLUGIN_CHECK_DELAY, self.check_plugins)
+        self.set_timer(PLUGIN_CHECK_DELAY, self.count_watch)
 
     def on_screen_resume(self) -> None:
-        """Also the first showing: the list is read once, from the index, before the first paint."""
+        """Also the first showing: the list is read once, from the index, before the first paint
+        (the « À surveiller » counts come after it, see on_mount)."""
         self.refresh_audits()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def count_watch(self) -> None:
+        """The actions to watch, the first time: in a thread, as the plan's index may be built from
+        every file then."""
+        load_registry(self.workspace)  # a referential not frozen yet is the installed one
+        try:
+            watch = to_watch(self.workspace, self.app.today())
+        except REFUSALS:
+            return  # the lists say which file cannot be read
+        self.app.call_from_thread(self.show_watch, watch)
+
+    def count_watch_now(self) -> None:
+        """The actions to watch again, back on the Accueil: the index has them, but for the few
+        files changed meanwhile (no thread left running while the next screen is used)."""
+        try:
+            self.show_watch(to_watch(self.workspace, self.app.today()))
+        except REFUSALS:
+            return
+
+    def show_watch(self, watch: Watch) -> None:
+        text = Text("À surveiller : ", style="bold")
+        text.append(f"{watch.overdue} action(s) en retard", style="bold red" if watch.overdue else "")
+        text.append(f" · {watch.due_soon} à échéance sous {WATCH_DAYS} jours")
+        text.append("   p : plan d'amélioration", style="dim")
+        widget = self.query_one("#watch", Static)
+        widget.update(text)
+        widget.display = bool(self.rows or self.structures)
+        self.watch_ready = True
 
     def on_resize(self) -> None:
         if self.compact != (self.size.width < WIDE):
@@ -157,6 +201,8 @@ HomeScreen #audits {
             self.query_one(selector).display = not empty
         for selector in ("#structures-title", "#structures"):
             self.query_one(selector).display = bool(self.structures)
+        if self.watch_ready:
+            self.count_watch_now()
         if empty:
             self.call_after_refresh(lambda: self.query_one("#first-new").focus())
         elif not isinstance(self.focused, DataTable):
