@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Sequence
+from typing import Any, Sequence
+
+from audit_bench.reports.content import xml_safe
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Table = Sequence[Sequence[str]]
@@ -19,6 +21,15 @@ Table = Sequence[Sequence[str]]
 
 def formula_like(text: str) -> bool:
     return text.startswith(FORMULA_START)
+
+
+def put_text(cell: Any, text: str) -> None:
+    """Text into an openpyxl cell, as text whatever it looks like: XML-safe, never a formula
+    (openpyxl would take "=…" for one), formula-like text with Excel's quote prefix."""
+    cell.value = xml_safe(text)
+    cell.data_type = "s"
+    if formula_like(cell.value):
+        cell.quotePrefix = True
 
 
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Table, widths: Sequence[int]) -> bytes:
@@ -42,11 +53,8 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Table, widths: Sequence
             cell = sheet.cell(row=row_number, column=column)
             if not text:
                 continue  # an empty cell, not an empty string
-            cell.value = text
-            cell.data_type = "s"  # openpyxl would otherwise take "=…" for a formula
+            put_text(cell, text)
             cell.alignment = wrap
-            if formula_like(text):
-                cell.quotePrefix = True
     sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)

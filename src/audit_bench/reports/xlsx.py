@@ -23,7 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from audit_bench.model import ACTION_STATUSES
 from audit_bench.referential.schema import NA
-from audit_bench.reports.content import NA_LABEL, ReportContent, ReportInput, xml_safe
+from audit_bench.reports.content import NA_LABEL, ReportContent, ReportInput
+from audit_bench.reports.spreadsheet import put_text
 
 CHECKLIST = "Liste de contrôle"
 FINDINGS = "Écarts et actions"
@@ -32,7 +33,6 @@ SCALE = "Échelle"
 CHECKLIST_HEADER = ["Section", "Exigence", "Formulation", "Cotation", "Points", "Constat", "Preuves", "Écarts"]
 ID_COLUMN, TEXT_COLUMN, RATING_COLUMN, NOTE_COLUMN = 2, 3, 4, 6
 """Columns of the checklist sheet that an import reads (1-based)."""
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")
 GROUP_FILL = PatternFill("solid", fgColor="F2F4F6")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -85,11 +85,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = Fa
     """Write one cell; text is made XML-safe, and formula-like text is kept as text."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
-        value = xml_safe(value)
-        cell.value = value
-        if value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        put_text(cell, value)
     else:
         cell.value = value
     if bold:
