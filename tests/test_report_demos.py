@@ -58,3 +58,10 @@ def test_every_demo_report_shows_every_finding_and_action(demo_workspace, refere
             assert squeezed(assessment.note) in flat
         if referential == "iae_os":
             assert "RECAP et RADAR" in body and "Section manquante" not in body
+        # The scale as the auditor reads it: labels (a short code before its label), never a
+        # value such as « point-fort ».
+        for level in tree.referential.scale:
+            label = f"{level.value} — {level.label}" if len(level.value) <= 3 else level.label
+            assert squeezed(label) in flat
+            if "-" in level.value:  # a slug no French text contains
+                assert level.value not in body

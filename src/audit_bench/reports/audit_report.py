@@ -166,15 +166,13 @@ class _ReportBuilder(ReportContent):
         out.append(self.p("Dates, lieux et équipe d'audit", "h3"))
         out.append(self.p(text(self.team_line())))
         out.append(self.p("Échelle de cotation et classes d'écarts", "h3"))
-        rows = [layout.head_row("Cotation", "Libellé", "Points")]
+        rows = [layout.head_row("Cotation", "Points")]
         extra = []
-        for i, level in enumerate(referential.scale, start=1):
-            rows.append([cell(level.value), cell(level.label),
-                         cell(french_number(level.score) if level.score is not None else "hors score")])
-            extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
-        rows.append([cell("N/A"), cell("Non applicable, avec le motif dans le constat"),
-                     cell("hors score")])
-        out.append(layout.table(rows, [25 * mm, CONTENT_WIDTH - 50 * mm, 25 * mm], extra=extra))
+        for i, (level, label, points) in enumerate(self.scale_rows(), start=1):
+            rows.append([cell(label), cell(points)])
+            if level is not None:
+                extra.append(("LINEBEFORE", (0, i), (0, i), 3, colors.HexColor(level.colour)))
+        out.append(layout.table(rows, [CONTENT_WIDTH - 25 * mm, 25 * mm], extra=extra))
         out.append(Spacer(1, 4))
         rows = [layout.head_row("Classe", "Gravité", "Plan d'action")]
         for cls in sorted(referential.finding_classes, key=lambda c: -c.severity):

@@ -213,6 +213,17 @@ class ReportContent:
         return (f"{plural(progress.assessed, 'exigence cotée', 'exigences cotées')} sur "
                 f"{french_number(progress.total, 0)} applicables ({progress.percent}{NBSP}%), dont {progress.na}{NBSP}N/A")
 
+    def scale_rows(self) -> list[tuple[ScaleLevel | None, str, str]]:
+        """(level, its label, its points) for each level of the scale, then N/A: the labels an
+        auditor reads, with a short code (0–3) before its label, never a value such as
+        « point-fort »."""
+        rows: list[tuple[ScaleLevel | None, str, str]] = [
+            (level, self.rating_label(level.value),
+             french_number(level.score) if level.score is not None else "hors score")
+            for level in self.tree.referential.scale]
+        rows.append((None, f"{NA_LABEL} (le motif figure dans le constat)", "hors score"))
+        return rows
+
     def rating_counts(self) -> list[tuple[ScaleLevel | None, str, int]]:
         """(level, label, requirements) for each level of the scale, then N/A and unrated."""
         applicable_ids = {node.id for node in self.applicable}

@@ -316,10 +316,8 @@ class _WordBuilder(ReportContent):
         self.heading("Dates, lieux et équipe d'audit", 2)
         self.para(self.team_line())
         self.heading("Échelle de cotation et classes d'écarts", 2)
-        rows = [[level.value, level.label, french_number(level.score) if level.score is not None else "hors score"]
-                for level in referential.scale]
-        rows.append(["N/A", "Non applicable, avec le motif dans le constat", "hors score"])
-        self.table(["Cotation", "Libellé", "Points"], rows, widths=[2.5, 11, 2.5])
+        rows = [[label, points] for _, label, points in self.scale_rows()]
+        self.table(["Cotation", "Points"], rows, widths=[13.5, 2.5])
         self.para()
         classes = sorted(referential.finding_classes, key=lambda c: -c.severity)
         self.table(["Classe", "Gravité", "Plan d'action"],
