@@ -49,6 +49,11 @@ def test_every_demo_report_shows_every_finding_and_action(demo_workspace, refere
             assert squeezed(finding.text) in flat
             node = tree.node(finding.requirement)
             assert squeezed(tree.text_for(node, snapshot.header.siae_type)) in flat
+        by_requirement: dict[str, list[str]] = {}
+        for finding in snapshot.findings:
+            by_requirement.setdefault(finding.requirement, []).append(finding.id)
+        for ids in by_requirement.values():  # the checklist row points to its écarts
+            assert squeezed(f"{'Écarts' if len(ids) > 1 else 'Écart'} {', '.join(ids)}") in flat
         for action in snapshot.actions:
             assert squeezed(f"{action.id} — {action.text}") in flat
             assert squeezed(action.owner) in flat

@@ -343,7 +343,11 @@ class _ReportBuilder(ReportContent):
             note = cell(bold(f"Motif{NBSP}:"), f" {shown_note}" if shown_note else italic(" non donné"))
         else:
             note = cell(shown_note)
-        rows.append([requirement, self.rating_cell(assessment), note])
+        rating = self.rating_cell(assessment)
+        pointer = self.finding_pointer(node.id)
+        if pointer:
+            rating = cell(*rating.runs, Run(f"\n{pointer}", FONT_BOLD, color=ALERT))
+        rows.append([requirement, rating, note])
         extra += self.rating_bar(assessment, 1, len(rows) - 1)
 
     def not_covered(self) -> list[Flowable]:

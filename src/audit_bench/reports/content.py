@@ -278,10 +278,9 @@ class ReportContent:
         else:
             sentences.append("Aucun écart n'a été relevé.")
         if self.progress.remaining:
-            left = plural(self.progress.remaining, 'exigence applicable n’a', 'exigences applicables n’ont')
-            sentences.append(f"{left} "
-                             "pas été évaluée(s)"
-                             f"{NBSP}: voir {quoted('Points non couverts')}.")
+            left = plural(self.progress.remaining, "exigence applicable n’a pas été évaluée",
+                          "exigences applicables n’ont pas été évaluées")
+            sentences.append(f"{left}{NBSP}: voir {quoted('Points non couverts')}.")
         else:
             sentences.append("Toutes les exigences applicables ont été évaluées.")
         return sentences
@@ -296,6 +295,14 @@ class ReportContent:
 
     def finding_node(self, finding: Finding) -> Node | None:
         return self.tree.node(finding.requirement) if finding.requirement in self.tree else None
+
+    def finding_pointer(self, requirement: str) -> str:
+        """« Écart E2 » (« Écarts E2, E3 ») for a requirement with écarts, to find them in the
+        chapter of écarts; empty for one without."""
+        ids = [finding.id for finding in self.audit.findings if finding.requirement == requirement]
+        if not ids:
+            return ""
+        return f"{'Écarts' if len(ids) > 1 else 'Écart'} {', '.join(sorted(ids, key=_finding_order))}"
 
     def finding_title(self, finding: Finding) -> str:
         node = self.finding_node(finding)

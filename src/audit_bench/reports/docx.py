@@ -460,7 +460,9 @@ class _WordBuilder(ReportContent):
                     note = f"Motif{NBSP}: {assessment.note or 'non donné'}"
                 else:
                     note = assessment.note
-                rows.append([requirement, self.rating_label(assessment.rating if assessment else None), note])
+                pointer = self.finding_pointer(node.id)
+                rating = self.rating_label(assessment.rating if assessment else None)
+                rows.append([requirement, f"{rating}\n{pointer}" if pointer else rating, note])
             table = self.table(["Exigence", "Cotation", "Constat"], rows, widths=[7.5, 2.7, 5.8])
             lines = table.rows
             for index in groups:

@@ -68,8 +68,9 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
 
     warnings += [f"section du module « {c.plugin} » manquante dans le rapport : {c.error}" for c in missing]
     if data.progress.remaining:
-        warnings.append(f"{data.progress.remaining} exigence(s) applicable(s) non cotée(s) : "
-                        "elles figurent dans « Points non couverts »")
+        left = data.progress.remaining
+        warnings.append(f"{left} exigence applicable non cotée : elle figure dans « Points non couverts »" if left == 1
+                        else f"{left} exigences applicables non cotées : elles figurent dans « Points non couverts »")
     warnings += data.pending
     warnings += [f"preuve {evidence_id} : {EVIDENCE_PROBLEMS[state]}"
                  for evidence_id, state in data.evidence_states.items() if state in EVIDENCE_PROBLEMS]
