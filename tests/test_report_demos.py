@@ -70,3 +70,13 @@ def test_every_demo_report_shows_every_finding_and_action(demo_workspace, refere
             assert squeezed(label) in flat
             if "-" in level.value:  # a slug no French text contains
                 assert level.value not in body
+
+
+def test_an_autodiagnostic_report_speaks_of_who_made_it_not_of_an_audit_team(demo_workspace, tmp_path):
+    [row, *_] = [row for row in list_audits(demo_workspace) if row.referential == "iae_os"]
+    output = tmp_path / "autodiagnostic.pdf"
+    with open_audit(demo_workspace, row.id, write=False) as session:
+        build_report(demo_workspace, session, output, today=date(2026, 11, 22))
+    _, body = pdf_text(output)
+    assert "Rapport d'autodiagnostic" in body and "Autodiagnostic réalisé" in body and "Réalisé par" in body
+    assert "Équipe d'audit" not in body and "Audit réalisé" not in body

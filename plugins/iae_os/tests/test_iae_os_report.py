@@ -60,9 +60,10 @@ def test_section_with_previous_evaluation(tree, evaluations, tmp_path):
                      "1.1 - Recrutement et relations prescripteurs", "5.3 - Suivi des fonctions supports",
                      "Axe 3 : Compétences et formation", "Évaluation du 13 novembre 2026",
                      "Évaluation du 14 novembre 2025", "Comparaison avec l'évaluation du 14 novembre 2025", "Maîtrisé", "À consolider", "À engager",
-                     "N/A", "tableur d'origine ne pouvait pas faire", "(EI : 2)", "497 / 729", "68,2 %",
-                     "1. Accueil et intégration", "87,2 %", "+18 pts"):
+                     "N/A", "(EI : 2)", "497 / 729", "68,2 %",
+                     "1. Accueil et intégration", "87,2 %", "+18 pts", "comme les pratiques non cotées"):
         assert expected in text, expected
+    assert "tableur" not in text  # the report speaks of this evaluation, not of the spreadsheet's limits
 
 
 def test_radar_is_pinned_to_full_scale_and_has_rings(tree, evaluations):

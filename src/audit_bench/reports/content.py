@@ -152,7 +152,7 @@ class ReportContent:
     # the cover and the frame
 
     def title(self) -> str:
-        return "Rapport d'autodiagnostic" if self.header.kind == "self-assessment" else "Rapport d'audit"
+        return "Rapport d'autodiagnostic" if self.self_assessment() else "Rapport d'audit"
 
     def status_line(self) -> str:
         header = self.header
@@ -178,7 +178,7 @@ class ReportContent:
             ("Type d'audit", KINDS.get(header.kind, header.kind)),
             ("Dates", french_period(header.date, header.end_date)),
             ("Lieu", header.place or "non précisé"),
-            ("Équipe d'audit", ", ".join(header.auditors) or "non précisée"),
+            (self.team_label(), ", ".join(header.auditors) or "non précisée"),
             ("Champ de l'audit", header.scope or "non précisé"),
             ("Statut de l'audit", self.status_line()),
             ("Avancement", self.progress_line()),
@@ -199,11 +199,19 @@ class ReportContent:
                      + (f" ({excluded} sans objet pour ce type de structure)." if excluded else "."))
         return criteria
 
+    def self_assessment(self) -> bool:
+        return self.header.kind == "self-assessment"
+
+    def team_label(self) -> str:
+        """An autodiagnostic is made by the structure's own people, not by an audit team."""
+        return "Réalisé par" if self.self_assessment() else "Équipe d'audit"
+
     def team_line(self) -> str:
         header = self.header
         place = f", {header.place}" if header.place else ""
-        return (f"Audit réalisé {french_period(header.date, header.end_date)}{place}. "
-                f"Équipe d'audit{NBSP}: {', '.join(header.auditors) or 'non précisée'}.")
+        done = "Autodiagnostic réalisé" if self.self_assessment() else "Audit réalisé"
+        return (f"{done} {french_period(header.date, header.end_date)}{place}. "
+                f"{self.team_label()}{NBSP}: {', '.join(header.auditors) or 'non précisé'}.")
 
     # the summary
 

@@ -203,9 +203,7 @@ def recap_section(tree: ReferentialTree, audit: AuditSnapshot,
             + (f" ({na})" if na else "")
             + " et celles qui ne s'appliquent pas au type de structure"
             + (f" ({structure_type} : {excluded})" if structure_type else "")
-            + " sont retirées de la note maxi, ce que le tableur d'origine ne pouvait pas faire : "
-            "sa note maxi comptait 3 points pour chaque ligne de la grille. Les pratiques non cotées "
-            "ne comptent pas non plus.", st["muted"]),
+            + " sont retirées de la note maxi, comme les pratiques non cotées.", st["muted"]),
         Paragraph("Tendance : moins de 25\u00a0% à engager ; 25\u00a0% en démarrage ; 50\u00a0% à consolider ; "
                   "75\u00a0% et plus maîtrisé.", st["muted"]),
         Spacer(1, 6),
