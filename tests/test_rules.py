@@ -146,3 +146,25 @@ def test_search_finds_what_the_auditor_wrote_notes_evidence_ecarts_and_actions(w
     assert found("reclamations orales") == ["2.1"] and found("cahier souches") == ["2.1"]
     [hit] = search(tree, snapshot, "extincteur")
     assert hit.excerpt.startswith("Extincteurs vérifiés")
+
+
+def test_deleting_an_ecart_deletes_its_actions_in_one_write_and_a_structure_ecart_too(workspace):
+    from audit_bench.services.plan import open_holder
+    from audit_bench.services.structures import create_structure
+
+    with open_audit(workspace, _audit(workspace)) as session:
+        session.rate("2.1", "E", "Aucun registre")
+        finding = session.add_finding("2.1", "majeur", "Réclamations non enregistrées")
+        session.add_action(finding.id, "Ouvrir un registre", "Direction", "2027-01-15")
+        kept = session.add_finding("2.1", "mineur", "Affichage absent")
+        session.add_action(kept.id, "Afficher", "Accueil", "2027-01-15")
+        assert session.delete_finding(finding.id) == ["A1"]
+        snapshot = session.snapshot()
+        assert [f.id for f in snapshot.findings] == [kept.id] and [a.finding for a in snapshot.actions] == [kept.id]
+    structure = create_structure(workspace, "Atelier du Port", "ACI")
+    with open_holder(workspace, structure.id) as session:
+        ecart = session.add_ecart("reclamation", "Appel sans réponse")
+        session.add_action(ecart.id, "Rappeler", "Accueil", "2027-01-15")
+        session.edit_finding(ecart.id, class_id="ecart")
+        assert session.delete_finding(ecart.id) == ["A1"]
+        assert session.snapshot().findings == [] and session.snapshot().actions == []

@@ -23,6 +23,10 @@ class PlanFile(Protocol):
 
     def replace(self, table: str, record: Any) -> None: ...
 
+    def delete(self, table: str, record_id: str) -> None: ...
+
+    def batch(self) -> Any: ...
+
 
 class ActionPlan:
     """Mixin of a session on a file with écarts (`findings`) and `actions`. The session provides
@@ -38,6 +42,13 @@ class ActionPlan:
         raise NotImplementedError
 
     def _changed(self) -> None:
+        raise NotImplementedError
+
+    def _check_ecarts_editable(self) -> None:
+        """Raise when the écarts may not change (an audit once closed); actions always may."""
+
+    def _checked_class(self, class_id: str) -> str:
+        """`class_id` if the holder's écarts may have that class."""
         raise NotImplementedError
 
     def finding(self, finding_id: str) -> Finding:
@@ -80,6 +91,60 @@ class ActionPlan:
         file.add("actions", action)
         self._changed()
         return action
+
+    def edit_finding(self, finding_id: str, text: str | None = None, class_id: str | None = None) -> Finding:
+        """Reword an écart or change its class."""
+        self._check_ecarts_editable()
+        finding = self.finding(finding_id)
+        if text is None and class_id is None:
+            raise UserError("rien à modifier : donner --text ou --class")
+        changes: dict[str, str] = {}
+        if text is not None:
+            changes["text"] = check_text(text, "le texte de l'écart")
+        if class_id is not None:
+            changes["class_"] = self._checked_class(class_id)
+        updated = msgspec.structs.replace(finding, **changes)
+        self.plan_file().replace("findings", updated)
+        self._changed()
+        return updated
+
+    def delete_finding(self, finding_id: str) -> list[str]:
+        """Delete an écart and its actions, in one durable write; returns the actions deleted."""
+        self._check_ecarts_editable()
+        self.finding(finding_id)
+        actions = [action.id for action in self.snapshot().actions_of(finding_id)]
+        file = self.plan_file()
+        with file.batch():
+            for action_id in actions:
+                file.delete("actions", action_id)
+            file.delete("findings", finding_id)
+        self._changed()
+        return actions
+
+    def edit_action(self, action_id: str, text: str | None = None, owner: str | None = None,
+                    type_: str | None = None) -> Action:
+        """Reword an action, change its owner or type; its due date changes only by a postponement
+        (`update_action` with a reason), so that none is silent."""
+        action = self.action(action_id)
+        if text is None and owner is None and type_ is None:
+            raise UserError("rien à modifier : donner --text, --owner ou --type (l'échéance : "
+                            "action-update --due --reason)")
+        changes: dict[str, str] = {}
+        if text is not None:
+            changes["text"] = check_text(text, "le texte de l'action")
+        if owner is not None:
+            changes["owner"] = check_text(owner, "le responsable de l'action")
+        if type_ is not None:
+            changes["type"] = check_choice(type_, ACTION_TYPES, "type d'action")
+        updated = msgspec.structs.replace(action, **changes)
+        self.plan_file().replace("actions", updated)
+        self._changed()
+        return updated
+
+    def delete_action(self, action_id: str) -> None:
+        self.action(action_id)
+        self.plan_file().delete("actions", action_id)
+        self._changed()
 
     def update_action(self, action_id: str, status: str | None = None, verified_by: str | None = None,
                       effective: bool | None = None, comment: str | None = None, due: str | None = None,

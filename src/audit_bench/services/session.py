@@ -152,6 +152,44 @@ class AuditSession(ActionPlan):
         self.file.add("evidence", evidence)
         return evidence
 
+    def evidence(self, evidence_id: str) -> Evidence:
+        for evidence in self.snapshot().evidence:
+            if evidence.id == evidence_id:
+                return evidence
+        raise UserError(f"preuve inconnue « {evidence_id} » dans {self.holder}")
+
+    def edit_evidence(self, evidence_id: str, title: str | None = None, version: str | None = None,
+                      location: str | None = None) -> Evidence:
+        """Correct an evidence reference (an attached file stays attached)."""
+        self._check_open("la modification d'une preuve")
+        evidence = self.evidence(evidence_id)
+        if title is None and version is None and location is None:
+            raise UserError("rien à modifier : donner --title, --version ou --location")
+        changes: dict[str, str] = {}
+        if title is not None:
+            changes["title"] = check_text(title, "le titre de la preuve")
+        if version is not None:
+            changes["version"] = check_optional_text(version, "la version de la preuve")
+        if location is not None:
+            changes["location"] = check_optional_text(location, "l'emplacement de la preuve")
+        updated = msgspec.structs.replace(evidence, **changes)
+        self.file.replace("evidence", updated)
+        return updated
+
+    def delete_evidence(self, evidence_id: str) -> None:
+        """Remove a reference; an attached file stays in the workspace's evidence store, which
+        other references may share."""
+        self._check_open("la suppression d'une preuve")
+        self.evidence(evidence_id)
+        self.file.delete("evidence", evidence_id)
+
+    def _check_ecarts_editable(self) -> None:
+        self._check_open("la modification d'un écart")
+
+    def _checked_class(self, class_id: str) -> str:
+        check_finding_class(self.tree, class_id)
+        return class_id
+
     def add_finding(self, requirement: str, class_id: str, text: str) -> Finding:
         self._check_open("l'ajout d'un écart")
         check_requirement(self.tree, requirement, self.siae_type)

@@ -338,6 +338,9 @@ class StructureSession(ActionPlan):
 
     # Écarts of other sources ------------------------------------------------------------
 
+    def _checked_class(self, class_id: str) -> str:
+        return check_choice(class_id, ECART_CLASSES, "classe d'écart")
+
     def add_ecart(self, source: str, text: str, class_id: str = "ecart", ref: str = "",
                   immediate_action: str = "", root_cause: str = "") -> Finding:
         """An écart found outside an audit (a contrôle, a réclamation…), to be treated in the plan."""

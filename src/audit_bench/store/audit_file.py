@@ -109,3 +109,9 @@ class AuditFile(DocumentFile):
         if not found:
             raise KeyError(record.id)
         self.update(table, found[0], record)
+
+    def delete(self, table: str, record_id: str) -> None:
+        found = self.find(table, "id", record_id)
+        if not found:
+            raise KeyError(record_id)
+        self.remove(table, found)

@@ -33,6 +33,7 @@ class StructureFile(DocumentFile):
     next_id = AuditFile.next_id
     add = AuditFile.add
     replace = AuditFile.replace
+    delete = AuditFile.delete
 
     @classmethod
     def create(cls, path: Path, structure: Structure) -> "StructureFile":
