@@ -91,3 +91,19 @@ def test_a_closed_audit_keeps_its_ecarts_and_evidence_but_its_actions_stay_edita
         assert result.returncode != 0 and "audit clos" in result.stderr, (args, result.stderr)
     cli("action-edit", audit, first, "--owner", "Direction")
     assert next(a for a in actions(shown(cli, audit)) if a["id"] == first)["owner"] == "Direction"
+
+
+def test_the_header_is_completed_after_creation_and_bad_input_changes_nothing(cli, recorded):
+    audit = recorded[0]
+    cli("edit", audit, "--place", "Marseille, atelier du Port", "--objectives", "Préparer le renouvellement",
+        "--end-date", "21/11/2026", "--auditor", "Claire Martin")
+    header = shown(cli, audit)
+    assert (header["place"], header["objectives"], header["end_date"], header["auditors"]) == (
+        "Marseille, atelier du Port", "Préparer le renouvellement", "2026-11-21", ["Claire Martin"])
+    for args, message in ((["--end-date", "2026-11-01"], "précède"), ([], "rien à modifier"),
+                          (["--end-date", "31/11/2026"], "n'existe pas")):
+        result = cli("edit", audit, *args, check=False)
+        assert result.returncode != 0 and message in result.stderr and len(result.stderr.splitlines()) == 1
+    assert shown(cli, audit)["end_date"] == "2026-11-21"
+    cli("edit", audit, "--end-date", "")  # a one-day audit again
+    assert shown(cli, audit)["end_date"] is None

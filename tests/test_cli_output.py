@@ -101,7 +101,7 @@ def test_demo_of_one_plugin(cli):
     assert refused.returncode == 1 and "plugin inconnu « nope »" in refused.stderr
 
 
-SHOW_KEYS = {"id", "referential", "org", "structure", "siae_type", "kind", "date", "end_date", "auditors", "status",
+SHOW_KEYS = {"id", "referential", "org", "structure", "siae_type", "kind", "date", "end_date", "auditors", "place", "objectives", "scope", "status",
              "progress", "scores", "assessments", "evidence", "findings", "pending"}
 NODE_KEYS = {"id", "title", "text", "kind", "ratable", "intent", "guidance", "variants", "evidence", "indicators",
              "children"}

@@ -41,3 +41,32 @@ async def _palette(workspace_factory):
         await pilot.pause()
     with open_audit(workspace, audit_id, write=False) as session:
         assert session.snapshot().assessment_map()["1.4"].rating == "P"
+
+
+def test_the_synthesis_completes_the_audit_header_in_a_form(workspace_factory):
+    asyncio.run(_header(workspace_factory))
+
+
+async def _header(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = rated_audit(workspace)
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        assert "Lieu         non précisé" in pilot.app.screen.query_one("#summary-text").content.plain
+        await pilot.press("i")
+        await pilot.pause()
+        await type_text(pilot, "Marseille")
+        await pilot.press("enter")
+        await type_text(pilot, "Preparer le renouvellement")
+        await pilot.press("enter", "enter")
+        await type_text(pilot, "02/10/2026")
+        await pilot.press("enter", "enter")  # the auditors stay as they were; Entrée saves from the last field
+        await pilot.pause()
+        summary = pilot.app.screen.query_one("#summary-text").content.plain
+        assert "Lieu         Marseille" in summary and "Dernier jour 2026-10-02" in summary
+    with open_audit(workspace, audit_id, write=False) as session:
+        header = session.snapshot().header
+    assert (header.place, header.objectives, header.end_date, header.auditors) == (
+        "Marseille", "Preparer le renouvellement", "2026-10-02", ["Claire Martin"])

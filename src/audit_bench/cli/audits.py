@@ -154,6 +154,24 @@ def close_command(ctx: click.Context, audit_id: str, workspace: Path | None) -> 
             echo(f"à compléter : {one_line(pending.message)}", err=True)
 
 
+@click.command("edit")
+@click.argument("audit_id", metavar="AUDIT")
+@click.option("--place", default=None, help="Lieu de l'audit (vide : l'effacer).")
+@click.option("--objectives", default=None, help="Objectifs de l'audit.")
+@click.option("--scope", default=None, help="Champ de l'audit.")
+@click.option("--end-date", default=None, help="Dernier jour de l'audit (vide : un audit d'un jour).")
+@click.option("--auditor", "auditors", multiple=True, callback=non_empty,
+              help="Auditeur (répéter l'option) : remplace l'équipe.")
+@workspace_option
+@click.pass_context
+@guarded
+def edit_command(ctx: click.Context, audit_id: str, place: str | None, objectives: str | None, scope: str | None,
+                 end_date: str | None, auditors: tuple[str, ...], workspace: Path | None) -> None:
+    """Compléter l'en-tête d'un audit : lieu, objectifs, champ, date de fin, auditeurs."""
+    with open_session(open_workspace(ctx, workspace), audit_id) as session:
+        session.edit_header(place, objectives, scope, end_date, list(auditors) if auditors else None)
+
+
 @click.command("reopen")
 @click.argument("audit_id", metavar="AUDIT")
 @workspace_option
@@ -190,4 +208,4 @@ def demo_command(ctx: click.Context, plugin: str | None, workspace: Path | None)
         echo("Démo déjà chargée (aucun nouvel audit).", err=True)
 
 
-COMMANDS = [new_command, audits_command, show_command, close_command, reopen_command, demo_command]
+COMMANDS = [new_command, audits_command, show_command, close_command, edit_command, reopen_command, demo_command]

@@ -7,14 +7,14 @@ from typing import Callable
 
 import msgspec
 
-from audit_bench.model import Assessment, AuditSnapshot, Evidence, Finding, Progress, SectionScore
+from audit_bench.model import Assessment, AuditHeader, AuditSnapshot, Evidence, Finding, Progress, SectionScore
 from audit_bench.referential import ReferentialTree
 from audit_bench.services import rules
 from audit_bench.services.actions import ActionPlan
 from audit_bench.services.clock import now
 from audit_bench.services.rules import Pending
 from audit_bench.services.validation import (
-    UserError, check_finding_class, check_optional_text, check_rating, check_requirement, check_text,
+    UserError, check_date, check_finding_class, check_optional_text, check_rating, check_requirement, check_text,
 )
 from audit_bench.services.text import visible
 from audit_bench.store.audit_file import AuditFile
@@ -198,6 +198,33 @@ class AuditSession(ActionPlan):
                           text=check_text(text, "le texte de l'écart"), at=now())
         self.file.add("findings", finding)
         return finding
+
+    # Header ---------------------------------------------------------------------------------
+
+    def edit_header(self, place: str | None = None, objectives: str | None = None, scope: str | None = None,
+                    end_date: str | None = None, auditors: list[str] | None = None) -> AuditHeader:
+        """What the report's first pages say of the audit: place, objectives, scope, last day
+        (empty: a one-day audit), auditors. Only what is given changes."""
+        self._check_open("la modification de l'en-tête")
+        header = self.snapshot().header
+        if all(value is None for value in (place, objectives, scope, end_date, auditors)):
+            raise UserError("rien à modifier : donner --place, --objectives, --scope, --end-date ou --auditor")
+        changes: dict[str, object] = {}
+        if place is not None:
+            changes["place"] = check_optional_text(place, "le lieu")
+        if objectives is not None:
+            changes["objectives"] = check_optional_text(objectives, "les objectifs")
+        if scope is not None:
+            changes["scope"] = check_optional_text(scope, "le périmètre")
+        if end_date is not None:
+            changes["end_date"] = check_date(end_date, "date de fin") if end_date.strip() else None
+            if changes["end_date"] is not None and changes["end_date"] < header.date:
+                raise UserError("la date de fin précède la date de début")
+        if auditors is not None:
+            changes["auditors"] = [check_text(name, "le nom de l'auditeur") for name in auditors if name.strip()]
+        updated = msgspec.structs.replace(header, **changes)
+        self.file.write_header(updated)
+        return updated
 
     # Status --------------------------------------------------------------------------------
 

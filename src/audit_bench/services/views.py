@@ -106,6 +106,9 @@ class ShowView(View):
     date: str
     end_date: str | None
     auditors: list[str]
+    place: str
+    objectives: str
+    scope: str
     status: str
     progress: ProgressView
     scores: list[ScoreView]
@@ -129,7 +132,8 @@ def show_view(session: AuditSession) -> ShowView:
         id=header.id, referential=_convert(header.referential, PinView), org=session.org,
         structure=audit_structure_id(header), siae_type=header.siae_type, kind=header.kind, date=header.date,
         end_date=header.end_date,
-        auditors=header.auditors, status=header.status, progress=_convert(session.progress(), ProgressView),
+        auditors=header.auditors, place=header.place, objectives=header.objectives, scope=header.scope,
+        status=header.status, progress=_convert(session.progress(), ProgressView),
         scores=_convert(session.scores(), list[ScoreView]),
         assessments=_convert(snapshot.assessments, list[AssessmentView]),
         evidence=[msgspec.structs.replace(view, file=states.get(view.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from rich.text import Text
@@ -45,6 +46,7 @@ SummaryScreen #summary {
     BINDINGS = [
         Binding("r", "report('.pdf')", "Générer le rapport"),
         Binding("w", "report('.docx')", "Rapport Word"),
+        Binding("i", "edit_header", "En-tête de l'audit"),
         Binding("c", "toggle_closed", "Clore / rouvrir l'audit"),
         Binding("escape", "back", "Retour au parcours"),
     ]
@@ -108,8 +110,14 @@ SummaryScreen #summary {
                 text.append(clean(item.message))
             if len(pending) > 20:
                 text.append(f"\n  … et {len(pending) - 20} autre(s)", style="dim")
-        text.append("\n\nr : générer le rapport PDF · w : le rapport Word (.docx) · c : clore ou rouvrir l'audit",
-                    style="dim")
+        header = snapshot.header
+        text.append("\n\nEn-tête de l'audit (i : compléter)", style="bold underline")
+        for label, value in (("Lieu", header.place), ("Objectifs", header.objectives), ("Champ", header.scope),
+                             ("Dernier jour", header.end_date or ""), ("Auditeurs", ", ".join(header.auditors))):
+            text.append(f"\n{label:<13}")
+            text.append(clean(value) if value else "non précisé", style="" if value else "dim italic")
+        text.append("\n\nr : générer le rapport PDF · w : le rapport Word (.docx) · i : en-tête · "
+                    "c : clore ou rouvrir l'audit", style="dim")
         return text
 
     def action_report(self, suffix: str) -> None:
@@ -143,6 +151,35 @@ SummaryScreen #summary {
             message += "\n" + "\n".join(f"• {clean(warning)}" for warning in warnings)
         self.app.call_from_thread(self.notify, message, title="Rapport", markup=False, timeout=15,
                                   severity="warning" if warnings else "information")
+
+    def action_edit_header(self) -> None:
+        """Place, objectives, scope, last day and auditors: what the report's first pages say."""
+        from audit_bench.tui.forms import Field, FormDialog, FormSpec
+
+        if not writable(self, self.session):
+            return
+        header = self.session.snapshot().header
+        fields = [
+            Field("place", "Lieu", header.place),
+            Field("objectives", "Objectifs de l'audit", header.objectives),
+            Field("scope", "Champ de l'audit", header.scope),
+            Field("end_date", "Dernier jour (vide : un audit d'un jour)",
+                  f"{date.fromisoformat(header.end_date):%d/%m/%Y}" if header.end_date else "",
+                  placeholder="JJ/MM/AAAA"),
+            Field("auditors", "Auditeurs (séparés par des virgules)", ", ".join(header.auditors)),
+        ]
+
+        def submit(values: dict[str, str]) -> bool:
+            self.session.edit_header(values["place"], values["objectives"], values["scope"], values["end_date"],
+                                     values["auditors"].split(","))
+            return True
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.notify("En-tête de l'audit enregistré.")
+                self.render_summary()
+
+        self.app.push_screen(FormDialog(FormSpec("En-tête de l'audit", fields, submit)), done)
 
     def action_toggle_closed(self) -> None:
         """Close or reopen, once the auditor has read what it freezes or unfreezes."""
