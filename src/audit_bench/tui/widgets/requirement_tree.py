@@ -114,6 +114,13 @@ RequirementTree {
             self.scroll_to_node(tree_node, animate=False)
         return True
 
+    def scroll_to_line(self, line: int, animate: bool = True) -> None:
+        """Bring `line` into view half a screen at a time: Textual's tree scrolls one line per key
+        once the cursor reaches its edge, and each scroll repaints every line of the tree."""
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if not top <= line < top + height:
+            self.scroll_to(y=line - height // 2, animate=animate, force=True)
+
     def scroll_to_cursor(self) -> None:
         """Bring the cursor's line into view (once the tree has its size)."""
         if self.cursor_node is not None:
