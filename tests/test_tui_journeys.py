@@ -17,6 +17,7 @@ from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workspace
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.screens.home import PLUGIN_CHECK_DELAY
+from audit_bench.tui.widgets.fixed_table import FixedTable
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.session import read_only_message
 from support import mini_plugin
@@ -124,7 +125,7 @@ async def _first_run_offers_the_demo_and_loads_it(workspace_factory):
         assert not pilot.app.screen.query_one("#audits").display
         await pilot.press("d")
         await pilot.pause()
-        table = pilot.app.screen.query_one("#audits", DataTable)
+        table = pilot.app.screen.query_one("#audits", FixedTable)
         assert table.display and table.row_count == 1
         assert str(table.get_row_at(0)[0]) == "Atelier de démonstration"
         assert not pilot.app.screen.query_one("#first-run").display
