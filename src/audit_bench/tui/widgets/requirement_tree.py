@@ -92,11 +92,13 @@ RequirementTree {
         return Text(f"{keys.get(level.value, '■')} ", style=f"bold {level.colour}")
 
     def relabel(self, node_id: str) -> None:
-        """Relabel a requirement and the sections above it (their progress changed)."""
+        """Relabel a requirement and the sections above it whose progress changed (a new label
+        on a section redraws every line under it)."""
         for node in (*self.ref.parents(node_id), self.ref.node(node_id)):
             tree_node = self.by_id.get(node.id)
-            if tree_node is not None:
-                tree_node.set_label(self.label(node))
+            label = self.label(node)
+            if tree_node is not None and label != tree_node.label:
+                tree_node.set_label(label)
 
     def first_shown(self) -> str | None:
         """The first requirement in the tree (else the first section), to land on after a filter."""
