@@ -120,7 +120,7 @@ RequirementTree {
         """Bring `line` into view half a screen at a time: Textual's tree scrolls one line per key
         once the cursor reaches its edge, and each scroll repaints every line of the tree."""
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        if not top <= line < top + height:
+        if height and not top <= line < top + height:  # no height yet: scroll_to_cursor comes after the layout
             self.scroll_to(y=line - height // 2, animate=animate, force=True)
 
     def scroll_to_cursor(self) -> None:
