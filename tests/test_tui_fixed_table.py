@@ -34,7 +34,7 @@ class OneTable(App):
         self.selected.append(event.key)
 
 
-def test_a_table_of_5000_rows_draws_only_the_rows_on_screen_and_reaches_the_last_one():
+def test_a_table_of_5000_rows_draws_only_the_rows_on_screen_and_answers_keys_and_clicks():
     asyncio.run(_table_of_5000_rows())
 
 
@@ -51,6 +51,13 @@ async def _table_of_5000_rows():
         await pilot.press("home", "down", "down", "enter")
         await pilot.pause()
         assert table.cursor_row == 2 and app.selected[-1] == "audit-2"
+        await pilot.click(FixedTable, offset=(2, 5))  # the header, then rows 0 to 3: the fifth row
+        await pilot.pause()
+        assert table.cursor_row == 4 and app.selected[-1] == "audit-2", "a first click moves the cursor"
+        await pilot.click(FixedTable, offset=(2, 5))
+        await pilot.pause()
+        assert app.selected[-1] == "audit-4", "a click on the cursor's row opens it"
+        await pilot.press("up", "up")
         table.set_rows([(f"audit-{n}", n + 1 if n == 2 else n) for n in range(ROWS)], app.cells)
         await pilot.pause()
         assert table.cursor_row == 2, "a row changed in place keeps the cursor"

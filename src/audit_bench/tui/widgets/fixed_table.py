@@ -161,10 +161,12 @@ FixedTable {
             self.post_message(self.RowSelected(self, self.keys[self.cursor_row]))
 
     def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on a row; a click on the cursor's row opens it."""
         row = self.scroll_offset.y + event.y - 1
         if event.y >= 1 and 0 <= row < self.row_count:
+            if row == self.cursor_row:
+                self.action_select()
             self.move_cursor(row)
-            self.action_select()
 
     def refresh_row(self, index: int) -> None:
         """Repaint one row (under the header, which never scrolls)."""
