@@ -147,6 +147,9 @@ async def _ratings_in_an_open_walk(workspace_factory):
         assert walk.query_one("#tree").cursor_node.data == walk.current == "3.3"
         assert "Spécification 3.3" in walk.query_one("#detail").content.plain
         assert "cotées 10/14" in walk.query_one("#walk-header").content.plain
+        tree = walk.query_one("#tree")
+        lines = [tree.render_line(y).text for y in range(tree.size.height)]
+        assert [line.split()[-1] for line in lines if line.startswith("▼")] == ["4/5", "4/4", "2/5"]
     with open_audit(workspace, header.id) as session:
         ratings = {a.requirement: a.rating for a in session.snapshot().assessments}
     expected = dict(zip(["1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2"],
