@@ -75,7 +75,9 @@ class RequirementDetail(ScrollView):
         self.strips = strips
         self.wrapped_at = beside_bar if bar else width
         size = Size(self.wrapped_at, len(strips))
-        if bar != self.show_vertical_scrollbar:
+        if bar != self.show_vertical_scrollbar:  # one layout, with the scrollbar already placed
+            self.show_vertical_scrollbar = bar
+            self.vertical_scrollbar.display = bar
             self.virtual_size = size
         else:
             self.set_reactive(RequirementDetail.virtual_size, size)

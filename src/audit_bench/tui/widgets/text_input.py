@@ -33,6 +33,10 @@ class TextInput(Input):
     """An Input whose value keeps what was pasted (ESC ] 0 ; … included), so the service can refuse
     it and say why, while the screen shows each control character as a symbol."""
 
+    DEFAULT_CSS = "TextInput { overflow-x: hidden; }"
+    """The field follows its cursor by itself: no horizontal scrollbar (Input's is zero cells high)
+    to come and go with the length of the text, each time laying the screen out again."""
+
     virtual_size = Reactive(Size(0, 0))
     """The scrollable width follows the text, but the field keeps its size: a new value repaints
     the field (Input's own lays the whole screen out again, at every key typed or constat shown)."""
