@@ -60,7 +60,7 @@ async def _app_on_damaged(workspace: Workspace, rows: int) -> None:
     app = AuditBenchApp(workspace, today=lambda: TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("DataTable")
+        table = app.screen.query_one("#audits")
         assert table.row_count == rows, "every file is a row, damaged or not"
         first_good = next(i for i in range(table.row_count) if "illisible" not in str(table.get_row_at(i)[0]))
         table.move_cursor(row=first_good)

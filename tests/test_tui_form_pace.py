@@ -126,3 +126,32 @@ async def _wizard_kinds(tmp_path):
         await burst(pilot, [*keys("ce")])
         assert screen.query_one("#referential", Choice).value == "cedre"
         assert [value for _, value in kind.options] == list(KINDS)
+
+
+def test_ten_rating_keys_typed_without_pauses_in_an_open_walk_are_all_applied_in_order(workspace_factory):
+    asyncio.run(_ratings_in_an_open_walk(workspace_factory))
+
+
+async def _ratings_in_an_open_walk(workspace_factory):
+    workspace = workspace_factory()
+    header = create_audit(workspace, "essai", "Chantier du Val", "internal", "ACI", "2026-10-01", ["Claire Martin"])
+    typed = "2121121122"
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("down")  # from 1.1 to 1.2: the ratings start there
+        await pilot.pause()
+        await burst(pilot, keys(typed))
+        walk = pilot.app.screen
+        # The burst rates 1.2 to 3.2 (2.5 does not apply); the cursor and the panel are on 3.3.
+        assert walk.query_one("#tree").cursor_node.data == walk.current == "3.3"
+        assert "Spécification 3.3" in walk.query_one("#detail").content.plain
+        assert "cotées 10/14" in walk.query_one("#walk-header").content.plain
+        tree = walk.query_one("#tree")
+        lines = [tree.render_line(y).text for y in range(tree.size.height)]
+        assert [line.split()[-1] for line in lines if line.startswith("▼")] == ["4/5", "4/4", "2/5"]
+    with open_audit(workspace, header.id) as session:
+        ratings = {a.requirement: a.rating for a in session.snapshot().assessments}
+    expected = dict(zip(["1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2"],
+                        ["C" if digit == "1" else "P" for digit in typed]))
+    assert ratings == expected

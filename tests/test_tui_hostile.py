@@ -78,13 +78,13 @@ async def _stored_control_characters(workspace_factory):
         await pilot.pause()
         text = assert_no_raw_controls(app, "the walk")
         assert f"Chantier {SHOWN} du Val" in text
-        detail = shown(app, "#detail-text")
+        detail = shown(app, "#detail")
         assert f"Livret {SHOWN}" in detail and f"par Claire {SHOWN}" in detail
         assert app.screen.query_one("#note", Input).value == f"Livret {HOSTILE} remis."  # kept, shown as symbols
         app.screen.select("1.2")
         await pilot.pause()
-        assert f"Entretiens {SHOWN} non tracés" in shown(app, "#detail-text")
-        assert f"Direction {SHOWN}" in shown(app, "#detail-text")
+        assert f"Entretiens {SHOWN} non tracés" in shown(app, "#detail")
+        assert f"Direction {SHOWN}" in shown(app, "#detail")
         await pilot.press("a")
         await pilot.pause()
         assert f"Entretiens {SHOWN}"[:20] in assert_no_raw_controls(app, "the écarts")

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.widgets import DataTable, Input, Static, Tree
 
 from audit_bench.plugins import hookimpl
@@ -16,6 +17,7 @@ from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workspace
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.screens.home import PLUGIN_CHECK_DELAY
+from audit_bench.tui.widgets.fixed_table import FixedTable
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.session import read_only_message
 from support import mini_plugin
@@ -85,9 +87,9 @@ def app_for(workspace: Workspace) -> AuditBenchApp:
 
 
 def shown(app, selector: str) -> str:
-    widget = app.screen.query_one(selector, Static)
-    content = widget.content
-    return content.plain if isinstance(content, Text) else str(content)
+    """The text a panel shows: a Static's, or the requirement's in the walk."""
+    content = app.screen.query_one(selector).content
+    return content.plain if isinstance(content, (Text, Content)) else str(content)
 
 
 def cursor_requirement(app) -> str:
@@ -123,7 +125,7 @@ async def _first_run_offers_the_demo_and_loads_it(workspace_factory):
         assert not pilot.app.screen.query_one("#audits").display
         await pilot.press("d")
         await pilot.pause()
-        table = pilot.app.screen.query_one("#audits", DataTable)
+        table = pilot.app.screen.query_one("#audits", FixedTable)
         assert table.display and table.row_count == 1
         assert str(table.get_row_at(0)[0]) == "Atelier de démonstration"
         assert not pilot.app.screen.query_one("#first-run").display
@@ -168,7 +170,7 @@ async def _new_audit_rated_with_single_keys_then_evidence_finding_action_survive
         await type_text(pilot, "2026")
         await pilot.press("enter", "enter", "enter")
         await pilot.pause()
-        assert "Registre des réclamations" in shown(pilot.app, "#detail-text")
+        assert "Registre des réclamations" in shown(pilot.app, "#detail")
 
         await pilot.press("3")  # Écart: requires a finding, so the app offers to write it now
         await pilot.pause()
@@ -205,7 +207,7 @@ async def _new_audit_rated_with_single_keys_then_evidence_finding_action_survive
         assert "écarts ouverts 1" in shown(pilot.app, "#walk-header")
         pilot.app.screen.select("3.2")
         await pilot.pause()
-        detail = shown(pilot.app, "#detail-text")
+        detail = shown(pilot.app, "#detail")
         assert "Indicateurs non suivis" in detail and "Tableau de bord mensuel (Direction, 2026-12-31)" in detail
         assert pilot.app.screen.query_one("#note", Input).value == "Aucun tableau de bord"
     with open_audit(workspace, audit_id, write=False) as session:
@@ -283,7 +285,7 @@ async def _filters_search_glossary(workspace_factory):
 
         pilot.app.screen.select("1.5")
         await pilot.pause()
-        assert "Pièce [b]annexe[/b] signée" in shown(pilot.app, "#detail-text")
+        assert "Pièce [b]annexe[/b] signée" in shown(pilot.app, "#detail")
 
         await pilot.press("g")
         await pilot.pause()
@@ -376,12 +378,43 @@ async def _na_and_clear(workspace_factory):
         await pilot.press("delete")
         await pilot.pause()
         assert str(app.screen.requirement_tree.by_id["1.1"].label).startswith("· 1.1")
-        assert "Cotation : non cotée" in shown(app, "#detail-text")
+        assert "Cotation : non cotée" in shown(app, "#detail")
         assert "cotées 3/14" in shown(app, "#walk-header")
     with open_audit(workspace, audit_id, write=False) as session:
         ratings = {a.requirement: (a.rating, a.note) for a in session.snapshot().assessments}
     assert ratings["1.4"] == ("na", "Pas de référent nommé")
     assert "1.1" not in ratings
+
+
+def test_a_long_requirement_scrolls_in_its_panel_and_the_next_one_shows_from_its_top(workspace_factory):
+    asyncio.run(_long_requirement_scrolls(workspace_factory))
+
+
+async def _long_requirement_scrolls(workspace_factory):
+    workspace = workspace_factory()
+    header = create_audit(workspace, "essai", "Chantier du Val", "internal", "ACI", "2026-10-01", ["Claire Martin"])
+    with open_audit(workspace, header.id) as session:
+        for requirement in ("1.1", "1.2"):
+            for number in range(1, 21):
+                session.add_evidence(requirement, f"Compte rendu d'entretien n° {number}", location="classeur RH")
+    app = app_for(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen.query_one("#detail")
+
+        def panel() -> str:
+            return "\n".join(detail.render_line(y).text for y in range(detail.size.height))
+
+        assert "Spécification 1.1" in panel() and "n° 20" not in panel()
+        assert detail.show_vertical_scrollbar  # and no text under it:
+        assert max(len(line.rstrip()) for line in panel().splitlines()) <= detail.scrollable_content_region.width
+        await pilot.press("tab", "end")  # into the panel, down to the end of the text
+        await pilot.pause()
+        assert "Compte rendu d'entretien n° 20" in panel() and "Spécification 1.1" not in panel()
+        await pilot.press("shift+tab", "down")
+        await pilot.pause()
+        assert panel().startswith("Spécification 1.2") and "n° 20" not in panel()
 
 
 def test_synthesis_closes_and_reopens_the_audit(workspace_factory):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import DataTable
+from audit_bench.tui.widgets.fixed_table import FixedTable
 
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.plan import add_ecart
@@ -133,7 +133,7 @@ async def _filters(workspace_factory):
         await save(pilot)
         assert [row[1].split(" ")[1] for row in cells(pilot.app, "#plan")] == ["E1"]
         assert "source Réclamation" in shown(pilot.app, "#plan-filter")
-        pilot.app.screen.query_one("#plan", DataTable).move_cursor(row=0)
+        pilot.app.screen.query_one("#plan", FixedTable).move_cursor(0)
         await pilot.press("a")
         await pilot.pause()
         await type_text(pilot, "Répondre par écrit")

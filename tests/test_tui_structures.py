@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from audit_bench.tui.widgets.choice import Choice
+from audit_bench.tui.widgets.fixed_table import FixedTable
 
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.structures import create_structure, list_structures, set_person, show_structure
@@ -14,7 +15,7 @@ from test_tui_journeys import SIZE, app_for, choose, rated_audit, shown, type_te
 
 
 def cells(app, selector: str) -> list[list[str]]:
-    table = app.screen.query_one(selector, DataTable)
+    table = app.screen.query_one(selector, FixedTable)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
 
@@ -227,8 +228,8 @@ async def _in_place(workspace_factory):
         await pilot.pause()
         await pilot.press("down", "down")
         await pilot.pause()
-        table = pilot.app.screen.query_one("#audits", DataTable)
-        walked = table.coordinate_to_cell_key((2, 0)).row_key.value
+        table = pilot.app.screen.query_one("#audits", FixedTable)
+        walked = list(table.shown)[2]
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("1")

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
@@ -132,9 +132,9 @@ HomeScreen #audits {
         watch.display = False
         yield watch
         yield Static(id="structures-title", classes="section")
-        yield FixedTable(id="structures", cursor_type="row", zebra_stripes=True)
+        yield FixedTable(id="structures", zebra_stripes=True)
         yield Static(id="audits-title", classes="section")
-        yield FixedTable(id="audits", cursor_type="row", zebra_stripes=True)
+        yield FixedTable(id="audits", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -205,7 +205,7 @@ HomeScreen #audits {
             self.count_watch_now()
         if empty:
             self.call_after_refresh(lambda: self.query_one("#first-new").focus())
-        elif not isinstance(self.focused, DataTable):
+        elif not isinstance(self.focused, FixedTable):
             self.query_one("#audits" if self.rows else "#structures").focus()
 
     def show_audits(self) -> None:
@@ -277,14 +277,14 @@ HomeScreen #audits {
         elif event.button.id == "first-demo":
             self.action_load_demo()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "structures":
-            self.open_structure(event.row_key.value)
+    def on_fixed_table_row_selected(self, event: FixedTable.RowSelected) -> None:
+        if event.table.id == "structures":
+            self.open_structure(event.key)
         else:
-            self.open_audit(event.row_key.value)
+            self.open_audit(event.key)
 
     def action_open_audit(self) -> None:
-        table = self.query_one("#audits", DataTable)
+        table = self.query_one("#audits", FixedTable)
         if self.rows and table.display:
             self.open_audit(self.rows[table.cursor_row].id)
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from audit_bench.model.vocab import ACTION_STATUSES, ACTION_TYPES, ECART_CLASSES, SOURCES
 from audit_bench.services import Workspace
@@ -89,7 +89,7 @@ PlanScreen #plan-detail {
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(id="plan-filter")
-        yield FixedTable(id="plan", cursor_type="row", zebra_stripes=True)
+        yield FixedTable(id="plan", zebra_stripes=True)
         yield Static(id="plan-detail")
         yield KeyBar()
 
@@ -119,7 +119,7 @@ PlanScreen #plan-detail {
         table.set_rows(list(self.rows.items()), lambda row: self.cells(row, compact, text_width))
         target = keep or current
         if target in self.rows:
-            table.move_cursor(row=list(self.rows).index(target), animate=False)
+            table.move_cursor(list(self.rows).index(target))
         self.query_one("#plan-filter", Static).update(self.filter_text())
         self.show_detail()
 
@@ -181,10 +181,10 @@ PlanScreen #plan-detail {
         key = self.selected_key() or ""
         return self.rows.get(key) if key is not None else None
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_fixed_table_row_highlighted(self, event: FixedTable.RowHighlighted) -> None:
         self.show_detail()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_fixed_table_row_selected(self, event: FixedTable.RowSelected) -> None:
         self.action_ecart()
 
     def show_detail(self) -> None:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from audit_bench.model.vocab import AUDIT_STATUSES, ROLES, SHORT_KINDS
 from audit_bench.services import Workspace
@@ -77,7 +77,7 @@ class StructuresScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield FixedTable(id="structure-list", cursor_type="row", zebra_stripes=True)
+        yield FixedTable(id="structure-list", zebra_stripes=True)
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
@@ -95,8 +95,8 @@ class StructuresScreen(Screen):
         table.set_rows([(row.id, row) for row in rows], lambda row: structure_cells(row, compact, name_width, today))
         table.focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(StructureScreen(self.workspace, event.row_key.value))
+    def on_fixed_table_row_selected(self, event: FixedTable.RowSelected) -> None:
+        self.app.push_screen(StructureScreen(self.workspace, event.key))
 
     def action_new_structure(self) -> None:
         def submit(values: dict[str, str]) -> str:
@@ -159,11 +159,11 @@ StructureScreen #structure-audits {
         yield TitleBar()
         yield Static(id="record")
         yield Static("Personnes du système qualité (p : ajouter, x : retirer)", classes="section")
-        yield FixedTable(id="people", cursor_type="row")
+        yield FixedTable(id="people")
         yield Static("Certifications (c : ajouter, x : retirer)", classes="section")
-        yield FixedTable(id="certifications", cursor_type="row")
+        yield FixedTable(id="certifications")
         yield Static(id="audits-title", classes="section")
-        yield FixedTable(id="structure-audits", cursor_type="row", zebra_stripes=True)
+        yield FixedTable(id="structure-audits", zebra_stripes=True)
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
@@ -195,12 +195,12 @@ StructureScreen #structure-audits {
         audits.set_columns([("Référentiel", width_left(width, audit_columns)), *audit_columns])
         audits.set_rows([(a.id, a) for a in view.audits], audit_cells)
         self.query_one("#audits-title", Static).update(f"Audits ({len(view.audits)}) — Entrée : ouvrir")
-        if not isinstance(self.focused, DataTable):
+        if not isinstance(self.focused, FixedTable):
             self.query_one("#structure-audits" if view.audits else "#people").focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "structure-audits":
-            self.app.open_audit(event.row_key.value)
+    def on_fixed_table_row_selected(self, event: FixedTable.RowSelected) -> None:
+        if event.table.id == "structure-audits":
+            self.app.open_audit(event.key)
 
     def change(self, title: str, fields: list[Field], use_case: Callable[[dict[str, str]], object]) -> None:
         """A form whose values go to a use case; the screen is redrawn once it is accepted."""

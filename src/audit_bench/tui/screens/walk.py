@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Tree
+from textual.widgets import Input
 
 from audit_bench.referential import NA
 from audit_bench.referential.schema import Node
@@ -87,6 +87,9 @@ WalkScreen #note {
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).border_title = "Constat (n)"
+        # The detail follows the cursor in the same turn as the key that moved it, so both are
+        # painted in one frame (the tree's NodeHighlighted message arrives after a first frame).
+        self.watch(self.requirement_tree, "cursor_line", self.cursor_moved, init=False)
         self.requirement_tree.build(self.filter)
         self.refresh_header()
         first = walk_service.next_unrated(self.ref, self.session.snapshot(), None)
@@ -115,12 +118,16 @@ WalkScreen #note {
     # The requirement ------------------------------------------------------------------------
 
     def select(self, node_id: str | None) -> None:
-        self.show(node_id if self.requirement_tree.go_to(node_id) else None)
+        if not self.requirement_tree.go_to(node_id):
+            self.show(None)
+        elif node_id != self.current:  # the cursor was there already
+            self.show(node_id)
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        if event.node.data is not None and event.node.data != self.current:
+    def cursor_moved(self) -> None:
+        node = self.requirement_tree.cursor_node
+        if node is not None and node.data is not None and node.data != self.current:
             self.flush_pending_edits()
-            self.show(event.node.data)
+            self.show(node.data)
 
     def show(self, node_id: str | None) -> None:
         self.current = node_id
@@ -149,10 +156,14 @@ WalkScreen #note {
         return node if node is not None and writable(self, self.session) else None
 
     def changed(self, node_id: str) -> None:
-        self.requirement_tree.relabel(node_id)
-        self.refresh_header()
+        self.marked(node_id)
         if node_id == self.current:
             self.show(node_id)
+
+    def marked(self, node_id: str) -> None:
+        """What a change to `node_id` alters besides its detail: its line in the tree, the header."""
+        self.requirement_tree.relabel(node_id)
+        self.refresh_header()
 
     # Rating ---------------------------------------------------------------------------------
 
@@ -165,19 +176,21 @@ WalkScreen #note {
         note = self.typed_note() or (current.note if current else "")
         if attempt(self, lambda: self.session.rate(node.id, level.value, note)) is None:
             return
-        self.changed(node.id)
         owed = finding_owed(self.session, node.id)
         if owed:
+            self.changed(node.id)
             self.app.push_screen(ConfirmDialog(Text(f"{owed}. Le rédiger maintenant ?")),
                                  lambda yes: self.add_finding(node, self.ref.finding_class_for(level),
                                                               then_advance=True) if yes else self.advance(node.id))
         else:
+            self.marked(node.id)  # the detail shows the next requirement, or this one again
             self.advance(node.id)
 
     def advance(self, after: str | None) -> None:
         """Go to the next applicable unrated requirement (visible under the current filter)."""
         target = walk_service.next_unrated(self.ref, self.session.snapshot(), after)
         if target is None:
+            self.show(self.current)
             self.notify("Toutes les exigences applicables sont cotées.", title="Parcours terminé")
             return
         if target.id not in self.requirement_tree.by_id:

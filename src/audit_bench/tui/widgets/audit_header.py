@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from audit_bench.model.vocab import KINDS
 from audit_bench.services import AuditSession
 from audit_bench.services.errors import read_only_message
 from audit_bench.tui.text import clean, percent_text, sentence
+from audit_bench.tui.widgets.fitted_text import FittedText
 
 
-class AuditHeader(Static):
+class AuditHeader(FittedText):
     """One or two lines naming the audit, its progress, and whether it can be changed."""
 
-    DEFAULT_CSS = "AuditHeader { height: auto; padding: 0 1; background: $boost; }"
+    DEFAULT_CSS = "AuditHeader { padding: 0 1; background: $boost; }"
 
     def show(self, session: AuditSession) -> None:
-        self.update(header_text(session))
+        self.show_text(header_text(session))
 
 
 def header_text(session: AuditSession) -> Text:

@@ -26,4 +26,4 @@ class KeyBar(Static):
             text.append(f" {action.description}  ")
         text.append("ctrl+p", style="bold")
         text.append(" palette")
-        self.update(text)
+        self.update(text, layout=False)  # one line, always

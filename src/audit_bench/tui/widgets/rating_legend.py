@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from audit_bench.referential import ReferentialTree
 from audit_bench.services import walk as walk_service
 from audit_bench.tui.text import clean
+from audit_bench.tui.widgets.fitted_text import FittedText
 from audit_bench.tui.widgets.requirement_tree import NA_KEY
 
 
-class RatingLegend(Static):
-    DEFAULT_CSS = "RatingLegend { height: auto; padding: 0 1; background: $boost; }"
+class RatingLegend(FittedText):
+    """The rating keys under the walk, and the filter in force."""
+
+    DEFAULT_CSS = "RatingLegend { padding: 0 1; background: $boost; }"
 
     def show(self, tree: ReferentialTree, filter_id: str) -> None:
         legend = Text()
@@ -23,4 +25,4 @@ class RatingLegend(Static):
         legend.append(f"{NA_KEY} ", style="bold")
         legend.append("N/A", style="italic")
         legend.append(f" · Filtre (f) : {walk_service.FILTERS[filter_id]} · ? aide", style="dim")
-        self.update(legend)
+        self.show_text(legend)

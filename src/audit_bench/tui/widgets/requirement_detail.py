@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.visual import Visual
 
 from audit_bench.model.vocab import ACTION_STATUSES
 from audit_bench.referential import NA
@@ -24,22 +27,72 @@ def finding_owed(session: AuditSession, requirement: str) -> str | None:
     return next(clean(p.message) for p in session.pending() if p.requirement == requirement)
 
 
-class RequirementDetail(VerticalScroll):
-    """Scrolls when the text is long; the text itself is the `#detail-text` Static."""
+class RequirementDetail(ScrollView):
+    """The requirement's text, wrapped once per change and scrolled here: moving from one
+    requirement to the next repaints this panel and lays out nothing (a `height: auto` text in a
+    scrolling container made Textual lay the whole screen out twice per key). A layout is asked
+    for only when the scrollbar comes or goes, which changes the width of the text."""
 
-    DEFAULT_CSS = "RequirementDetail { height: 1fr; padding: 0 1; }"
+    DEFAULT_CSS = "RequirementDetail { height: 1fr; padding: 0 1; overflow-x: hidden; }"
 
     def __init__(self, session: AuditSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
         self.ref = session.tree
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="detail-text")
+        self.content = Content()
+        """The text shown, before wrapping."""
+        self.strips: list[Strip] = []
+        self.wrapped_at = 0
+        """The width `strips` were wrapped at (0: not yet)."""
 
     def show(self, node: Node | None) -> None:
         text = self.describe(node) if node is not None else Text("Aucune exigence pour ce filtre.", style="dim")
-        self.query_one("#detail-text", Static).update(text)
+        self.content = Content.from_rich_text(text, console=self.app.console)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.wrap()
+
+    def on_resize(self) -> None:
+        self.wrap()
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.wrap()
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract(self.content.plain), "\n"
+
+    def wrap(self) -> None:
+        """Wrap the text beside the scrollbar if it overflows the panel, across the panel if it
+        fits, and repaint; a layout only when the scrollbar comes or goes."""
+        width, height = self.content_size
+        if width <= 0:
+            return  # not laid out yet: on_resize wraps it
+        beside_bar = width - self.styles.scrollbar_size_vertical
+        bar = self.show_vertical_scrollbar
+        strips = self.strips_at(beside_bar if bar else width)
+        if (len(strips) > height) != bar:  # the bar comes (or goes): wrap again beside it (or across)
+            bar = not bar
+            strips = self.strips_at(beside_bar if bar else width)
+        self.strips = strips
+        self.wrapped_at = beside_bar if bar else width
+        size = Size(self.wrapped_at, len(strips))
+        if bar != self.show_vertical_scrollbar:  # one layout, with the scrollbar already placed
+            self.show_vertical_scrollbar = bar
+            self.vertical_scrollbar.display = bar
+            self.virtual_size = size
+        else:
+            self.set_reactive(RequirementDetail.virtual_size, size)
+            if bar:
+                self.vertical_scrollbar.window_virtual_size = size.height
+        self.refresh()
+
+    def strips_at(self, width: int) -> list[Strip]:
+        return Visual.to_strips(self, self.content, width, None, self.visual_style)
+
+    def render_line(self, y: int) -> Strip:
+        line = self.scroll_offset.y + y
+        if line < len(self.strips):
+            return self.strips[line]
+        return Strip.blank(self.wrapped_at, self.rich_style)
 
     def describe(self, node: Node) -> Text:
         snapshot = self.session.snapshot()

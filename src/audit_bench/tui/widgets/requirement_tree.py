@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -18,8 +20,12 @@ NA_KEY = "x"
 
 
 class RequirementTree(Tree[str]):
-    """Sections with their progress, requirements with their rating's key in the level's colour;
-    only the requirements of the current filter are in the tree. Node data: the node's id."""
+    """Sections with their progress at the right end of their line, requirements with their
+    rating's key in the level's colour; only the requirements of the current filter are in the
+    tree. Node data: the node's id.
+
+    A section's progress is drawn over its line at each paint, not written in its label: a new
+    label on a section makes Textual draw again every line under it, at every rating."""
 
     DEFAULT_CSS = """
 RequirementTree {
@@ -36,6 +42,8 @@ RequirementTree {
         self.ref = session.tree
         self.by_id: dict[str, TreeNode[str]] = {}
         """The tree's nodes by requirement or section id, for the current filter."""
+        self.counts: dict[str, Text] = {}
+        """Each section's progress as drawn (dropped when a rating under it changes)."""
 
     def on_mount(self) -> None:
         self.show_root = False
@@ -44,6 +52,7 @@ RequirementTree {
     def build(self, filter_id: str) -> None:
         self.clear()
         self.by_id = {}
+        self.counts = {}
         snapshot = self.session.snapshot()
         visible = {node.id for node in walk_service.filtered_items(self.ref, snapshot, filter_id, self.app.today())}
         for top in self.ref.referential.nodes:
@@ -72,11 +81,28 @@ RequirementTree {
             if walk_service.findings_of(snapshot, node.id):
                 text.append(" ⚑", style="bold red")
             return text
-        progress = rules.progress(self.ref, snapshot, node)
         text = Text(f"{clean(node.id)} ", style="bold")
         text.append(clean(node.title))
-        text.append(f"  {progress.assessed}/{progress.total}", style="green" if not progress.remaining else "dim")
         return text
+
+    def count(self, node_id: str) -> Text:
+        count = self.counts.get(node_id)
+        if count is None:
+            progress = rules.progress(self.ref, self.session.snapshot(), self.ref.node(node_id))
+            count = self.counts[node_id] = Text(f"  {progress.assessed}/{progress.total} ",
+                                                style="green" if not progress.remaining else "dim")
+        return count
+
+    def render_line(self, y: int) -> Strip:
+        """Textual's line; a section's progress over its right end (left of the scrollbar)."""
+        strip = super().render_line(y)
+        node = self.get_node_at_line(self.scroll_offset.y + y)
+        if node is None or node.data is None or self.ref.node(node.data).ratable:
+            return strip
+        count = self.count(node.data)
+        right = self.scrollable_content_region.width
+        drawn = Strip(Segment.apply_style(count.render(self.app.console), self.rich_style), count.cell_len)
+        return Strip.join([strip.crop(0, right - count.cell_len), drawn, strip.crop(right, strip.cell_length)])
 
     def mark(self, node_id: str) -> Text:
         """The rating as its one-key digit in the level's colour, the N/A key, or a dot."""
@@ -92,11 +118,16 @@ RequirementTree {
         return Text(f"{keys.get(level.value, '■')} ", style=f"bold {level.colour}")
 
     def relabel(self, node_id: str) -> None:
-        """Relabel a requirement and the sections above it (their progress changed)."""
-        for node in (*self.ref.parents(node_id), self.ref.node(node_id)):
-            tree_node = self.by_id.get(node.id)
-            if tree_node is not None:
-                tree_node.set_label(self.label(node))
+        """Relabel a requirement, and draw again the progress of the sections above it."""
+        tree_node = self.by_id.get(node_id)
+        label = self.label(self.ref.node(node_id))
+        if tree_node is not None and label != tree_node.label:
+            tree_node.set_label(label)
+        for parent in self.ref.parents(node_id):
+            self.counts.pop(parent.id, None)
+            section = self.by_id.get(parent.id)
+            if section is not None:
+                self.refresh_line(section.line)
 
     def first_shown(self) -> str | None:
         """The first requirement in the tree (else the first section), to land on after a filter."""
@@ -113,6 +144,13 @@ RequirementTree {
         if self.size.height:  # before the first layout a scroll would go by a height of zero
             self.scroll_to_node(tree_node, animate=False)
         return True
+
+    def scroll_to_line(self, line: int, animate: bool = True) -> None:
+        """Bring `line` into view half a screen at a time: Textual's tree scrolls one line per key
+        once the cursor reaches its edge, and each scroll repaints every line of the tree."""
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if height and not top <= line < top + height:  # no height yet: scroll_to_cursor comes after the layout
+            self.scroll_to(y=line - height // 2, animate=animate, force=True)
 
     def scroll_to_cursor(self) -> None:
         """Bring the cursor's line into view (once the tree has its size)."""
