@@ -161,7 +161,7 @@ def test_a_postponement_needs_a_reason_and_is_kept_in_the_history(workspace, pla
         with pytest.raises(UserError, match="invalide"):
             session.update_action(action_id, due="15.01.2027", reason="Attente du devis")
         session.update_action(action_id, due="2027-01-15", reason="Attente du devis")
-        session.update_action(action_id, due="2027-02-15", reason="Prestataire absent")
+        session.update_action(action_id, due="15/02/2027", reason="Prestataire absent")  # stored as AAAA-MM-JJ
     action = next(a for a in read_plan(workspace, today=TODAY).records() if (a.holder, a.id) == plan["late"])
     assert action.due == "2027-02-15" and not action.overdue
     assert [(p["from"], p["to"], p["reason"]) for p in action.postponements] == [

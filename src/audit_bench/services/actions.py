@@ -170,8 +170,9 @@ def changed_action(action: Action, *, status: str | None, verified_by: str | Non
         raise UserError("le commentaire (--comment) accompagne une vérification d'efficacité (--verified-by)")
     changes: dict[str, Any] = {}
     if due is not None or reason is not None:
-        changes["postponements"] = [*action.postponements, _postponement(action, due, reason)]
-        changes["due"] = due
+        postponement = _postponement(action, due, reason)
+        changes["postponements"] = [*action.postponements, postponement]
+        changes["due"] = postponement.to
     if status is not None:
         changes["status"] = check_choice(status, ACTION_STATUSES, "statut")
         if status != "done":
