@@ -110,7 +110,14 @@ async def choose(pilot, selector: str, value: str) -> None:
 
 
 async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(char, char) for char in text])
+    """Type `text` as a terminal sends it: every key at once (the Pilot's `press` waits twice for
+    the app to idle after each key, ~50 ms a key), then wait for the app to settle."""
+    from textual.keys import _character_to_key
+
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        pilot.app.post_message(events.Key(key, char))
+    await pilot.pause()
 
 
 def test_first_run_offers_the_demo_and_loads_it(workspace_factory):
