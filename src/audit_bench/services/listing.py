@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from audit_bench.model import AuditHeader, implied_structure_id
 from audit_bench.services import rules
 from audit_bench.services.workspace import Workspace
@@ -26,7 +28,9 @@ STRUCTURES = "structures"
 STRUCTURES_FOLDER = "structures"
 AUDIT_ROWS = 2
 """The shape of an audit row: 2 added `structure` and `open_action_dues`."""
-STRUCTURE_ROWS = 1
+STRUCTURE_ROWS = 2
+"""The shape of a structure row: 2 added the certificates' details, the cycle settings and the
+obligations recorded as met (what the agenda reads)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ def summarize_structure(path: Path) -> Row:
     record = snapshot.structure
     return {
         "name": record.name, "siae_type": record.siae_type,
-        "certifications": [{"referential": c.referential, "valid_until": c.valid_until}
-                           for c in snapshot.certifications],
+        "certifications": [{"referential": c.referential, "valid_until": c.valid_until, "issued": c.issued,
+                            "number": c.number, "body": c.body} for c in snapshot.certifications],
+        "cycle_settings": [msgspec.to_builtins(setting) for setting in snapshot.cycle_settings],
+        "fulfilments": [msgspec.to_builtins(fulfilment) for fulfilment in snapshot.fulfilments],
     }

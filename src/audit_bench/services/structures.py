@@ -17,7 +17,8 @@ from typing import Any, Iterable
 import msgspec
 
 from audit_bench.model import (
-    ROLES, STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
+    ROLES, STRUCTURE_ID, Certification, CycleSetting, Fulfilment, Person, Structure, StructureSnapshot,
+    implied_structure_id, slug,
 )
 from audit_bench.referential import ReferentialTree
 from audit_bench.services.listing import Row, structures_folder, workspace_rows
@@ -80,6 +81,7 @@ class PersonView(msgspec.Struct, frozen=True):
     role: str
     role_label: str
     trained_on: str | None
+    activity: str = ""
 
 
 class CertificationView(msgspec.Struct, frozen=True):
@@ -189,7 +191,8 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
     return StructureView(
         id=record.id, name=record.name, siae_type=record.siae_type, siret=record.siret, place=record.place,
         created_at=record.created_at if recorded else None,
-        people=[PersonView(p.name, p.role, ROLES.get(p.role, p.role), p.trained_on) for p in snapshot.people],
+        people=[PersonView(p.name, p.role, ROLES.get(p.role, p.role), p.trained_on, p.activity)
+                for p in snapshot.people],
         certifications=[CertificationView(c.referential, c.body, c.number, c.issued, c.valid_until)
                         for c in snapshot.certifications],
         audits=[StructureAudit(id=a["id"], referential=a["referential"], kind=a["kind"], date=a["date"],
@@ -291,10 +294,11 @@ class StructureSession:
 
     # People ------------------------------------------------------------------------------
 
-    def set_person(self, name: str, role: str, trained_on: str | None = None) -> Person:
-        """Add someone with a role, or change the training date of who has it already."""
+    def set_person(self, name: str, role: str, trained_on: str | None = None, activity: str = "") -> Person:
+        """Add someone with a role, or change the training date and activity of who has it already."""
         person = Person(name=check_text(name, "le nom de la personne"), role=check_choice(role, ROLES, "rôle"),
-                        trained_on=None if trained_on is None else check_date(trained_on, "date de formation"))
+                        trained_on=None if trained_on is None else check_date(trained_on, "date de formation"),
+                        activity=check_optional_text(activity, "l'activité"))
         self._writable().set_person(person)
         return person
 
@@ -332,6 +336,20 @@ class StructureSession:
                             f"{self.snapshot().structure.id}")
         self._writable().remove_certification(referential, number)
 
+    # The cycle (checked by services.cycle) -------------------------------------------------
+
+    def set_cycle_setting(self, setting: CycleSetting) -> None:
+        self._writable().set_cycle_setting(setting)
+
+    def remove_cycle_setting(self, referential: str, of: str) -> bool:
+        return self._writable().remove_cycle_setting(referential, of)
+
+    def set_fulfilment(self, fulfilment: Fulfilment) -> None:
+        self._writable().set_fulfilment(fulfilment)
+
+    def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
+        return self._writable().remove_fulfilment(referential, obligation, on)
+
 
 def open_structure(workspace: Workspace, structure_id: str, *, write: bool = True) -> StructureSession:
     """Open a structure, its file or the record its audits imply; unknown → UserError."""
@@ -365,9 +383,9 @@ def edit_structure(workspace: Workspace, structure_id: str, name: str | None = N
 
 
 def set_person(workspace: Workspace, structure_id: str, name: str, role: str,
-               trained_on: str | None = None) -> Person:
+               trained_on: str | None = None, activity: str = "") -> Person:
     with open_structure(workspace, structure_id) as session:
-        return session.set_person(name, role, trained_on)
+        return session.set_person(name, role, trained_on, activity)
 
 
 def remove_person(workspace: Workspace, structure_id: str, name: str, role: str) -> None:

@@ -82,7 +82,7 @@ AUDIT_FORMATS = Formats("audit", "d'audit", current=2)
 """1: release 0.1.0. 2: the header names its structure (`structure`, an id)."""
 
 STRUCTURE_FORMATS = Formats("structure", "de structure", current=1)
-"""1: record, people, certifications."""
+"""1: record, people, certifications; later tables (cycle settings, fulfilments) read as empty when absent."""
 
 
 @AUDIT_FORMATS.step(1)

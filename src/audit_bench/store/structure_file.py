@@ -1,4 +1,5 @@
-"""One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications.
+"""One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications,
+the cycle's settings and the obligations recorded as met.
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
@@ -12,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from audit_bench.model import Certification, Person, Structure, StructureSnapshot
+from audit_bench.model import Certification, CycleSetting, Fulfilment, Person, Structure, StructureSnapshot
 from audit_bench.store.document import DocumentFile
 from audit_bench.store.errors import CorruptFileError
 from audit_bench.store.migrations import STRUCTURE_FORMATS
@@ -30,7 +31,7 @@ class StructureFile(DocumentFile):
     """An open structure file. Use `StructureFile.create` or `StructureFile.open`, and `close()`."""
 
     formats = STRUCTURE_FORMATS
-    tables = ("record", "people", "certifications")
+    tables = ("record", "people", "certifications", "cycle_settings", "fulfilments")
 
     @classmethod
     def create(cls, path: Path, structure: Structure) -> "StructureFile":
@@ -48,7 +49,9 @@ class StructureFile(DocumentFile):
         if record is None:
             raise CorruptFileError(self.path, "fiche de la structure absente")
         return StructureSnapshot(structure=record, people=self.records("people", Person),
-                                 certifications=self.records("certifications", Certification))
+                                 certifications=self.records("certifications", Certification),
+                                 cycle_settings=self.records("cycle_settings", CycleSetting),
+                                 fulfilments=self.records("fulfilments", Fulfilment))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, _document(structure))
@@ -67,6 +70,21 @@ class StructureFile(DocumentFile):
 
     def remove_certification(self, referential: str, number: str) -> bool:
         return self._remove("certifications", referential=referential, number=number)
+
+    def set_cycle_setting(self, setting: CycleSetting) -> None:
+        """Add the frequency, or replace the one of the same referential and object."""
+        self._upsert("cycle_settings", setting, referential=setting.referential, of=setting.of)
+
+    def remove_cycle_setting(self, referential: str, of: str) -> bool:
+        return self._remove("cycle_settings", referential=referential, of=of)
+
+    def set_fulfilment(self, fulfilment: Fulfilment) -> None:
+        """Record an obligation met, or replace the note of the one met that day."""
+        self._upsert("fulfilments", fulfilment, referential=fulfilment.referential,
+                     obligation=fulfilment.obligation, on=fulfilment.on)
+
+    def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
+        return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
 
     def _matching(self, table: str, key: dict[str, str]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()
