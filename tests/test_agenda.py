@@ -88,6 +88,7 @@ def test_an_afaq_structure_with_no_internal_audit_closed_in_2026_shows_it_late_o
     late = one(agenda(bench, date(2027, 1, 1), structure), obligation="audit-interne", date="2026-12-31")
     assert (late.state, late.title, late.ref) == ("overdue", "Audit interne — 2026", "afaq/audit-interne/2026-01")
     assert late.rule == "AFAQ 6.2 — un audit interne par an"
+    assert (late.audit, late.done_on) == (header.id, None)  # held but not closed: the audit to open, not done
     assert one(agenda(bench, date(2026, 12, 15), structure), obligation="audit-interne",
                date="2026-12-31").state == "due"
 

@@ -47,9 +47,13 @@ def new_command(ctx: click.Context, ref: str, structure: str | None, org: str | 
                 objectives: str, place: str, as_json: bool, workspace: Path | None) -> None:
     """Créer un audit sur une structure (--structure ou --org) ; affiche son identifiant."""
     from audit_bench.services import create_audit
+    from audit_bench.services.cycle import header_auditor_warnings
 
-    header = create_audit(open_workspace(ctx, workspace), ref, org, kind, siae_type, audit_date, list(auditors),
+    bench = open_workspace(ctx, workspace)
+    header = create_audit(bench, ref, org, kind, siae_type, audit_date, list(auditors),
                           end_date=end_date, objectives=objectives, scope=scope, place=place, structure=structure)
+    for warning in header_auditor_warnings(bench, bench.referential(header.referential.id), header):
+        echo(f"attention : {warning}", err=True)
     if as_json:
         emit_json({"id": header.id})
     else:

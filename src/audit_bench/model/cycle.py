@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from audit_bench.model.audit import Record
 
+DAYS_AHEAD = 365
+"""How far ahead the agenda looks, in days, unless told."""
 SURVEILLANCE = "surveillance"
 """What a `CycleSetting` sets when it is the interval of the surveillance audits (else an obligation id)."""
 

@@ -24,19 +24,22 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from audit_bench.model import KINDS, SURVEILLANCE
-from audit_bench.model.vocab import AUDIT_RECORDS
+from audit_bench.model.cycle import DAYS_AHEAD
+from audit_bench.model.vocab import AGENDA_KINDS, AGENDA_STATES, AUDIT_RECORDS
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import Cycle, Obligation, cite_as
 from audit_bench.services import rules
 from audit_bench.services.audits import open_audit
 from audit_bench.services.cycle import citation
 from audit_bench.services.listing import Row, workspace_rows
+from audit_bench.services.reporting import checked_output, write_output
 from audit_bench.services.text import fold
 from audit_bench.services.validation import UserError
 from audit_bench.services.workspace import Workspace
@@ -47,8 +50,6 @@ CERTIFICATE_NOTICE_DAYS = 183
 """A certificate's end of validity is listed six months ahead."""
 LOOKBACK_DAYS = 365
 """Items dated before today by more than this are history, not agenda (open actions excepted)."""
-DEFAULT_WITHIN = 365
-"""How far ahead the agenda looks, in days, unless told."""
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
 
@@ -170,7 +171,7 @@ class _Structure:
 
 
 def agenda(workspace: Workspace, today: date | None = None, structure: str | None = None,
-           within: int = DEFAULT_WITHIN) -> AgendaView:
+           within: int = DAYS_AHEAD) -> AgendaView:
     """What is due up to `within` days ahead (and what fell due in the past year), for every
     structure or only `structure`."""
     if within < 0:
@@ -361,9 +362,12 @@ def _done_in(record: _Structure, tree: ReferentialTree, obligation: Obligation, 
     structure's record of it met."""
     first, last = start.isoformat(), end.isoformat()
     if obligation.met_by in AUDIT_RECORDS:
-        audits = [a for a in record.closed_audits(tree.id, AUDIT_RECORDS[obligation.met_by])
-                  if first <= a["date"] <= last]
-        return _done_by_audit(min(audits, key=lambda a: a["date"], default=None))
+        kind = AUDIT_RECORDS[obligation.met_by]
+        held = sorted((a for a in record.audits if a["referential"] == tree.id and a["kind"] == kind
+                       and first <= a["date"] <= last), key=lambda a: (a["status"] != "closed", a["date"]))
+        if held and held[0]["status"] != "closed":
+            return {"audit": held[0]["id"]}  # held, not closed yet: not done, but that is the audit to open
+        return _done_by_audit(held[0] if held else None)
     met = [f for f in record.fulfilments if f["referential"] == tree.id and f["obligation"] == obligation.id
            and first <= f["on"] <= last]
     if not met:
@@ -398,3 +402,43 @@ def _action_items(workspace: Workspace, record: _Structure, window: _Window) -> 
                                referential=row["referential"], audit=row["id"], title=title, rule=about,
                                ref=f"{row['id']}/{action.id}"))
     return items
+
+
+# The calendar file ----------------------------------------------------------------------------
+
+def calendar_bytes(view: AgendaView, stamp: datetime | None = None) -> bytes:
+    """The agenda as an iCalendar file (RFC 5545) that Thunderbird and Outlook import: one
+    all-day event per item, its UID stable across exports so a second import updates the first."""
+    import icalendar  # only when a calendar is written: it pulls dateutil and tzdata
+
+    stamp = stamp or datetime.now(timezone.utc).replace(microsecond=0)
+    calendar_file = icalendar.Calendar()
+    calendar_file.add("prodid", "-//audit-bench//agenda//FR")
+    calendar_file.add("version", "2.0")
+    calendar_file.add("calscale", "GREGORIAN")
+    calendar_file.add("x-wr-calname", "audit-bench — agenda")
+    for item in view.items:
+        event = icalendar.Event()
+        day = date.fromisoformat(item.date)
+        event.add("uid", f"{item.structure}/{item.ref}@audit-bench")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", f"{item.title} — {item.structure_name}")
+        lines = [item.rule, f"État : {AGENDA_STATES[item.state]}"]
+        if item.done_by:
+            lines.append(f"Fait : {item.done_by}")
+        lines.append(f"Référence : {item.ref}")
+        event.add("description", "\n".join(lines))
+        event.add("categories", [AGENDA_KINDS[item.kind]])
+        event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: it takes no time in the day
+        calendar_file.add_component(event)
+    return calendar_file.to_ical()
+
+
+def write_calendar(workspace: Workspace, view: AgendaView, output: Path, *, force: bool = False) -> Path:
+    """Write the agenda's calendar at `output` (never inside the workspace's data, never over an
+    existing file unless `force`, mode 0600, durable)."""
+    target = checked_output(workspace.path, Path(output), force=force)
+    write_output(target, calendar_bytes(view), force=force)
+    return target

@@ -12,7 +12,7 @@ from datetime import date
 
 from msgspec import UNSET
 
-from audit_bench.model import SURVEILLANCE, CycleSetting, Fulfilment, Person
+from audit_bench.model import SURVEILLANCE, AuditHeader, CycleSetting, Fulfilment, Person
 from audit_bench.model.vocab import AUDIT_RECORDS, OBLIGATION_RECORDS
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import PERIOD_MONTHS, AuditorRule, Citation, Cycle, Obligation, cite_as
@@ -166,6 +166,15 @@ def auditor_warnings(workspace: Workspace, tree: ReferentialTree, kind: str | No
         if rule.independent:
             warnings += _independence(name, rows, scope, cited)
     return warnings
+
+
+def header_auditor_warnings(workspace: Workspace, tree: ReferentialTree, header: AuditHeader) -> list[str]:
+    """`auditor_warnings` for an audit made: the rule of the installed edition of its referential
+    (an audit made before its transcription stated the rule is checked too), else of its own."""
+    installed = workspace.registry.referentials.get(tree.id)
+    rule_tree = installed.tree if installed is not None else tree
+    return auditor_warnings(workspace, rule_tree, header.kind, header.structure or None, header.date,
+                            header.auditors, header.scope)
 
 
 def _training(name: str, rows: list[Person], audit_date: str | None, cited: str) -> list[str]:

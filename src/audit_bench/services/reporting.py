@@ -45,7 +45,7 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
     output = checked_output(workspace.path, Path(output), force=force)
     data = report_input(workspace, session, today or date.today())
     rendered = render_audit_report(data)
-    _write(output, rendered.pdf, force=force)
+    write_output(output, rendered.pdf, force=force)
 
     warnings = [f"section du module « {c.plugin} » manquante dans le rapport : {c.error}"
                 for c in rendered.missing_sections]
@@ -76,8 +76,8 @@ def report_input(workspace: Workspace, session: AuditSession, today: date) -> Re
 
 
 def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
-    """`output` if a report may be written there; its folder is created only when it is the
-    workspace's reports folder (mode 0700)."""
+    """`output` if a document (a report, a calendar) may be written there; its folder is created
+    only when it is the workspace's reports folder (mode 0700)."""
     output = output.expanduser().absolute()
     if output.parent == workspace.absolute() / REPORTS_FOLDER:
         private_folder(output.parent)
@@ -86,20 +86,20 @@ def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
     reports = root / REPORTS_FOLDER
     if folder.is_relative_to(root) and not folder.is_relative_to(reports):
         raise UserError(f"refusé : {output} est dans l'espace de travail {workspace}, dont les fichiers ne "
-                        f"doivent pas être remplacés ; écrire le rapport ailleurs ou dans {reports}")
+                        f"doivent pas être remplacés ; écrire le fichier ailleurs ou dans {reports}")
     try:
         mode = os.lstat(output).st_mode
     except FileNotFoundError:
         if not folder.is_dir():
-            raise UserError(f"dossier introuvable pour le rapport : {output.parent}") from None
+            raise UserError(f"dossier introuvable : {output.parent}") from None
         return folder / output.name
     if stat.S_ISDIR(mode):
-        raise UserError(f"{output} est un dossier : donner le chemin du fichier PDF à écrire")
+        raise UserError(f"{output} est un dossier : donner le chemin du fichier à écrire")
     if stat.S_ISLNK(mode):
         raise UserError(f"refusé : {output} est un lien symbolique ; donner le chemin d'un fichier ordinaire")
     if not stat.S_ISREG(mode):
         raise UserError(f"refusé : {output} n'est pas un fichier ordinaire (périphérique, tube…) ; "
-                        "donner le chemin d'un fichier PDF")
+                        "donner le chemin d'un fichier à écrire")
     if not force:
         raise UserError(f"le fichier {output} existe déjà : choisir un autre nom, ou demander son "
                         "remplacement (--force)")
@@ -114,24 +114,24 @@ def private_folder(path: Path) -> None:
     os.chmod(path, DIR_MODE)
 
 
-def _write(output: Path, pdf: bytes, *, force: bool) -> None:
-    """Temp file, fsync, then a link that fails if the name was taken meanwhile, or, when
-    replacing, a rename made only after checking again that the target is a regular file."""
+def write_output(output: Path, content: bytes, *, force: bool) -> None:
+    """Write a document at a path `checked_output` accepted (mode 0600): temp file, fsync, then a
+    link that fails if the name was taken meanwhile, or, when replacing, a rename made only after
+    checking again that the target is a regular file."""
     temp = None
     try:
-        temp = write_temp_file(output, [pdf])
+        temp = write_temp_file(output, [content])
         if force and _is_regular(output):
             commit_temp_file(temp, output)
         else:
             _link_new(temp, output)
             fsync_dir(output.parent)
     except FileExistsError:
-        raise UserError(f"le fichier {output} est apparu pendant la génération du rapport : "
-                        "relancer la commande") from None
+        raise UserError(f"le fichier {output} est apparu pendant l'écriture : relancer la commande") from None
     except StoreError as exc:
         raise UserError(f"refusé : {exc}") from exc
     except OSError as exc:
-        raise UserError(f"impossible d'écrire le rapport {output} : {exc.strerror or exc}") from exc
+        raise UserError(f"impossible d'écrire {output} : {exc.strerror or exc}") from exc
     finally:
         if temp is not None:
             discard_temp(temp)
