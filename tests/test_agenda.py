@@ -71,7 +71,8 @@ def test_a_cedre_certificate_issued_2024_03_15_gives_its_expiry_and_renewal_due_
     view = agenda(bench, date(2026, 10, 1), structure)
     [surveillance] = items(view, kind="surveillance")
     assert (surveillance.date, surveillance.state) == ("2026-03-15", "overdue")
-    assert surveillance.rule.endswith("fixé par la structure : chaque année")
+    assert surveillance.rule == ("CEDRE — audits de surveillance non prévus par le référentiel ; intervalle fixé par "
+                                 "la structure : chaque année")
     audit = closed_audit(bench, structure, "cedre", "surveillance", "2026-04-02")
     surveillance = one(agenda(bench, date(2026, 10, 1), structure), kind="surveillance")
     assert (surveillance.state, surveillance.done_on, surveillance.audit) == ("done", "2026-04-02", audit)
@@ -115,6 +116,9 @@ def test_a_review_signed_in_2026_satisfies_the_2026_obligation_only(bench):
     assert reviews["2026-12-31"].done_by == "fait le 2026-12-18 — Compte rendu signé, classeur Qualité"
     assert reviews["2027-12-31"].state == "upcoming" and reviews["2027-12-31"].done_on is None
     assert reviews["2026-12-31"].rule == "AFAQ 6.7 — un bilan au moins une fois par an"
+    with pytest.raises(UserError, match="n'est pas dans la période du 2027-01-01 au 2027-12-31"):
+        record_met(bench, structure, "afaq", "bilan-annuel", "2026-12-20", today=date(2027, 1, 1),
+                   period=(reviews["2027-12-31"].starts, reviews["2027-12-31"].date))
     remove_met(bench, structure, "afaq", "bilan-annuel", "18/12/2026")
     assert one(agenda(bench, date(2027, 1, 1), structure), obligation="bilan-annuel",
                date="2026-12-31").state == "overdue"
@@ -143,7 +147,7 @@ def test_what_the_structure_may_set_and_record_and_what_it_may_not(bench):
         ("Contrôles des engagements — octobre 2026", "due"),
         ("Contrôles des engagements — novembre 2026", "upcoming")]
     assert checks[0].rule == ("AFAQ 6.1 — fréquence des contrôles définie par engagement (fixée par la structure)"
-                              " ; fixée par la structure : chaque mois")
+                              " : chaque mois")
     assert all(item.date <= "2026-12-04" for item in view.items)  # within 60 days
     set_frequency(bench, structure, "afaq", "controles", None)
     assert not items(agenda(bench, date(2026, 10, 5), structure), obligation="controles")
@@ -159,7 +163,7 @@ def test_a_self_assessment_grid_is_due_once_the_structure_sets_its_frequency(ben
     [due] = items(view, obligation="autodiagnostic")
     assert (due.date, due.state, due.rule) == (
         "2026-12-31", "upcoming",
-        "IAE OS — fréquence non fixée par la grille (fixée par la structure) ; fixée par la structure : chaque année")
+        "IAE OS — fréquence non fixée par la grille (fixée par la structure) : chaque année")
 
 
 def test_open_actions_are_due_with_the_finding_they_treat_and_old_overdue_ones_stay(workspace_factory):

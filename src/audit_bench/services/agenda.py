@@ -72,6 +72,8 @@ class AgendaItem(msgspec.Struct, frozen=True, kw_only=True):
     referential: str | None = None
     obligation: str | None = None
     """The obligation's id, for the obligations of a referential's cycle."""
+    starts: str | None = None
+    """The first day of the obligation's period (`date` is its last)."""
     audit: str | None = None
     """The audit it leads to: the action's audit, or the audit that met it."""
     done_on: str | None = None
@@ -170,19 +172,47 @@ class _Structure:
                 and a["status"] == "closed"]
 
 
+class TodoSummary(msgspec.Struct, frozen=True):
+    """The Accueil's « À faire »: what is late, what is due within `DUE_SOON_DAYS`, what to set."""
+
+    overdue: int
+    due: int
+    to_set: int
+
+
+def todo_summary(workspace: Workspace, today: date | None = None) -> TodoSummary:
+    """The agenda's counts without opening any audit: actions are counted from their due dates."""
+    today = today or date.today()
+    structures = _structures(workspace)
+    view = _agenda(workspace, structures, _window(today, DUE_SOON_DAYS), actions=False)
+    dues = [due for record in structures.values() for row in record.audits for due in row["open_action_dues"]]
+    soon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    overdue = sum(item.state == "overdue" for item in view.items) + sum(due < today.isoformat() for due in dues)
+    due = sum(item.state == "due" for item in view.items) + sum(today.isoformat() <= d <= soon for d in dues)
+    return TodoSummary(overdue, due, len(view.to_set))
+
+
 def agenda(workspace: Workspace, today: date | None = None, structure: str | None = None,
            within: int = DAYS_AHEAD) -> AgendaView:
     """What is due up to `within` days ahead (and what fell due in the past year), for every
     structure or only `structure`."""
     if within < 0:
         raise UserError(f"horizon invalide ({within} jours) : donner un nombre de jours positif ou nul")
-    today = today or date.today()
-    window = _Window(today, today + timedelta(days=within), today - timedelta(days=LOOKBACK_DAYS))
     structures = _structures(workspace)
     if structure is not None:
         if structure not in structures:
             raise UserError(f"structure inconnue « {structure} » dans {workspace.path}")
         structures = {structure: structures[structure]}
+    return _agenda(workspace, structures, _window(today or date.today(), within), actions=True)
+
+
+def _window(today: date, within: int) -> _Window:
+    return _Window(today, today + timedelta(days=within), today - timedelta(days=LOOKBACK_DAYS))
+
+
+def _agenda(workspace: Workspace, structures: dict[str, _Structure], window: _Window, *,
+            actions: bool) -> AgendaView:
+    """The items of `structures`; with `actions`, their open actions too (which opens audits)."""
     installed = workspace.registry.referentials
     items: list[AgendaItem] = []
     to_set: list[ToSet] = []
@@ -198,7 +228,8 @@ def agenda(workspace: Workspace, today: date | None = None, structure: str | Non
             cycle = tree.referential.cycle
             items += _cycle_audit_items(record, tree, cycle, window, to_set)
             items += _obligation_items(record, tree, cycle, window, to_set, referential in certified)
-        items += _action_items(workspace, record, window)
+        if actions:
+            items += _action_items(workspace, record, window)
     items.sort(key=lambda item: (item.date, fold(item.structure_name), item.title))
     to_set.sort(key=lambda entry: (fold(entry.structure_name), entry.referential, entry.of))
     return AgendaView(items, to_set)
@@ -277,7 +308,7 @@ def _cycle_audit_items(record: _Structure, tree: ReferentialTree, cycle: Cycle, 
             to_set.append(_to_set(record, tree, SURVEILLANCE, "Intervalle des audits de surveillance", rule))
             continue
         if step.every_months is None:
-            rule = f"{rule} ; fixé par la structure : {every_label(months)}"
+            rule = f"{rule} : {every_label(months)}"  # the rule says the structure sets it
         dues = []
         while (due := add_months(issued, months * (len(dues) + 1))) < expiry:
             dues.append(due)
@@ -331,7 +362,7 @@ def _obligation_items(record: _Structure, tree: ReferentialTree, cycle: Cycle, w
         elif setting is not None:
             months = setting["every_months"]
             since = min(c["issued"] for c in held) if held else setting["at"][:10]
-            rule = f"{rule} ; fixée par la structure : {every_label(months)}"
+            rule = f"{rule} : {every_label(months)}"  # the rule says the structure sets it
         else:
             to_set.append(_to_set(record, tree, obligation.id, f"Fréquence : {obligation.title}", rule))
             continue
@@ -339,7 +370,8 @@ def _obligation_items(record: _Structure, tree: ReferentialTree, cycle: Cycle, w
         for start, end in _periods(date.fromisoformat(since), until, months, window):
             label = period_label(start, months)
             items.append(_item(record, window, end, kind="obligation", referential=tree.id,
-                               obligation=obligation.id, rule=rule, title=f"{obligation.title} — {label}",
+                               obligation=obligation.id, starts=start.isoformat(), rule=rule,
+                               title=f"{obligation.title} — {label}",
                                ref=f"{tree.id}/{obligation.id}/{start:%Y-%m}",
                                **_done_in(record, tree, obligation, start, end)))
     return items

@@ -98,9 +98,10 @@ def obligation_of(tree: ReferentialTree, obligation_id: str) -> Obligation:
 
 
 def record_met(workspace: Workspace, structure_id: str, referential: str, obligation_id: str, on: str,
-               note: str = "", today: date | None = None) -> Fulfilment:
+               note: str = "", today: date | None = None, period: tuple[str, str] | None = None) -> Fulfilment:
     """Record an obligation met on a day, where no register records it (a review signed, a survey
-    made, the subcontractors' bilan); a closed audit is recognised and needs none."""
+    made, the subcontractors' bilan); a closed audit is recognised and needs none. With `period`
+    (first and last day), a day outside it is refused: it would meet another period."""
     tree = workspace.referential(referential)
     obligation = obligation_of(tree, obligation_id)
     if obligation.met_by in AUDIT_RECORDS:
@@ -109,6 +110,9 @@ def record_met(workspace: Workspace, structure_id: str, referential: str, obliga
     on = check_date(on, "date de réalisation")
     if on > (today or date.today()).isoformat():
         raise UserError(f"date de réalisation à venir ({on}) : marquer fait ce qui a été fait")
+    if period is not None and not period[0] <= on <= period[1]:
+        raise UserError(f"le {on} n'est pas dans la période du {period[0]} au {period[1]} : fait ce jour-là, "
+                        "il compte pour sa propre période")
     fulfilment = Fulfilment(referential=tree.id, obligation=obligation.id, on=on,
                             note=check_optional_text(note, "la référence"), at=now())
     with open_structure(workspace, structure_id) as session:

@@ -25,4 +25,5 @@ class Area:
 AREAS: list[Area] = [
     Area("a", "Audits", None),
     Area("s", "Structures", "audit_bench.tui.screens.structures:StructuresScreen"),
+    Area("g", "Agenda", "audit_bench.tui.screens.agenda:AgendaScreen"),
 ]

@@ -14,7 +14,9 @@ from textual.widgets import Button, DataTable, Static
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
 from audit_bench.services.audits import list_audits
+from audit_bench.services.agenda import TodoSummary, todo_summary
 from audit_bench.services.demo import load_demo
+from audit_bench.services.errors import REFUSALS
 from audit_bench.services.structures import StructureRow, list_structures
 from audit_bench.tui.areas import AREAS
 from audit_bench.tui.refusals import attempt
@@ -80,6 +82,12 @@ HomeScreen #areas {
     padding: 0 1;
 }
 
+HomeScreen #todo {
+    height: 1;
+    padding: 0 1;
+    display: none;
+}
+
 HomeScreen .section {
     height: 1;
     padding: 0 1;
@@ -108,6 +116,8 @@ HomeScreen #audits {
         self.rows: list[AuditRow] = []
         self.structures: list[StructureRow] = []
         self.compact = False
+        self.registry_ready = False
+        """The plugins are loaded (after the first paint): the « À faire » can be counted."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -118,6 +128,7 @@ HomeScreen #audits {
         first_run.display = False
         yield first_run
         yield Static(self.areas_text(), id="areas")
+        yield Static(id="todo")
         yield Static(id="structures-title", classes="section")
         yield FixedTable(id="structures", cursor_type="row", zebra_stripes=True)
         yield Static(id="audits-title", classes="section")
@@ -161,6 +172,36 @@ HomeScreen #audits {
             self.call_after_refresh(lambda: self.query_one("#first-new").focus())
         elif not isinstance(self.focused, DataTable):
             self.query_one("#audits" if self.rows else "#structures").focus()
+        if self.registry_ready:
+            self.refresh_todo()
+
+    @work(thread=True, exclusive=True, group="todo")
+    def refresh_todo(self) -> None:
+        self.count_todo()
+
+    def count_todo(self) -> None:
+        """Count what the agenda holds (in a thread: it reads every structure's cycle) and show it."""
+        try:
+            summary = todo_summary(self.workspace, self.app.today())
+        except REFUSALS:
+            return  # the agenda itself says why when opened
+        self.app.call_from_thread(self.show_todo, summary)
+
+    def show_todo(self, summary: TodoSummary) -> None:
+        """« À faire » under the areas; no line when nothing is late, due soon or to set."""
+        parts = [(summary.overdue, "en retard", "bold red"), (summary.due, "dans les 30 jours", "bold yellow"),
+                 (summary.to_set, "à fixer", "magenta")]
+        text = Text("À faire : ", style="bold")
+        shown = [(count, label, style) for count, label, style in parts if count]
+        for index, (count, label, style) in enumerate(shown):
+            text.append(" · " if index else "")
+            text.append(f"{count} {label}", style=style)
+        text.append(" — ")
+        text.append(" g ", style="reverse bold")
+        text.append(" agenda")
+        todo = self.query_one("#todo", Static)
+        todo.update(text)
+        todo.display = bool(shown) and self.query_one("#areas").display
 
     def show_audits(self) -> None:
         table = self.query_one("#audits", FixedTable)
@@ -213,6 +254,8 @@ HomeScreen #audits {
         errors = load_registry(self.workspace)
         if errors:
             self.app.call_from_thread(self.show_plugin_errors, errors)
+        self.registry_ready = True
+        self.count_todo()
 
     def show_plugin_errors(self, errors) -> None:
         notice = self.query_one("#plugin-notice", Static)

@@ -3,6 +3,9 @@ The structure is picked as it is typed among those of the workspace, or created 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,6 +38,17 @@ REFUSAL_FIELDS = [("date de fin", "end_date"), ("date", "date"), ("type de struc
 match wins); a refusal naming none of them is shown without pointing."""
 SUGGESTIONS = 6
 """Structures offered at most while the name is typed."""
+
+
+@dataclass(frozen=True)
+class AuditPreset:
+    """What the form starts from when another screen asks for a given audit (the agenda's)."""
+
+    referential: str | None = None
+    structure: str | None = None
+    kind: str | None = None
+    day: date | None = None
+    """The audit's first day, when not today (an audit of a period already past)."""
 
 
 class NewAuditScreen(EnterMovesOn, Screen[str | None]):
@@ -90,9 +104,10 @@ NewAuditScreen #form .invalid {
         Binding("escape", "cancel", "Annuler"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, preset: AuditPreset | None = None) -> None:
         super().__init__()
         self.workspace = workspace
+        self.preset = preset or AuditPreset()
         self.trees = {}
         self.structures: list[StructureRow] = []
         self.picked: StructureRow | None = None
@@ -108,7 +123,8 @@ NewAuditScreen #form .invalid {
             yield Choice([(plain(f"{tree.id} — {tree.referential.title} (v. {tree.version})"), tree.id)
                           for tree in self.trees.values()],
                          prompt="— choisir le référentiel (↓ ↑ ou ses premières lettres) —", id="referential",
-                         value=next(iter(self.trees)) if len(self.trees) == 1 else None)
+                         value=self.preset.referential if self.preset.referential in self.trees
+                         else next(iter(self.trees)) if len(self.trees) == 1 else None)
             yield Label("Structure auditée (↓ ↑ : choisir une structure existante)")
             yield TextInput(placeholder="nom de la structure", id="org")
             suggestions = OptionList(id="suggestions")
@@ -122,7 +138,7 @@ NewAuditScreen #form .invalid {
             with Horizontal(classes="pair"):
                 with Vertical(classes="half"):
                     yield Label("Date de début (JJ/MM/AAAA)")
-                    yield TextInput(f"{self.app.today():%d/%m/%Y}", id="date")
+                    yield TextInput(f"{self.preset.day or self.app.today():%d/%m/%Y}", id="date")
                 with Vertical(classes="half"):
                     yield Label("Date de fin (facultative)")
                     yield TextInput(placeholder="JJ/MM/AAAA", id="end_date")
@@ -143,7 +159,13 @@ NewAuditScreen #form .invalid {
                                            "(voir « audit-bench referentials »).")
         self.update_types()
         self.update_kinds()
-        self.query_one("#referential" if len(self.trees) != 1 else "#org").focus()
+        preset = next((row for row in self.structures if row.id == self.preset.structure), None)
+        if preset is not None:
+            self.query_one("#org", Input).value = preset.name  # its Changed picks the structure
+        if self.preset.kind is not None:
+            self.query_one("#kind", Choice).value = self.preset.kind
+        start = "#date" if preset is not None else "#referential" if len(self.trees) != 1 else "#org"
+        self.query_one(start).focus()
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
         if event.choice.id == "referential":
