@@ -191,20 +191,20 @@ def test_internal_auditors_are_checked_against_the_structure_s_people(bench):
     tree = bench.referential("afaq")
     scope = "Accompagnement des personnes en parcours, antenne nord"
 
-    def warnings(*names, kind="internal", scope=scope):
-        return auditor_warnings(bench, tree, kind, structure, "2026-10-13", list(names), scope)
+    def warnings(*names, scope=scope):
+        rule, found = auditor_warnings(bench, tree, "internal", structure, "2026-10-13", list(names), scope)
+        assert rule == ("AFAQ 6.2 — auditeurs formés à l'audit qualité et au référentiel, indépendants de "
+                        "l'activité auditée")
+        return found
 
     assert warnings("Claire Martin") == []
     assert warnings("claire martin") == []  # names compare without case or accents
-    [late] = warnings("Paul Roux")
-    assert late.startswith("Paul Roux : formé(e) à l'audit le 2026-11-02, après le début de l'audit")
-    assert late.endswith("(AFAQ 6.2 — auditeurs formés à l'audit qualité et au référentiel, indépendants de "
-                         "l'activité auditée)")
-    [inside] = warnings("Inès Faure")
-    assert inside.startswith("Inès Faure exerce l'activité auditée « Accompagnement »")
+    assert warnings("Paul Roux") == ["Paul Roux : formé(e) à l'audit le 2026-11-02, après le début de l'audit"]
+    assert warnings("Inès Faure") == ["Inès Faure exerce l'activité auditée « Accompagnement » : pas indépendant(e)"]
     [unknown] = warnings("Jean Dupont")
     assert unknown.startswith("Jean Dupont n'est pas enregistré(e) parmi les personnes de la structure")
     assert "champ de l'audit non précisé" in warnings("Claire Martin", scope="")[0]
-    assert warnings("Jean Dupont", kind="surveillance") == []  # only internal audits
+    assert warnings() == ["aucun auditeur désigné pour cet audit interne"]
+    assert auditor_warnings(bench, tree, "surveillance", structure, "2026-10-13", ["Jean Dupont"], scope) is None
     assert auditor_warnings(bench, bench.referential("cedre"), "internal", structure, "2026-10-13",
-                            ["Jean Dupont"], scope) == []  # CEDRE asks nothing of its auditors
+                            ["Jean Dupont"], scope) is None  # CEDRE asks nothing of its auditors

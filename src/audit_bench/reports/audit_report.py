@@ -63,6 +63,45 @@ class ClassTally(NamedTuple):
     """Ratings whose level calls for an écart of this class, not written yet."""
 
 
+class FollowedFinding(NamedTuple):
+    """An écart the previous audit left open, as the services read it."""
+
+    id: str
+    requirement: str
+    """Its requirement in the previous audit."""
+    now_requirement: str | None
+    """The same requirement in this audit; None when this version of the referential removed it."""
+    class_label: str
+    text: str
+    actions: list[Action]
+
+
+@dataclass
+class FollowUp:
+    """The audit this one starts from: its open écarts, and how the requirements changed between
+    the two versions of the referential (id, texts)."""
+
+    audit_id: str
+    kind: str
+    date: str
+    version: str
+    findings: list[FollowedFinding]
+    modified: list[tuple[str, str, str]] = field(default_factory=list)
+    """(requirement, previous text, text)."""
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    """(previous id, id)."""
+    added: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class AuditorCheck:
+    """What the referential asks of internal auditors, and what the auditors of this audit miss."""
+
+    rule: str
+    warnings: list[str]
+
+
 @dataclass
 class ReportInput:
     """What the report prints. Every figure is decided by the services' rules (progress, which
@@ -81,6 +120,8 @@ class ReportInput:
     """Evidence id → "ok", "missing" or "altered", for evidence with an attached file."""
     contributions: list[PluginContribution] = field(default_factory=list)
     generated_on: date = field(default_factory=date.today)
+    follow_up: FollowUp | None = None
+    auditor_check: AuditorCheck | None = None
 
 
 @dataclass
@@ -220,6 +261,8 @@ class _ReportBuilder:
         story += self.summary()
         for contribution in self.contributions:
             story += self.plugin_section(contribution)
+        if self.data.follow_up is not None:
+            story += self.follow_up(self.data.follow_up)
         story += self.findings()
         story += self.checklist()
         story += self.not_covered()
@@ -294,6 +337,16 @@ class _ReportBuilder:
         place = f", {text(header.place)}" if header.place else ""
         out.append(self.p(f"Audit réalisé {text(french_period(header.date, header.end_date))}{place}. "
                           f"Équipe d'audit{NBSP}: {text(', '.join(header.auditors)) or 'non précisée'}."))
+        check = self.data.auditor_check
+        if check is not None:
+            out.append(self.p("Qualification et indépendance des auditeurs internes", "h3"))
+            out.append(self.p(f"Exigence{NBSP}: {text(check.rule)}."))
+            if check.warnings:
+                out += [self.p(f'<font color="#b3261e"><b>À vérifier</b></font>{NBSP}: {text(w)}.')
+                        for w in check.warnings]
+            else:
+                out.append(self.p("Vérifiées d'après les personnes de la structure : formation à l'audit "
+                                  "enregistrée avant l'audit, activité déclarée hors du champ audité."))
         out.append(self.p("Échelle de cotation et classes d'écarts", "h3"))
         rows = [layout.head_row("Cotation", "Libellé", "Points")]
         extra = []
@@ -418,6 +471,57 @@ class _ReportBuilder:
         out.append(self.p(f"Erreur{NBSP}: {text(contribution.error or 'inconnue')}", "muted"))
         return out
 
+    def follow_up(self, follow_up: FollowUp) -> list[Flowable]:
+        """The previous audit's open écarts, each with its actions and this audit's rating of the
+        requirement; then how the referential changed, when the two versions differ."""
+        out = self.heading("Suivi des écarts de l'audit précédent")
+        kind = KINDS.get(follow_up.kind, follow_up.kind).lower()
+        out.append(self.p(f"Cet audit part de l'{text(kind)} du {french_date(follow_up.date)} "
+                          f"({text(follow_up.audit_id)}, référentiel version {text(follow_up.version)}). "
+                          "Ses cotations, constats et preuves ont servi de référence ; ses écarts restés ouverts "
+                          "sont suivis ci-dessous."))
+        if not follow_up.findings:
+            out.append(self.p("Aucun écart de l'audit précédent ne restait ouvert."))
+        for finding in follow_up.findings:
+            where = (f"exigence {text(finding.requirement)}" if finding.now_requirement == finding.requirement
+                     else f"exigence {text(finding.requirement)}, devenue {text(finding.now_requirement)}"
+                     if finding.now_requirement else f"exigence {text(finding.requirement)}, retirée de cette version")
+            block: list[Flowable] = [
+                self.p(f"{text(finding.id)} · {text(finding.class_label)} · {where}", "h3"), *self.user(finding.text)]
+            assessment = self.assessments.get(finding.now_requirement or "")
+            now = self.rating_label(assessment.rating) if assessment else "non cotée"
+            note = f" — {text(assessment.note)}" if assessment and assessment.note else ""
+            block.append(self.p(f"<b>Cotation dans cet audit</b>{NBSP}: {text(now)}{note}", "small"))
+            if finding.actions:
+                block.append(Spacer(1, 3))
+                block.append(self.action_table(finding.actions))
+            else:
+                block.append(self.p("Aucune action définie.", "muted"))
+            block.append(Spacer(1, 6))
+            out.append(KeepTogether(block[:3]))
+            out += block[3:]
+        if follow_up.modified or follow_up.renumbered or follow_up.added or follow_up.removed:
+            out += self.requirement_changes(follow_up)
+        return out
+
+    def requirement_changes(self, follow_up: FollowUp) -> list[Flowable]:
+        out = [self.p(f"Évolution du référentiel depuis la version {text(follow_up.version)}", "h3")]
+        if follow_up.modified:
+            rows = [layout.head_row("Exigence modifiée", "Texte de l'audit précédent", "Texte de cet audit")]
+            rows += [[layout.cell(req), layout.cell(before), layout.cell(after)]
+                     for req, before, after in follow_up.modified]
+            third = (CONTENT_WIDTH - 25 * mm) / 2
+            out.append(layout.table(rows, [25 * mm, third, third]))
+        if follow_up.renumbered:
+            out.append(self.p("Exigences renumérotées (même texte)" + NBSP + ": " + text(", ".join(
+                f"{before} → {after}" for before, after in follow_up.renumbered)) + "."))
+        for title, changes in (("Exigences nouvelles", follow_up.added), ("Exigences retirées", follow_up.removed)):
+            if changes:
+                rows = [layout.head_row(title, "Texte")]
+                rows += [[layout.cell(req), layout.cell(wording)] for req, wording in changes]
+                out.append(layout.table(rows, [25 * mm, CONTENT_WIDTH - 25 * mm]))
+        return out
+
     def findings(self) -> list[Flowable]:
         out = self.heading("Écarts et plans d'action")
         classes = self.tree.finding_classes
@@ -477,6 +581,8 @@ class _ReportBuilder:
             parts.append(evidence.location)
         if evidence.filename:
             parts.append(f"fichier {evidence.filename}")
+        if evidence.reviewed_on:
+            parts.append(f"revue le {french_date(evidence.reviewed_on)}")
         return ", ".join(parts)
 
     def action_table(self, actions: list[Action]) -> Table:
@@ -601,6 +707,8 @@ class _ReportBuilder:
             where = [text(evidence.location)] if evidence.location else []
             if evidence.filename:
                 where.append(f"Fichier{NBSP}: {text(evidence.filename)}")
+            if evidence.reviewed_on:
+                where.append(f"Reprise de l'audit précédent, revue le {french_date(evidence.reviewed_on)}")
             problem = EVIDENCE_PROBLEMS.get(self.data.evidence_states.get(evidence.id, ""))
             if problem:
                 where.append(f'<font color="#b3261e"><b>{problem[0].upper()}{problem[1:]}</b></font>')

@@ -142,18 +142,20 @@ def auditor_rule(tree: ReferentialTree) -> tuple[Obligation, AuditorRule] | None
 
 
 def auditor_warnings(workspace: Workspace, tree: ReferentialTree, kind: str | None, structure_id: str | None,
-                     audit_date: str | None, auditors: list[str], scope: str) -> list[str]:
-    """What an internal audit's auditors miss of what the referential asks (trained before the
-    audit, independent of the activity audited), one French sentence each; empty for another kind
-    of audit or a referential that asks nothing. A structure not yet recorded has no one trained."""
-    found = auditor_rule(tree)
+                     audit_date: str | None, auditors: list[str], scope: str) -> tuple[str, list[str]] | None:
+    """For an internal audit on a referential that asks something of its auditors: the rule, cited,
+    and what the auditors miss of it (trained before the audit, independent of the activity
+    audited), one French sentence each. None for another kind of audit or a referential that asks
+    nothing. A structure not yet recorded has no one trained."""
+    rules_from = rule_tree(workspace, tree)
+    found = auditor_rule(rules_from)
     if kind != "internal" or found is None:
-        return []
+        return None
     _, rule = found
-    cited = citation(tree, rule)
+    cited = citation(rules_from, rule)
     auditors = [name.strip() for name in auditors if name.strip()]
     if not auditors:
-        return [f"aucun auditeur désigné pour cet audit interne ({cited})"]
+        return cited, ["aucun auditeur désigné pour cet audit interne"]
     people: list[Person] = []
     if structure_id is not None:
         with open_structure(workspace, structure_id, write=False) as session:
@@ -163,42 +165,47 @@ def auditor_warnings(workspace: Workspace, tree: ReferentialTree, kind: str | No
         rows = [p for p in people if fold(p.name) == fold(name)]
         if not rows:
             warnings.append(f"{name} n'est pas enregistré(e) parmi les personnes de la structure : formation et "
-                            f"activité non vérifiables ({cited})")
+                            "activité non vérifiables")
             continue
         if rule.trained:
-            warnings += _training(name, rows, audit_date, cited)
+            warnings += _training(name, rows, audit_date)
         if rule.independent:
-            warnings += _independence(name, rows, scope, cited)
-    return warnings
+            warnings += _independence(name, rows, scope)
+    return cited, warnings
 
 
-def header_auditor_warnings(workspace: Workspace, tree: ReferentialTree, header: AuditHeader) -> list[str]:
-    """`auditor_warnings` for an audit made: the rule of the installed edition of its referential
-    (an audit made before its transcription stated the rule is checked too), else of its own."""
+def rule_tree(workspace: Workspace, tree: ReferentialTree) -> ReferentialTree:
+    """Where an audit's cycle rules are read: the installed edition of its referential (an audit made
+    before the transcription stated the rule is checked too), else the audit's own."""
     installed = workspace.registry.referentials.get(tree.id)
-    rule_tree = installed.tree if installed is not None else tree
-    return auditor_warnings(workspace, rule_tree, header.kind, header.structure or None, header.date,
-                            header.auditors, header.scope)
+    return installed.tree if installed is not None else tree
 
 
-def _training(name: str, rows: list[Person], audit_date: str | None, cited: str) -> list[str]:
+def header_auditor_warnings(workspace: Workspace, tree: ReferentialTree,
+                            header: AuditHeader) -> tuple[str, list[str]] | None:
+    """`auditor_warnings` for an audit made with `tree`."""
+    return auditor_warnings(workspace, tree, header.kind, header.structure or None, header.date, header.auditors,
+                            header.scope)
+
+
+def _training(name: str, rows: list[Person], audit_date: str | None) -> list[str]:
     trained = sorted(p.trained_on for p in rows if p.trained_on)
     if not trained:
-        return [f"{name} : aucune formation à l'audit enregistrée ({cited})"]
+        return [f"{name} : aucune formation à l'audit enregistrée"]
     if audit_date and trained[0] > audit_date:
-        return [f"{name} : formé(e) à l'audit le {trained[0]}, après le début de l'audit ({cited})"]
+        return [f"{name} : formé(e) à l'audit le {trained[0]}, après le début de l'audit"]
     return []
 
 
-def _independence(name: str, rows: list[Person], scope: str, cited: str) -> list[str]:
+def _independence(name: str, rows: list[Person], scope: str) -> list[str]:
     activities = [p.activity for p in rows if p.activity]
     if not activities:
-        return [f"{name} : activité non déclarée, indépendance non vérifiable ({cited})"]
+        return [f"{name} : activité non déclarée, indépendance non vérifiable"]
     if not scope.strip():
         return [f"{name} : champ de l'audit non précisé, indépendance de l'activité « {activities[0]} » "
-                f"non vérifiable ({cited})"]
+                "non vérifiable"]
     audited = fold(scope)
     inside = [activity for activity in activities if fold(activity) in audited]
     if inside:
-        return [f"{name} exerce l'activité auditée « {inside[0]} » : pas indépendant(e) ({cited})"]
+        return [f"{name} exerce l'activité auditée « {inside[0]} » : pas indépendant(e)"]
     return []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from audit_bench.referential.schema import Annex, Metadata, Node
+from audit_bench.services.followup import FollowUpView
 
 if TYPE_CHECKING:
     from audit_bench.referential.tree import ReferentialTree
@@ -59,6 +60,9 @@ class EvidenceView(View):
     filename: str | None
     file: str | None = None
     """The attached file's state in the workspace: "ok", "missing", "altered"; None without a file."""
+    carried_from: str | None = None
+    """`AUDIT/P3` when carried over from the previous audit, seen again on `reviewed_on`."""
+    reviewed_on: str | None = None
 
 
 class ActionView(View):
@@ -101,6 +105,10 @@ class ShowView(View):
     evidence: list[EvidenceView]
     findings: list[FindingView]
     pending: list[str]
+    from_audit: str | None = None
+    """The audit this one starts from (`new --from`); `follow_up` then says what it left open."""
+    follow_up: FollowUpView | None = None
+    """Set by the face, which has the workspace to read the previous audit."""
 
 
 def show_view(session: AuditSession) -> ShowView:
@@ -123,6 +131,7 @@ def show_view(session: AuditSession) -> ShowView:
                   for view in _convert(snapshot.evidence, list[EvidenceView])],
         findings=findings,
         pending=[pending.message for pending in session.pending()],
+        from_audit=header.from_audit,
     )
 
 
