@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import icalendar
 
 from support import run_cli, tree_digest
+from test_report import pdf_text
 
 TODAY = date.today()
 
@@ -100,6 +101,15 @@ def test_a_new_internal_audit_warns_of_auditors_the_referential_would_refuse(tmp
     assert warnings[1].startswith("attention : Julien Ferrand n'est pas enregistré(e)")
     assert all(w.endswith("indépendants de l'activité auditée)") for w in warnings) and len(warnings) == 2
     assert created.stdout.strip()  # the audit is created all the same: the warning is for the référent
+    report = tmp_path / "rapport.pdf"
+    cli(ws, "report", created.stdout.strip(), "-o", str(report))
+    _, body = pdf_text(report)
+    flat = " ".join(body.split())
+    assert "Qualification et indépendance des auditeurs internes" in flat
+    assert ("Exigence : AFAQ 6.2 — auditeurs formés à l'audit qualité et au référentiel, indépendants de "
+            "l'activité auditée.") in flat.replace("\u00a0", " ")
+    assert "À vérifier : Nadia Benali exerce l'activité auditée « Accompagnement » : pas indépendant(e)." in \
+        flat.replace("\u00a0", " ")
     shown = json.loads(cli(ws, "structure", "show", structure, "--json").stdout)
     assert shown["people"][0]["activity"] == "Accompagnement"
     quiet = cli(ws, "new", "--referential", "afaq", "--structure", structure, "--kind", "surveillance",
