@@ -11,7 +11,7 @@ from audit_bench.services import Workspace
 from audit_bench.services.agenda import add_months, agenda, period_label, period_of
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.cycle import auditor_warnings, record_met, remove_met, set_frequency
-from audit_bench.services.structures import create_structure, set_certification, set_person
+from audit_bench.services.structures import create_structure, set_certification, set_person, show_structure
 from audit_bench.services.validation import UserError
 
 
@@ -116,6 +116,9 @@ def test_a_review_signed_in_2026_satisfies_the_2026_obligation_only(bench):
     assert reviews["2026-12-31"].done_by == "fait le 2026-12-18 — Compte rendu signé, classeur Qualité"
     assert reviews["2027-12-31"].state == "upcoming" and reviews["2027-12-31"].done_on is None
     assert reviews["2026-12-31"].rule == "AFAQ 6.7 — un bilan au moins une fois par an"
+    [recorded] = show_structure(bench, structure).to_builtins()["fulfilments"]
+    assert (recorded["obligation"], recorded["on"], recorded["note"]) == ("bilan-annuel", "2026-12-18",
+                                                                          "Compte rendu signé, classeur Qualité")
     with pytest.raises(UserError, match="n'est pas dans la période du 2027-01-01 au 2027-12-31"):
         record_met(bench, structure, "afaq", "bilan-annuel", "2026-12-20", today=date(2027, 1, 1),
                    period=(reviews["2027-12-31"].starts, reviews["2027-12-31"].date))

@@ -21,6 +21,8 @@ from test_report import pdf_text
 from test_tui_journeys import FilePlugin
 
 TODAY = date.today().isoformat()
+NEXT = "2027-11-20"
+"""The new audits' day: after every demo audit, whatever day the tests run."""
 
 
 def squeezed(value: str) -> str:
@@ -37,9 +39,9 @@ def demo(tmp_path_factory):
 @pytest.mark.parametrize("referential", ["cedre", "afaq", "iae_os"])
 def test_new_from_each_demo_audit_keeps_the_reference_and_follows_its_open_ecarts(demo, referential, tmp_path):
     audits = json.loads(run_cli(demo, "audits", "--json").stdout)["audits"]
-    previous = max((a for a in audits if a["referential"] == referential and not a["id"].startswith(TODAY)),
+    previous = max((a for a in audits if a["referential"] == referential and a["date"] != NEXT),
                    key=lambda a: a["date"])
-    created = run_cli(demo, "new", "--from", previous["id"], "--date", TODAY, "--auditor", "Claire Martin").stdout.strip()
+    created = run_cli(demo, "new", "--from", previous["id"], "--date", NEXT, "--auditor", "Claire Martin").stdout.strip()
     shown = json.loads(run_cli(demo, "show", created, "--json").stdout)
     before = json.loads(run_cli(demo, "show", previous["id"], "--json").stdout)
     assert (shown["from_audit"], shown["structure"], shown["kind"]) == (previous["id"], before["structure"],
@@ -80,7 +82,7 @@ def test_new_from_each_demo_audit_keeps_the_reference_and_follows_its_open_ecart
 
 def test_new_from_refuses_what_would_not_be_the_same_audit_and_changes_nothing(demo):
     audits = [a for a in json.loads(run_cli(demo, "audits", "--json").stdout)["audits"]
-              if not a["id"].startswith(TODAY)]  # the demo's own, which start from no other audit
+              if a["date"] != NEXT]  # the demo's own, which start from no other audit
     afaq = next(a for a in audits if a["referential"] == "afaq")
     plain = next(a for a in audits if a["referential"] == "cedre")
     before = {k: v for k, v in tree_digest(demo).items() if not k.startswith("index.")}

@@ -123,6 +123,11 @@ def print_structure(view: StructureView, today: str) -> None:
              f"{a.open_findings} écart(s) ouvert(s)  {actions_text(a.open_actions, a.overdue_actions)}"
              f"  ({AUDIT_STATUSES.get(a.status, a.status).lower()})")
     echo(f"Actions : {actions_text(view.open_actions, view.overdue_actions)}")
+    for setting in view.cycle_settings:
+        echo(f"Fréquence fixée : {setting.referential} {setting.of} tous les {setting.every_months} mois")
+    for fulfilment in view.fulfilments:
+        note = f" — {one_line(fulfilment.note)}" if fulfilment.note else ""
+        echo(f"Fait : {fulfilment.referential} {fulfilment.obligation} le {fulfilment.on}{note}")
 
 
 @structure_group.command("edit")

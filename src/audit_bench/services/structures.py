@@ -121,6 +121,10 @@ class StructureView(msgspec.Struct, frozen=True, kw_only=True):
     """Newest first."""
     open_actions: int
     overdue_actions: int
+    cycle_settings: list[CycleSetting] = []
+    """The frequencies the structure set where its referentials leave them open."""
+    fulfilments: list[Fulfilment] = []
+    """The obligations it recorded as met."""
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
@@ -200,7 +204,8 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
                                open_findings=a["open_findings"], open_actions=len(a["open_action_dues"]),
                                overdue_actions=_overdue(a["open_action_dues"], today_iso))
                 for a in audits],
-        open_actions=len(dues), overdue_actions=_overdue(dues, today_iso))
+        open_actions=len(dues), overdue_actions=_overdue(dues, today_iso),
+        cycle_settings=snapshot.cycle_settings, fulfilments=snapshot.fulfilments)
 
 
 def structure_name(workspace: Workspace, structure_id: str, fallback: str) -> str:

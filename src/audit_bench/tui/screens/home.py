@@ -3,6 +3,8 @@ broken-plugin notice."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +16,6 @@ from textual.widgets import Button, DataTable, Static
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
 from audit_bench.services.audits import list_audits
-from audit_bench.services.agenda import TodoSummary, todo_summary
 from audit_bench.services.demo import load_demo
 from audit_bench.services.errors import REFUSALS
 from audit_bench.services.structures import StructureRow, list_structures
@@ -28,6 +29,9 @@ from audit_bench.tui.widgets.listing import (
 )
 from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from audit_bench.services.agenda import TodoSummary
 
 PLUGIN_CHECK_DELAY = 0.3
 """Seconds after the first screen before the plugins are loaded in a thread (see on_mount)."""
@@ -181,6 +185,8 @@ HomeScreen #audits {
 
     def count_todo(self) -> None:
         """Count what the agenda holds (in a thread: it reads every structure's cycle) and show it."""
+        from audit_bench.services.agenda import todo_summary  # after the first paint
+
         try:
             summary = todo_summary(self.workspace, self.app.today())
         except REFUSALS:
