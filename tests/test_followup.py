@@ -171,3 +171,17 @@ def test_a_new_version_matches_by_id_and_text_and_lists_what_changed(tmp_path):
                   "exigence 1.2", "Évolution du référentiel depuis la version 1", V1["1.2"], V2["1.2"],
                   "1.3 → 1.5", V1["1.4"], V2["1.6"], "Planifier l'entretien à l'entrée"):
         assert squeezed(words) in flat, words
+
+
+def test_an_audit_whose_previous_audit_was_deleted_is_still_shown_and_reported(tmp_path):
+    ws = tmp_path / "ws"
+    run_cli(ws, "demo", "--plugin", "afaq")
+    [previous] = json.loads(run_cli(ws, "audits", "--json").stdout)["audits"]
+    created = run_cli(ws, "new", "--from", previous["id"], "--date", NEXT).stdout.strip()
+    (ws / f"{previous['id']}.json").unlink()
+    shown = run_cli(ws, "show", created, "--json")
+    assert json.loads(shown.stdout)["follow_up"] is None and "illisible" in shown.stderr
+    output = tmp_path / "rapport.pdf"
+    reported = run_cli(ws, "report", created, "-o", str(output))
+    assert f"audit précédent {previous['id']} illisible" in reported.stderr
+    assert "Audit précédent illisible" in pdf_text(output)[1]

@@ -121,10 +121,16 @@ def show_command(ctx: click.Context, audit_id: str, as_json: bool, workspace: Pa
     from audit_bench.services.followup import follow_up_view, previous_of
     from audit_bench.services.views import show_view
 
+    from audit_bench.services.errors import REFUSALS, refusal_message
+
     bench = open_workspace(ctx, workspace)
     with open_session(bench, audit_id, write=False) as session:
         view = show_view(session)
-        previous = previous_of(bench, session)
+        try:
+            previous = previous_of(bench, session)
+        except REFUSALS as exc:  # deleted or damaged since: the audit is shown all the same
+            previous = None
+            echo(f"attention : audit précédent {view.from_audit} illisible : {refusal_message(exc)}", err=True)
     if previous is not None:
         view = msgspec.structs.replace(view, follow_up=follow_up_view(previous))
     if as_json:

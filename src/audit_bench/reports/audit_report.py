@@ -92,6 +92,8 @@ class FollowUp:
     """(previous id, id)."""
     added: list[tuple[str, str]] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
+    error: str | None = None
+    """Why the previous audit could not be read (deleted, damaged): then nothing else is known."""
 
 
 @dataclass
@@ -475,6 +477,10 @@ class _ReportBuilder:
         """The previous audit's open écarts, each with its actions and this audit's rating of the
         requirement; then how the referential changed, when the two versions differ."""
         out = self.heading("Suivi des écarts de l'audit précédent")
+        if follow_up.error is not None:
+            out.append(self.p(f'<font color="#b3261e"><b>Audit précédent illisible</b></font>{NBSP}: cet audit part '
+                              f"de l'audit {text(follow_up.audit_id)}, qui n'a pas pu être lu ({text(follow_up.error)})."))
+            return out
         kind = KINDS.get(follow_up.kind, follow_up.kind).lower()
         out.append(self.p(f"Cet audit part de l'{text(kind)} du {french_date(follow_up.date)} "
                           f"({text(follow_up.audit_id)}, référentiel version {text(follow_up.version)}). "

@@ -55,6 +55,8 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
     warnings += data.pending
     warnings += [f"preuve {evidence_id} : {EVIDENCE_PROBLEMS[state]}"
                  for evidence_id, state in data.evidence_states.items() if state in EVIDENCE_PROBLEMS]
+    if data.follow_up is not None and data.follow_up.error is not None:
+        warnings.append(f"audit précédent {data.follow_up.audit_id} illisible : {data.follow_up.error}")
     return warnings
 
 
@@ -79,9 +81,13 @@ def report_input(workspace: Workspace, session: AuditSession, today: date) -> Re
 def follow_up(workspace: Workspace, session: AuditSession) -> FollowUp | None:
     """The previous audit's open écarts and the referential's changes, for the report."""
     from audit_bench.reports.audit_report import FollowedFinding, FollowUp
+    from audit_bench.services.errors import REFUSALS, refusal_message
     from audit_bench.services.followup import previous_of
 
-    previous = previous_of(workspace, session)
+    try:
+        previous = previous_of(workspace, session)
+    except REFUSALS as exc:  # deleted or damaged since: the section says so, the report is still made
+        return FollowUp(session.snapshot().header.from_audit, "", "", "", [], error=refusal_message(exc))
     if previous is None:
         return None
     classes = previous.tree.finding_classes
