@@ -57,7 +57,7 @@ def test_agenda_json_has_the_stable_keys_and_the_ics_reads_back_the_same(tmp_pat
         assert str(event["uid"]) == f"{structure}/{item['ref']}@audit-bench"
         description = str(event["description"]).split("\n")
         assert description[0] == item["rule"] and description[-1] == f"Référence : {item['ref']}"
-    assert calendar["prodid"] and calendar["version"] == "2.0"
+    assert calendar["prodid"] and calendar["version"] == "2.0" and calendar["method"] == "PUBLISH"
 
 
 def test_bad_input_is_one_line_and_changes_nothing(tmp_path):

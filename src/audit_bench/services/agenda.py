@@ -448,6 +448,7 @@ def calendar_bytes(view: AgendaView, stamp: datetime | None = None) -> bytes:
     calendar_file.add("prodid", "-//audit-bench//agenda//FR")
     calendar_file.add("version", "2.0")
     calendar_file.add("calscale", "GREGORIAN")
+    calendar_file.add("method", "PUBLISH")  # Outlook files a published calendar's events without an invitation
     calendar_file.add("x-wr-calname", "audit-bench — agenda")
     for item in view.items:
         event = icalendar.Event()
