@@ -186,9 +186,9 @@ def todo_summary(workspace: Workspace, today: date | None = None) -> TodoSummary
     structures = _structures(workspace)
     view = _agenda(workspace, structures, _window(today, DUE_SOON_DAYS), actions=False)
     dues = [due for record in structures.values() for row in record.audits for due in row["open_action_dues"]]
-    soon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    overdue = sum(item.state == "overdue" for item in view.items) + sum(due < today.isoformat() for due in dues)
-    due = sum(item.state == "due" for item in view.items) + sum(today.isoformat() <= d <= soon for d in dues)
+    first, soon = today.isoformat(), (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    overdue = sum(item.state == "overdue" for item in view.items) + sum(due < first for due in dues)
+    due = sum(item.state == "due" for item in view.items) + sum(first <= d <= soon for d in dues)
     return TodoSummary(overdue, due, len(view.to_set))
 
 
