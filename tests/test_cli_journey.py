@@ -43,7 +43,8 @@ def test_full_journey_is_visible_in_show_and_audits(cli, tmp_path):
     sha = hashlib.sha256(attachment.read_bytes()).hexdigest()
     assert shown["evidence"] == [{"id": evidence_id, "requirement": "1.1", "title": "Livret d'accueil",
                                   "version": "v3 2026", "location": "Classeur qualité", "sha256": sha,
-                                  "filename": "livret.pdf", "file": "ok"}]
+                                  "filename": "livret.pdf", "file": "ok", "carried_from": None,
+                                  "reviewed_on": None}]
     stored = cli.workspace / "evidence" / sha[:2] / sha
     assert stored.read_bytes() == attachment.read_bytes()
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600

@@ -101,8 +101,9 @@ def test_demo_of_one_plugin(cli):
     assert refused.returncode == 1 and "plugin inconnu « nope »" in refused.stderr
 
 
-SHOW_KEYS = {"id", "referential", "org", "structure", "siae_type", "kind", "date", "end_date", "auditors", "place", "objectives", "scope", "status",
-             "progress", "scores", "assessments", "evidence", "findings", "pending"}
+SHOW_KEYS = {"id", "referential", "org", "structure", "siae_type", "kind", "date", "end_date", "auditors", "place",
+             "objectives", "scope", "status", "progress", "scores", "assessments", "evidence", "findings", "pending",
+             "from_audit", "follow_up"}
 NODE_KEYS = {"id", "title", "text", "kind", "ratable", "intent", "guidance", "variants", "evidence", "indicators",
              "children"}
 
@@ -114,7 +115,8 @@ def test_json_keys_of_the_contract(cli):
     assert set(shown["referential"]) == {"id", "version"} and set(shown["progress"]) == {"assessed", "total"}
     assert set(shown["scores"][0]) == {"section", "title", "score", "max", "percent", "depth"}
     assert set(shown["assessments"][0]) == {"requirement", "rating", "note", "at"}
-    assert set(shown["evidence"][0]) == {"id", "requirement", "title", "version", "location", "sha256", "filename", "file"}
+    assert set(shown["evidence"][0]) == {"id", "requirement", "title", "version", "location", "sha256", "filename", "file",
+                                         "carried_from", "reviewed_on"}
     assert set(shown["findings"][0]) == {"id", "requirement", "class", "text", "actions", "immediate_action",
                                          "root_cause"}
     assert set(shown["findings"][0]["actions"][0]) == {"id", "text", "owner", "due", "status", "verified_by",

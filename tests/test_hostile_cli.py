@@ -312,7 +312,7 @@ def test_an_unknown_audit_is_one_line_for_every_command(hostile, args):
     (["frobnicate"], "commande inconnue « frobnicate »"),
     (["referential", "montrer"], "commande inconnue « montrer »"),
     (["show", "{audit}", "--jsn"], "option inconnue --jsn"),
-    (["new", "--referential", "mini"], "option --kind obligatoire"),
+    (["new", "--referential", "mini"], "option --kind obligatoire : voir --help (ou --from AUDIT)"),
     (["show"], "argument AUDIT manquant"),
     (["assess", "{audit}", "1.1", "C", "--note"], "l'option --note demande une valeur"),
     (NEW[:5] + ["--org", "X", "--kind", "audit"], "--kind : « audit » inconnu, choisir parmi self-assessment"),

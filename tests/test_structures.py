@@ -146,15 +146,15 @@ def test_people_with_roles_and_training_date(ws):
     set_person(ws, record.id, "Claire Martin", "referent-qualite")
     set_person(ws, record.id, "Claire Martin", "auditeur-interne", "2025-03-14")
     set_person(ws, record.id, "Paul Roux", "president")
-    set_person(ws, record.id, "Claire Martin", "auditeur-interne", "2026-02-02")  # trained again
+    set_person(ws, record.id, "Claire Martin", "auditeur-interne", "2026-02-02", "Direction")  # trained again
     people = show_structure(ws, record.id).to_builtins()["people"]
     assert people == [
         {"name": "Claire Martin", "role": "referent-qualite", "role_label": "Référent(e) qualité",
-         "trained_on": None},
+         "trained_on": None, "activity": ""},
         {"name": "Claire Martin", "role": "auditeur-interne", "role_label": "Auditeur(trice) interne",
-         "trained_on": "2026-02-02"},
+         "trained_on": "2026-02-02", "activity": "Direction"},
         {"name": "Paul Roux", "role": "president", "role_label": "Président(e) du conseil d'administration",
-         "trained_on": None},
+         "trained_on": None, "activity": ""},
     ]
     remove_person(ws, record.id, "Paul Roux", "president")
     assert [p.name for p in show_structure(ws, record.id).people] == ["Claire Martin", "Claire Martin"]

@@ -42,12 +42,14 @@ async def _person_without_pauses(workspace_factory):
     async with app_for(workspace).run_test(size=SIZE) as pilot:
         await pilot.pause()
         # From the home: the structures, the first one, a person; the third role is two steps
-        # down from the first; Entrée moves on from each field, and saves from the date (JJ/MM/AAAA).
+        # down from the first; Entrée moves on from each field, and saves from the last (the activity).
         await burst(pilot, [*keys("s"), key("enter"), *keys("pClaire Martin"), key("enter"), key("down"),
-                            key("down"), key("enter"), *keys("12/03/2026"), key("enter")])
+                            key("down"), key("enter"), *keys("12/03/2026"), key("enter"), *keys("Direction"),
+                            key("enter")])
         assert pilot.app.screen.title == "Structure"
     people = show_structure(workspace, record.id).people
-    assert [(p.name, p.role, p.trained_on) for p in people] == [("Claire Martin", "referent-qualite", "2026-03-12")]
+    assert [(p.name, p.role, p.trained_on, p.activity) for p in people] == [
+        ("Claire Martin", "referent-qualite", "2026-03-12", "Direction")]
 
 
 def test_ten_rating_keys_typed_without_pauses_on_opening_the_audit_are_all_applied_in_order(workspace_factory):
@@ -122,7 +124,7 @@ async def _wizard_kinds(tmp_path):
         screen = pilot.app.screen
         kind = screen.query_one("#kind", Choice)
         assert [value for _, value in kind.options] == ["self-assessment"] and kind.value == "self-assessment"
-        assert "(v. 1.0+audit-bench.3)" in screen.query_one("#referential", Choice).render().plain
+        assert "(v. 1.0+audit-bench.4)" in screen.query_one("#referential", Choice).render().plain
         await burst(pilot, [*keys("ce")])
         assert screen.query_one("#referential", Choice).value == "cedre"
         assert [value for _, value in kind.options] == list(KINDS)

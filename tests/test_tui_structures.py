@@ -98,8 +98,9 @@ async def _structure_edits(workspace_factory):
         await save(pilot)
         assert "date" in shown(pilot.app, "#dialog-error").lower()
         await fill(pilot, "trained_on", "2026-03-12")
+        await fill(pilot, "activity", "Direction")
         await save(pilot)
-        assert cells(pilot.app, "#people") == [["Claire Martin", "Auditeur(trice) interne", "2026-03-12"]]
+        assert cells(pilot.app, "#people") == [["Claire Martin", "Auditeur(trice) interne", "2026-03-12", "Direction"]]
 
         await pilot.press("c")
         await pilot.pause()

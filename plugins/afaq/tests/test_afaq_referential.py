@@ -249,7 +249,7 @@ def test_metadata(tree):
     assert ref.metadata.validity_years is None  # the seed states no validity
     assert _flat(ref.metadata.scope) == SEED_LINE_53  # quoted, not paraphrased
     assert "non l'accompagnateur" in {a.id: a for a in ref.annexes}["domaine-application"].text  # line 51
-    assert ref.version == "2009-02-19+audit-bench.2"  # REF-209's edition, then this data's edition
+    assert ref.version == "2009-02-19+audit-bench.3"  # REF-209's edition, then this data's edition
 
 
 def test_no_structure_type_is_defined(tree):
@@ -469,3 +469,37 @@ def test_regulatory_annex(tree):
     laws = annexes["cadre-reglementaire"].entries[0].items
     assert len(laws) == 5  # seed lines 151-155
     assert laws[-1].startswith("loi n°2008-1249 du 01/12/2008 généralisant le RSA")
+
+
+# Chapter VI as the agenda reads it: (obligation, section, seed line, the seed's words, months)
+OBLIGATIONS = [
+    ("controles", "6.1", 256, "la fréquence des contrôles est définie par engagement", None),
+    ("audit-interne", "6.2", 260, "La structure réalise un audit interne par an.", 12),
+    ("bilan-sous-traitance", "6.3", 281, "Un bilan est fait chaque année sur le respect des contrats", 12),
+    ("enquete-satisfaction", "6.5", 308, "Une enquête est réalisée annuellement", 12),
+    ("bilan-annuel", "6.7", 332, "Un bilan est effectué au moins une fois par an", 12),
+]
+SEED_002 = "/work/shared/seeds/002_ed417673e019f049.txt"
+
+
+@pytest.mark.parametrize(("obligation_id", "section", "line", "words", "months"), OBLIGATIONS)
+def test_the_obligations_of_chapter_vi_with_the_frequency_the_seed_states(tree, obligation_id, section, line,
+                                                                          words, months):
+    obligation = {o.id: o for o in tree.referential.cycle.obligations}[obligation_id]
+    assert (obligation.section, obligation.every_months) == (section, months)
+    assert section in tree  # the requirement the obligation comes from is in the tree
+    try:
+        with open(SEED_002, encoding="utf-8") as seed:
+            assert words in seed.read().splitlines()[line - 1]
+    except FileNotFoundError:
+        pytest.skip("seed not available on this machine")
+
+
+def test_internal_auditors_are_trained_and_independent_and_the_cycle_leaves_validity_open(tree):
+    cycle = tree.referential.cycle
+    auditors = {o.id: o for o in cycle.obligations}["audit-interne"].auditors
+    assert auditors.trained and auditors.independent and auditors.section == "6.2"  # seed lines 269, 271
+    assert [o.met_by for o in cycle.obligations] == ["check", "internal-audit", "supplier-review", "survey", "review"]
+    assert cycle.validity.section == "" and "non fixée" in cycle.validity.rule  # the seed states no validity
+    assert {a.kind: a.every_months for a in cycle.audits} == {"surveillance": None, "renewal": None}
+    assert tree.referential.metadata.short_name == "AFAQ"

@@ -488,8 +488,8 @@ def test_glossary_words_seed_expansions_as_the_seed_and_marks_the_plugins_own(tr
 
 
 def test_version_names_the_edition_of_the_data(tree):
-    # the source states no version: "1.0" is the plugin's label, "+audit-bench.3" the data edition
-    assert tree.version == "1.0+audit-bench.3"
+    # the source states no version: "1.0" is the plugin's label, "+audit-bench.4" the data edition
+    assert tree.version == "1.0+audit-bench.4"
 
 
 def test_structure_type_variants(tree):
@@ -514,3 +514,11 @@ def test_structure_type_variants(tree):
     # no other practice carries a type restriction
     restricted = [p.id for p in tree.ratable if any(not v.applicable for v in p.variants.values())]
     assert restricted == ["2.4.9", "2.5.3"]
+
+
+def test_the_cycle_is_one_autodiagnostic_whose_frequency_the_structure_sets(tree):
+    cycle = tree.referential.cycle
+    assert cycle.audits == [] and tree.referential.metadata.validity_years is None  # no certification
+    [obligation] = cycle.obligations
+    assert (obligation.met_by, obligation.every_months) == ("self-assessment", None)  # the seeds are silent
+    assert tree.referential.metadata.short_name == "IAE OS"

@@ -1,4 +1,4 @@
-"""`assess`, `evidence`, `finding`, `action`, `action-update`: the walk of one audit."""
+"""`assess`, `evidence`, `evidence-carry`, `finding`, `action`, `action-update`: the walk of one audit."""
 
 from __future__ import annotations
 
@@ -42,6 +42,28 @@ def evidence_command(ctx: click.Context, audit_id: str, requirement: str, title:
     """Ajouter un élément de preuve ; affiche son identifiant."""
     with open_session(open_workspace(ctx, workspace), audit_id) as session:
         echo(session.add_evidence(requirement, title, version, location, file).id)
+
+
+@click.command("evidence-carry")
+@click.argument("audit_id", metavar="AUDIT")
+@click.argument("evidence_ids", metavar="[PREUVE]...", nargs=-1)
+@click.option("--all", "carry_all", is_flag=True, help="Toutes les preuves de l'audit précédent pas encore reprises.")
+@workspace_option
+@click.pass_context
+@guarded
+def evidence_carry_command(ctx: click.Context, audit_id: str, evidence_ids: tuple[str, ...], carry_all: bool,
+                           workspace: Path | None) -> None:
+    """Reprendre des preuves de l'audit précédent (new --from), marquées « revue » aujourd'hui ;
+    affiche les identifiants des preuves créées."""
+    from audit_bench.services.errors import UserError
+    from audit_bench.services.followup import carry_evidence
+
+    if carry_all == bool(evidence_ids):
+        raise UserError("donner les preuves à reprendre (P1 P2…) ou --all, pas les deux")
+    bench = open_workspace(ctx, workspace)
+    with open_session(bench, audit_id) as session:
+        for evidence in carry_evidence(bench, session, None if carry_all else list(evidence_ids)):
+            echo(evidence.id)
 
 
 @click.command("finding")
@@ -103,4 +125,5 @@ def action_update_command(ctx: click.Context, holder: str, action_id: str, statu
                               comment=comment, due=due, reason=reason)
 
 
-COMMANDS = [assess_command, evidence_command, finding_command, action_command, action_update_command]
+COMMANDS = [assess_command, evidence_command, evidence_carry_command, finding_command, action_command,
+            action_update_command]

@@ -24,13 +24,15 @@ def one_line(text: str) -> str:
 
 
 @click.command("new")
-@click.option("--referential", "ref", required=True, callback=non_empty, help="Identifiant du référentiel.")
+@click.option("--referential", "ref", default=None, callback=non_empty,
+              help="Identifiant du référentiel (obligatoire, sauf avec --from).")
 @click.option("--structure", default=None, callback=non_empty, metavar="ID",
               help="Identifiant de la structure auditée (voir audit-bench structures).")
 @click.option("--org", default=None, callback=non_empty,
               help="Nom de la structure auditée : celle de ce nom et de ce type, créée s'il n'y en a pas.")
 @click.option("--siae-type", default=None, callback=non_empty, help="Type de structure défini par le référentiel.")
-@click.option("--kind", required=True, type=Choice(list(KINDS)), help="Type d'audit.")
+@click.option("--kind", default=None, type=Choice(list(KINDS)),
+              help="Type d'audit (obligatoire, sauf avec --from : celui de l'audit précédent).")
 @click.option("--date", "audit_date", default=None, callback=non_empty,
               help="Date de l'audit (AAAA-MM-JJ, défaut : aujourd'hui).")
 @click.option("--end-date", default=None, callback=non_empty, help="Dernier jour de l'audit (AAAA-MM-JJ).")
@@ -38,18 +40,32 @@ def one_line(text: str) -> str:
 @click.option("--scope", default="", help="Périmètre de l'audit.")
 @click.option("--objectives", default="", help="Objectifs de l'audit.")
 @click.option("--place", default="", help="Lieu(x) de l'audit.")
+@click.option("--from", "from_audit", default=None, callback=non_empty, metavar="AUDIT",
+              help="Partir de cet audit (même structure, même référentiel) : ses cotations, constats, preuves "
+                   "et écarts ouverts servent de référence.")
 @JSON_OPTION
 @workspace_option
 @click.pass_context
 @guarded
-def new_command(ctx: click.Context, ref: str, structure: str | None, org: str | None, siae_type: str | None, kind: str,
-                audit_date: str | None, end_date: str | None, auditors: tuple[str, ...], scope: str,
-                objectives: str, place: str, as_json: bool, workspace: Path | None) -> None:
-    """Créer un audit sur une structure (--structure ou --org) ; affiche son identifiant."""
+def new_command(ctx: click.Context, ref: str | None, structure: str | None, org: str | None, siae_type: str | None,
+                kind: str | None, audit_date: str | None, end_date: str | None, auditors: tuple[str, ...], scope: str,
+                objectives: str, place: str, from_audit: str | None, as_json: bool, workspace: Path | None) -> None:
+    """Créer un audit sur une structure (--structure ou --org), ou à partir du précédent (--from) ;
+    affiche son identifiant."""
     from audit_bench.services import create_audit
+    from audit_bench.services.cycle import header_auditor_warnings
 
-    header = create_audit(open_workspace(ctx, workspace), ref, org, kind, siae_type, audit_date, list(auditors),
-                          end_date=end_date, objectives=objectives, scope=scope, place=place, structure=structure)
+    if from_audit is None:
+        for value, option in ((kind, "--kind"), (ref, "--referential")):
+            if value is None:
+                raise click.UsageError(f"option {option} obligatoire : voir --help (ou --from AUDIT)")
+    bench = open_workspace(ctx, workspace)
+    header = create_audit(bench, ref, org, kind, siae_type, audit_date, list(auditors), end_date=end_date,
+                          objectives=objectives, scope=scope, place=place, structure=structure,
+                          from_audit=from_audit)
+    check = header_auditor_warnings(bench, bench.referential(header.referential.id), header)
+    for warning in check[1] if check is not None else []:
+        echo(f"attention : {warning} ({check[0]})", err=True)
     if as_json:
         emit_json({"id": header.id})
     else:
@@ -100,10 +116,23 @@ def print_audits(view: AuditsView) -> None:
 @guarded
 def show_command(ctx: click.Context, audit_id: str, as_json: bool, workspace: Path | None) -> None:
     """En-tête, avancement, scores, cotations, preuves, écarts et actions d'un audit."""
+    import msgspec
+
+    from audit_bench.services.followup import follow_up_view, previous_of
     from audit_bench.services.views import show_view
 
-    with open_session(open_workspace(ctx, workspace), audit_id, write=False) as session:
+    from audit_bench.services.errors import REFUSALS, refusal_message
+
+    bench = open_workspace(ctx, workspace)
+    with open_session(bench, audit_id, write=False) as session:
         view = show_view(session)
+        try:
+            previous = previous_of(bench, session)
+        except REFUSALS as exc:  # deleted or damaged since: the audit is shown all the same
+            previous = None
+            echo(f"attention : audit précédent {view.from_audit} illisible : {refusal_message(exc)}", err=True)
+    if previous is not None:
+        view = msgspec.structs.replace(view, follow_up=follow_up_view(previous))
     if as_json:
         emit_json(view)
         return
@@ -127,8 +156,9 @@ def print_show(view: ShowView) -> None:
     for e in view.evidence:
         details = " — ".join(one_line(part) for part in (e.version, e.location) if part)
         attached = f" [fichier {one_line(e.filename)}{FILE_PROBLEMS.get(e.file, '')}]" if e.filename else ""
+        reviewed = f" [revue le {e.reviewed_on}, reprise de {e.carried_from}]" if e.carried_from else ""
         echo(f"  preuve {e.id} ({e.requirement}) {one_line(e.title)}" + (f" — {details}" if details else "")
-             + attached)
+             + attached + reviewed)
     for f in view.findings:
         echo(f"  écart {f.id} ({f.requirement}, {f.class_}) {one_line(f.text)}")
         for a in f.actions:
@@ -140,6 +170,26 @@ def print_show(view: ShowView) -> None:
                  f"{ACTION_STATUSES.get(a.status, a.status).lower()}{verified}")
     for message in view.pending:
         echo(f"  à compléter : {one_line(message)}")
+    follow_up = view.follow_up
+    if follow_up is not None:
+        echo(f"Suivi de l'audit précédent {follow_up.audit} ({KINDS.get(follow_up.kind, follow_up.kind)} du "
+             f"{follow_up.date}, version {follow_up.referential_version}) : "
+             f"{len(follow_up.open_findings)} écart(s) ouvert(s)")
+        for f in follow_up.open_findings:
+            where = f.now_requirement or f"{f.requirement}, retirée de cette version"
+            echo(f"  écart {f.id} ({where}, {f.class_}) {one_line(f.text)}")
+            for a in f.actions:
+                echo(f"    action {a.id} {one_line(a.text)} — {one_line(a.owner)}, échéance {a.due}, "
+                     f"{ACTION_STATUSES.get(a.status, a.status).lower()}")
+        for change in follow_up.modified:
+            echo(f"  exigence modifiée {change.requirement} : « {one_line(change.previous_text or '')} » → "
+                 f"« {one_line(change.text)} »")
+        for change in follow_up.renumbered:
+            echo(f"  exigence renumérotée {change.previous_id} → {change.requirement}")
+        for change in follow_up.added:
+            echo(f"  exigence nouvelle {change.requirement} : {one_line(change.text)}")
+        for change in follow_up.removed:
+            echo(f"  exigence retirée {change.requirement} : {one_line(change.text)}")
 
 
 @click.command("close")

@@ -111,7 +111,8 @@ def print_structure(view: StructureView, today: str) -> None:
     echo("Personnes :" if view.people else "Personnes : aucune")
     for person in view.people:
         trained = f", formé(e) à l'audit le {person.trained_on}" if person.trained_on else ""
-        echo(f"  {person.role_label} : {one_line(person.name)}{trained}")
+        activity = f", activité : {one_line(person.activity)}" if person.activity else ""
+        echo(f"  {person.role_label} : {one_line(person.name)}{trained}{activity}")
     echo("Certifications :" if view.certifications else "Certifications : aucune")
     for c in view.certifications:
         echo(f"  {c.referential} n° {one_line(c.number)}, {one_line(c.body)}, émis le {c.issued}, "
@@ -122,6 +123,11 @@ def print_structure(view: StructureView, today: str) -> None:
              f"{a.open_findings} écart(s) ouvert(s)  {actions_text(a.open_actions, a.overdue_actions)}"
              f"  ({AUDIT_STATUSES.get(a.status, a.status).lower()})")
     echo(f"Actions : {actions_text(view.open_actions, view.overdue_actions)}")
+    for setting in view.cycle_settings:
+        echo(f"Fréquence fixée : {setting.referential} {setting.of} tous les {setting.every_months} mois")
+    for fulfilment in view.fulfilments:
+        note = f" — {one_line(fulfilment.note)}" if fulfilment.note else ""
+        echo(f"Fait : {fulfilment.referential} {fulfilment.obligation} le {fulfilment.on}{note}")
 
 
 @structure_group.command("edit")
@@ -147,15 +153,17 @@ def edit_command(ctx: click.Context, structure_id: str, name: str | None, siae_t
 @click.option("--role", required=True, type=Choice(list(ROLES)), help=f"Rôle : {', '.join(ROLES)}.")
 @click.option("--trained-on", default=None, callback=non_empty,
               help="Date de sa formation à l'audit (AAAA-MM-JJ).")
+@click.option("--activity", default="",
+              help="Activité exercée (un auditeur interne doit en être indépendant : hors du champ de l'audit).")
 @workspace_option
 @click.pass_context
 @guarded
 def person_command(ctx: click.Context, structure_id: str, name: str, role: str, trained_on: str | None,
-                   workspace: Path | None) -> None:
-    """Ajouter une personne du système qualité avec son rôle (ou changer sa date de formation)."""
+                   activity: str, workspace: Path | None) -> None:
+    """Ajouter une personne du système qualité avec son rôle (ou changer sa formation, son activité)."""
     from audit_bench.services.structures import set_person
 
-    set_person(open_workspace(ctx, workspace), structure_id, name, role, trained_on)
+    set_person(open_workspace(ctx, workspace), structure_id, name, role, trained_on, activity)
 
 
 @structure_group.command("person-delete")
@@ -207,6 +215,28 @@ def certification_delete_command(ctx: click.Context, structure_id: str, ref: str
     from audit_bench.services.structures import remove_certification
 
     remove_certification(open_workspace(ctx, workspace), structure_id, ref, number)
+
+
+@structure_group.command("frequency")
+@click.argument("structure_id", metavar="ID")
+@click.option("--referential", "ref", required=True, callback=non_empty, help="Identifiant du référentiel.")
+@click.option("--of", "of", required=True, callback=non_empty, metavar="QUOI",
+              help="surveillance (l'intervalle des audits de surveillance) ou l'identifiant d'une obligation.")
+@click.option("--months", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Tous les N mois (obligations : 1, 2, 3, 4, 6 ou 12, périodes de l'année civile).")
+@click.option("--clear", is_flag=True, help="Retirer la fréquence fixée.")
+@workspace_option
+@click.pass_context
+@guarded
+def frequency_command(ctx: click.Context, structure_id: str, ref: str, of: str, months: int | None, clear: bool,
+                      workspace: Path | None) -> None:
+    """Fixer une fréquence que le référentiel laisse à la structure (surveillance, contrôles, revue…)."""
+    from audit_bench.services.cycle import set_frequency
+    from audit_bench.services.errors import UserError
+
+    if (months is None) == (not clear):
+        raise UserError("donner --months N, ou --clear pour retirer la fréquence")
+    set_frequency(open_workspace(ctx, workspace), structure_id, ref, of, months)
 
 
 COMMANDS = [structures_command, structure_group]

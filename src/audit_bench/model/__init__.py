@@ -4,6 +4,7 @@ from audit_bench.model.audit import (
     Action, Assessment, AuditHeader, AuditSnapshot, DemoAction, DemoAudit, DemoEvidence, DemoFinding,
     DemoRating, Evidence, Finding, Postponement, Progress, Record, ReferentialPin, SectionScore,
 )
+from audit_bench.model.cycle import SURVEILLANCE, CycleSetting, Fulfilment
 from audit_bench.model.structure import (
     STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
 )
@@ -13,9 +14,9 @@ from audit_bench.model.vocab import (
 
 __all__ = [
     "ACTION_STATUSES", "ACTION_TYPES", "AUDIT_STATUSES", "ECART_CLASSES", "KINDS", "ROLES", "SCORE_TOTAL",
-    "SHORT_KINDS", "SOURCES", "STRUCTURE_ID", "Action",
-    "Assessment", "AuditHeader", "AuditSnapshot", "Certification", "DemoAction", "DemoAudit", "DemoEvidence",
-    "DemoFinding", "DemoRating", "Evidence", "Finding", "Person", "Postponement", "Progress", "Record",
-    "ReferentialPin",
+    "SHORT_KINDS", "SOURCES", "STRUCTURE_ID", "SURVEILLANCE", "Action",
+    "Assessment", "AuditHeader", "AuditSnapshot", "Certification", "CycleSetting", "DemoAction", "DemoAudit",
+    "DemoEvidence", "DemoFinding", "DemoRating", "Evidence", "Finding", "Fulfilment", "Person", "Postponement",
+    "Progress", "Record", "ReferentialPin",
     "SectionScore", "Structure", "StructureSnapshot", "implied_structure_id", "slug",
 ]

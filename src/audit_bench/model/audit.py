@@ -38,6 +38,9 @@ class AuditHeader(Record, kw_only=True):
     status: str = "open"
     created_at: str
     closed_at: str | None = None
+    from_audit: str | None = None
+    """The audit this one starts from (`new --from`): its ratings, notes, evidence and open écarts
+    are shown as reference. Optional: files written before it read as None, no format change."""
 
 
 class Assessment(Record, kw_only=True):
@@ -58,6 +61,10 @@ class Evidence(Record, kw_only=True):
     filename: str | None = None
     """The attached file's original name; its content lives under evidence/ by hash."""
     at: str
+    carried_from: str | None = None
+    """`AUDIT/P3`: the previous audit's evidence this one carries over (optional, no format change)."""
+    reviewed_on: str | None = None
+    """The day a carried-over reference was seen again (« revue le … »)."""
 
 
 class Finding(Record, kw_only=True, rename={"class_": "class"}):

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from audit_bench.model.audit import Action, Finding, Record
+from audit_bench.model.cycle import CycleSetting, Fulfilment
 
 STRUCTURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a structure id may be: it names a file of the workspace."""
@@ -34,6 +35,9 @@ class Person(Record, kw_only=True):
     """A key of `model.vocab.ROLES`."""
     trained_on: str | None = None
     """When the person was trained to audit (AFAQ 6.2 asks for trained internal auditors)."""
+    activity: str = ""
+    """The activity the person works in, as the structure names it (« Accompagnement, antenne
+    nord »): an internal auditor must be independent of the activity audited (AFAQ 6.2)."""
 
 
 class Certification(Record, kw_only=True):
@@ -56,6 +60,8 @@ class StructureSnapshot(Record, kw_only=True):
     """Écarts of other sources than audits (contrôles, réclamations…)."""
     actions: list[Action] = []
     """The actions of those écarts."""
+    cycle_settings: list[CycleSetting] = []
+    fulfilments: list[Fulfilment] = []
 
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]

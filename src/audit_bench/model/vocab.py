@@ -63,5 +63,31 @@ ROLES: dict[str, str] = {
 }
 """Roles in a structure's quality system (the CLI's ROLE) and their French names."""
 
+OBLIGATION_RECORDS: dict[str, str] = {
+    "internal-audit": "un audit interne clos",
+    "self-assessment": "un autodiagnostic clos",
+    "survey": "une enquête de satisfaction",
+    "review": "une revue de direction signée",
+    "supplier-review": "un bilan des sous-traitants et prestataires",
+    "check": "un contrôle",
+}
+"""What shows a recurring obligation met in a period (a referential's `met_by`), in French."""
+
+AUDIT_RECORDS: dict[str, str] = {"internal-audit": "internal", "self-assessment": "self-assessment"}
+"""The obligations a closed audit meets, and the audit kind it must be; the others are recorded
+as done by the structure (until their register records them)."""
+
+AGENDA_KINDS: dict[str, str] = {
+    "certificate": "Certificat",
+    "surveillance": "Audit de surveillance",
+    "renewal": "Audit de renouvellement",
+    "obligation": "Obligation",
+    "action": "Action",
+}
+"""What an agenda item is (the `kind` of `agenda --json`) and its French name."""
+
+AGENDA_STATES: dict[str, str] = {"overdue": "en retard", "due": "dû", "upcoming": "à venir", "done": "fait"}
+"""The state of an agenda item (`state` of `agenda --json`), in French."""
+
 SCORE_TOTAL = "total"
 """The section id of the overall score row, whoever computes the scores."""

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import yaml
 
 from audit_bench.referential.reading import MAX_DEPTH, ReferentialError, check_toml, check_yaml, read_text
-from audit_bench.referential.schema import NA, SCHEMA_VERSION, Node, Referential, ScaleLevel
+from audit_bench.referential.schema import NA, PERIOD_MONTHS, SCHEMA_VERSION, Node, Referential, ScaleLevel
 
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[['\"]?([^\]'\"]+)['\"]?\]")
 _MSGSPEC_PATH = re.compile(r" - at `(\$[^`]*)`$")
@@ -153,6 +153,33 @@ def semantic_problems(referential: Referential) -> Iterator[Problem]:
     bands = [band.min_percent for band in referential.score_bands]
     if bands != sorted(bands):
         yield Problem("$.score_bands", "les seuils doivent être donnés par min_percent croissant")
+    yield from _cycle_problems(referential)
+
+
+def _cycle_problems(referential: Referential) -> Iterator[Problem]:
+    """One audit of each kind in a cycle, each field where it means something, obligations that
+    cut the year into whole periods."""
+    cycle = referential.cycle
+    if cycle is UNSET:
+        return
+    yield from _duplicates("$.cycle.audits", [audit.kind for audit in cycle.audits], "audit du cycle")
+    for i, audit in enumerate(cycle.audits):
+        if audit.kind == "renewal" and audit.every_months is not None:
+            yield Problem(f"$.cycle.audits[{i}].every_months", "l'audit de renouvellement n'a pas d'intervalle : "
+                          "il est dû avant la fin de validité (before_expiry_months)")
+        if audit.kind == "surveillance" and audit.before_expiry_months:
+            yield Problem(f"$.cycle.audits[{i}].before_expiry_months", "before_expiry_months ne concerne que "
+                          "l'audit de renouvellement ; la surveillance se règle par every_months")
+    yield from _duplicates("$.cycle.obligations", [o.id for o in cycle.obligations], "obligation")
+    allowed = ", ".join(map(str, PERIOD_MONTHS))
+    for i, obligation in enumerate(cycle.obligations):
+        if obligation.every_months is not None and obligation.every_months not in PERIOD_MONTHS:
+            yield Problem(f"$.cycle.obligations[{i}].every_months",
+                          f"{obligation.every_months} mois ne découpe pas l'année en périodes entières : "
+                          f"choisir parmi {allowed}")
+        if obligation.auditors is not UNSET and obligation.met_by != "internal-audit":
+            yield Problem(f"$.cycle.obligations[{i}].auditors",
+                          "les exigences sur les auditeurs ne valent que pour un audit interne (met_by: internal-audit)")
 
 
 def _finding_links(referential: Referential) -> Iterator[Problem]:

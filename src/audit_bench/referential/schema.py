@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from audit_bench.model.vocab import KINDS
+from audit_bench.model.vocab import KINDS, OBLIGATION_RECORDS
 
 NA = "na"
 """The rating every referential accepts: not applicable, with a reason in the note."""
@@ -24,6 +24,9 @@ IsoDate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 Colour = Annotated[str, msgspec.Meta(pattern=r"^#[0-9A-Fa-f]{6}$")]
 AuditKind = Literal[tuple(KINDS)]
 """One of the audit kinds the application knows (model.vocab.KINDS), checked when a file is read."""
+Months = Annotated[int, msgspec.Meta(ge=1, le=120)]
+ObligationRecord = Literal[tuple(OBLIGATION_RECORDS)]
+"""The kind of record that shows an obligation met (model.vocab.OBLIGATION_RECORDS)."""
 
 
 class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -38,6 +41,9 @@ class Metadata(Schema, kw_only=True):
     source: str = ""
     scope: str = ""
     """Whom the referential applies to, as the referential words it."""
+    short_name: NonEmpty | UnsetType = UNSET
+    """How the agenda and other short lists cite the referential (« AFAQ 6.2 — … »); default: the id
+    in capitals. UNSET so that frozen copies written before it keep their hash (see `ScaleLevel`)."""
 
 
 class StructureType(Schema, kw_only=True):
@@ -168,6 +174,62 @@ class ScoreBand(Schema, kw_only=True):
     colour: Colour
 
 
+class Citation(Schema, kw_only=True):
+    """A rule of the cycle as the referential states it: where, and in a few words. Where the
+    referential is silent, `section` is empty and `rule` says so."""
+
+    section: str = ""
+    """The referential's own numbering of the passage (« 6.2 », « 2.2 »); empty when it is silent."""
+    rule: NonEmpty
+    """The rule in a few words, as the agenda cites it: « un audit interne par an »."""
+
+
+class CycleAudit(Citation, kw_only=True):
+    """A certification audit that falls due during a certificate's validity."""
+
+    kind: Literal["surveillance", "renewal"]
+    every_months: Months | None = None
+    """Surveillance: the interval from the certificate's issue; None when the referential does not
+    fix it (the structure sets it)."""
+    before_expiry_months: Annotated[int, msgspec.Meta(ge=0, le=36)] = 0
+    """Renewal: how long before the end of validity it is due; 0: by the end of validity."""
+
+
+class AuditorRule(Citation, kw_only=True):
+    """What the referential asks of internal auditors (AFAQ 6.2: qualified and independent)."""
+
+    trained: bool = False
+    """Trained to audit: a training date recorded for the person before the audit."""
+    independent: bool = False
+    """Independent of the activity audited: the auditor's declared activity is not in the audit's scope."""
+
+
+class Obligation(Citation, kw_only=True):
+    """Something the structure must do at a frequency: an internal audit, a survey, a review."""
+
+    id: Identifier
+    title: NonEmpty
+    """What is due, in French (« Audit interne »): the agenda adds the period."""
+    met_by: ObligationRecord
+    """The record that shows it done in a period."""
+    every_months: Months | None = None
+    """The length of its calendar periods (12: each calendar year; 3: each quarter); one of 1, 2, 3,
+    4, 6, 12. None when the referential does not fix it (the structure sets it)."""
+    auditors: AuditorRule | UnsetType = UNSET
+    """For an internal audit: what its auditors must be."""
+
+
+class Cycle(Schema, kw_only=True):
+    """The referential's certification cycle and the obligations of its year."""
+
+    validity: Citation
+    """Where the validity (`metadata.validity_years`) is stated, or that it is not."""
+    audits: list[CycleAudit] = []
+    """The audits during a certificate's validity, counted from its issue (the initial or renewal
+    audit's decision); empty for a referential no one certifies."""
+    obligations: list[Obligation] = []
+
+
 class Referential(Schema, kw_only=True):
     schema_version: int = 1
     id: Identifier
@@ -188,11 +250,21 @@ class Referential(Schema, kw_only=True):
     nodes: Annotated[list[Node], msgspec.Meta(min_length=1)]
     glossary: list[GlossaryTerm] = []
     annexes: list[Annex] = []
+    cycle: Cycle | UnsetType = UNSET
+    """The certification cycle and the recurring obligations; absent: the referential states none."""
 
 
 SCHEMA_VERSION = 1
+PERIOD_MONTHS = (1, 2, 3, 4, 6, 12)
+"""The lengths of an obligation's calendar periods: each divides the year."""
 
 
 def kinds_offered(referential: Referential) -> list[str]:
     """The audit kinds a new audit on this referential may take, the default first."""
     return list(KINDS) if referential.audit_kinds is UNSET else list(referential.audit_kinds)
+
+
+def cite_as(referential: Referential) -> str:
+    """The referential's short name in citations (« AFAQ »)."""
+    short = referential.metadata.short_name
+    return short if short is not UNSET else referential.id.upper()

@@ -17,7 +17,7 @@ from audit_bench.model import ACTION_STATUSES, Action, Assessment, Finding
 from audit_bench.referential.schema import NA, Node
 from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
-from audit_bench.reports.content import PluginContribution, ReportContent, ReportInput, is_code
+from audit_bench.reports.content import FollowUp, PluginContribution, ReportContent, ReportInput, is_code
 from audit_bench.reports.cells import Run, TextCell, bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
 from audit_bench.reports.sections import ReportSection
@@ -128,6 +128,8 @@ class _ReportBuilder(ReportContent):
         story += self.summary()
         for contribution in self.contributions:
             story += self.plugin_section(contribution)
+        if self.data.follow_up is not None:
+            story += self.follow_up(self.data.follow_up)
         story += self.findings()
         story += self.checklist()
         story += self.not_covered()
@@ -165,6 +167,15 @@ class _ReportBuilder(ReportContent):
         out.append(self.p(text(self.criteria())))
         out.append(self.p("Dates, lieux et équipe d'audit", "h3"))
         out.append(self.p(text(self.team_line())))
+        check = self.data.auditor_check
+        if check is not None:
+            out.append(self.p(self.AUDITORS_TITLE, "h3"))
+            out.append(self.p(text(self.auditor_rule(check))))
+            if check.warnings:
+                out += [self.p(f'<font color="#b3261e"><b>À vérifier</b></font>{NBSP}: {text(w)}.')
+                        for w in check.warnings]
+            else:
+                out.append(self.p(text(self.AUDITORS_CHECKED)))
         out.append(self.p("Échelle de cotation et classes d'écarts", "h3"))
         rows = [layout.head_row("Cotation", "Points")]
         extra = []
@@ -238,6 +249,49 @@ class _ReportBuilder(ReportContent):
         out.append(self.p(f'<font color="#b3261e"><b>Section manquante</b></font>{NBSP}: le module '
                           f"{quoted(text(contribution.plugin))} n'a pas pu produire sa section du rapport."))
         out.append(self.p(f"Erreur{NBSP}: {text(contribution.error or 'inconnue')}", "muted"))
+        return out
+
+    def follow_up(self, follow_up: FollowUp) -> list[Flowable]:
+        """The previous audit's open écarts, each with its actions and this audit's rating of the
+        requirement; then how the referential changed, when the two versions differ."""
+        out = self.heading(self.FOLLOW_UP_TITLE)
+        if follow_up.error is not None:
+            out.append(self.p(f'<font color="#b3261e"><b>Audit précédent illisible</b></font>{NBSP}: '
+                              f"{text(self.follow_up_unreadable(follow_up))}"))
+            return out
+        out.append(self.p(text(self.follow_up_intro(follow_up))))
+        if not follow_up.findings:
+            out.append(self.p(text(self.FOLLOW_UP_NONE_OPEN)))
+        for finding in follow_up.findings:
+            block: list[Flowable] = [self.p(text(self.followed_title(finding)), "h3"), *self.user(finding.text)]
+            block.append(self.p(f"<b>Cotation dans cet audit</b>{NBSP}: {text(self.followed_rating(finding))}",
+                                "small"))
+            if finding.actions:
+                block.append(Spacer(1, 3))
+                block.append(self.action_table(finding.actions))
+            else:
+                block.append(self.p(text(self.NO_ACTION), "muted"))
+            block.append(Spacer(1, 6))
+            out.append(KeepTogether(block[:3]))
+            out += block[3:]
+        if follow_up.changed():
+            out += self.requirement_changes(follow_up)
+        return out
+
+    def requirement_changes(self, follow_up: FollowUp) -> list[Flowable]:
+        out = [self.p(text(self.changes_title(follow_up)), "h3")]
+        if follow_up.modified:
+            rows = [layout.head_row("Exigence modifiée", "Texte de l'audit précédent", "Texte de cet audit")]
+            rows += [[cell(req), cell(before), cell(after)] for req, before, after in follow_up.modified]
+            third = (CONTENT_WIDTH - 25 * mm) / 2
+            out.append(layout.table(rows, [25 * mm, third, third]))
+        if follow_up.renumbered:
+            out.append(self.p(text(self.renumbered_line(follow_up))))
+        for title, changes in (("Exigences nouvelles", follow_up.added), ("Exigences retirées", follow_up.removed)):
+            if changes:
+                rows = [layout.head_row(title, "Texte")]
+                rows += [[cell(req), cell(wording)] for req, wording in changes]
+                out.append(layout.table(rows, [25 * mm, CONTENT_WIDTH - 25 * mm]))
         return out
 
     def findings(self) -> list[Flowable]:
@@ -383,6 +437,9 @@ class _ReportBuilder(ReportContent):
             where = [Run(evidence.location)] if evidence.location else []
             if evidence.filename:
                 where.append(Run(f"Fichier{NBSP}: {evidence.filename}"))
+            review = self.evidence_review(evidence)
+            if review:
+                where.append(Run(review))
             problem = self.evidence_problem(evidence)
             if problem:
                 where.append(Run(f"{problem[0].upper()}{problem[1:]}", FONT_BOLD, color=ALERT))

@@ -55,6 +55,51 @@ class ClassTally(NamedTuple):
     """Ratings whose level calls for an écart of this class, not written yet."""
 
 
+class FollowedFinding(NamedTuple):
+    """An écart the previous audit left open, as the services read it."""
+
+    id: str
+    requirement: str
+    """Its requirement in the previous audit."""
+    now_requirement: str | None
+    """The same requirement in this audit; None when this version of the referential removed it."""
+    class_label: str
+    text: str
+    actions: list[Action]
+
+
+@dataclass
+class FollowUp:
+    """The audit this one starts from: its open écarts, and how the requirements changed between
+    the two versions of the referential (id, texts)."""
+
+    audit_id: str
+    kind: str
+    date: str
+    version: str
+    findings: list[FollowedFinding]
+    modified: list[tuple[str, str, str]] = field(default_factory=list)
+    """(requirement, previous text, text)."""
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    """(previous id, id)."""
+    added: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    error: str | None = None
+    """Why the previous audit could not be read (deleted, damaged): then nothing else is known."""
+
+    def changed(self) -> bool:
+        """The two versions of the referential differ in some requirement."""
+        return bool(self.modified or self.renumbered or self.added or self.removed)
+
+
+@dataclass
+class AuditorCheck:
+    """What the referential asks of internal auditors, and what the auditors of this audit miss."""
+
+    rule: str
+    warnings: list[str]
+
+
 @dataclass
 class ReportInput:
     """What the report prints. Every figure is decided by the services' rules (progress, which
@@ -73,6 +118,8 @@ class ReportInput:
     """Evidence id → "ok", "missing" or "altered", for evidence with an attached file."""
     contributions: list[PluginContribution] = field(default_factory=list)
     generated_on: date = field(default_factory=date.today)
+    follow_up: FollowUp | None = None
+    auditor_check: AuditorCheck | None = None
 
 
 class ChecklistRow(NamedTuple):
@@ -144,7 +191,15 @@ class ReportContent:
             parts.append(evidence.location)
         if evidence.filename:
             parts.append(f"fichier {evidence.filename}")
+        if evidence.reviewed_on:
+            parts.append(f"revue le {french_date(evidence.reviewed_on)}")
         return ", ".join(parts)
+
+    def evidence_review(self, evidence: Evidence) -> str | None:
+        """Where a carried-over reference comes from, for the evidence index."""
+        if not evidence.reviewed_on:
+            return None
+        return f"Reprise de l'audit précédent, revue le {french_date(evidence.reviewed_on)}"
 
     def evidence_problem(self, evidence: Evidence) -> str | None:
         return EVIDENCE_PROBLEMS.get(self.data.evidence_states.get(evidence.id, ""))
@@ -212,6 +267,15 @@ class ReportContent:
         done = "Autodiagnostic réalisé" if self.self_assessment() else "Audit réalisé"
         return (f"{done} {french_period(header.date, header.end_date)}{place}. "
                 f"{self.team_label()}{NBSP}: {', '.join(header.auditors) or 'non précisé'}.")
+
+    # the internal auditors' check
+
+    AUDITORS_TITLE = "Qualification et indépendance des auditeurs internes"
+    AUDITORS_CHECKED = ("Vérifiées d'après les personnes de la structure : formation à l'audit "
+                        "enregistrée avant l'audit, activité déclarée hors du champ audité.")
+
+    def auditor_rule(self, check: AuditorCheck) -> str:
+        return f"Exigence{NBSP}: {check.rule}."
 
     # the summary
 
@@ -343,6 +407,46 @@ class ReportContent:
 
     def overdue(self, action: Action) -> bool:
         return action.status != "done" and action.due < self.data.generated_on.isoformat()
+
+    # the previous audit's écarts
+
+    FOLLOW_UP_TITLE = "Suivi des écarts de l'audit précédent"
+    FOLLOW_UP_NONE_OPEN = "Aucun écart de l'audit précédent ne restait ouvert."
+    NO_ACTION = "Aucune action définie."
+
+    def follow_up_unreadable(self, follow_up: FollowUp) -> str:
+        return (f"cet audit part de l'audit {follow_up.audit_id}, qui n'a pas pu être lu "
+                f"({follow_up.error}).")
+
+    def follow_up_intro(self, follow_up: FollowUp) -> str:
+        kind = KINDS.get(follow_up.kind, follow_up.kind).lower()
+        return (f"Cet audit part de l'{kind} du {french_date(follow_up.date)} ({follow_up.audit_id}, "
+                f"référentiel version {follow_up.version}). Ses cotations, constats et preuves ont servi de "
+                "référence ; ses écarts restés ouverts sont suivis ci-dessous.")
+
+    def followed_title(self, finding: FollowedFinding) -> str:
+        """« E2 · Écart mineur · exigence 3.1, devenue 3.2 »: where the écart's requirement is now."""
+        if finding.now_requirement == finding.requirement:
+            where = f"exigence {finding.requirement}"
+        elif finding.now_requirement:
+            where = f"exigence {finding.requirement}, devenue {finding.now_requirement}"
+        else:
+            where = f"exigence {finding.requirement}, retirée de cette version"
+        return f"{finding.id} · {finding.class_label} · {where}"
+
+    def followed_rating(self, finding: FollowedFinding) -> str:
+        """This audit's rating of the écart's requirement, with its note."""
+        assessment = self.assessments.get(finding.now_requirement or "")
+        now = self.rating_label(assessment.rating) if assessment else "non cotée"
+        note = f" — {assessment.note}" if assessment and assessment.note else ""
+        return f"{now}{note}"
+
+    def changes_title(self, follow_up: FollowUp) -> str:
+        return f"Évolution du référentiel depuis la version {follow_up.version}"
+
+    def renumbered_line(self, follow_up: FollowUp) -> str:
+        moves = ", ".join(f"{before} → {after}" for before, after in follow_up.renumbered)
+        return f"Exigences renumérotées (même texte){NBSP}: {moves}."
 
     # the checklist and what it does not cover
 

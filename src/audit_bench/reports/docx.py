@@ -28,9 +28,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table, _Cell
 
-from audit_bench.model import ACTION_STATUSES
+from audit_bench.model import ACTION_STATUSES, Action
 from audit_bench.referential.schema import NA
-from audit_bench.reports.content import PluginContribution, ReportContent, ReportInput, xml_safe
+from audit_bench.reports.content import FollowUp, PluginContribution, ReportContent, ReportInput, xml_safe
 from audit_bench.reports.typography import NBSP, french_date, french_number, french_percent, plural, quoted
 
 REPORT_FIELD = "rapport"
@@ -286,6 +286,8 @@ class _WordBuilder(ReportContent):
         self.summary()
         for contribution in self.data.contributions:
             self.plugin_section(contribution)
+        if self.data.follow_up is not None:
+            self.follow_up(self.data.follow_up)
         self.findings()
         self.checklist()
         self.not_covered()
@@ -315,6 +317,14 @@ class _WordBuilder(ReportContent):
         self.para(self.criteria())
         self.heading("Dates, lieux et équipe d'audit", 2)
         self.para(self.team_line())
+        check = self.data.auditor_check
+        if check is not None:
+            self.heading(self.AUDITORS_TITLE, 2)
+            self.para(self.auditor_rule(check))
+            for warning in check.warnings:
+                self.labelled("À vérifier", f"{warning}.")
+            if not check.warnings:
+                self.para(self.AUDITORS_CHECKED)
         self.heading("Échelle de cotation et classes d'écarts", 2)
         rows = [[label, points] for _, label, points in self.scale_rows()]
         self.table(["Cotation", "Points"], rows, widths=[13.5, 2.5])
@@ -394,6 +404,42 @@ class _WordBuilder(ReportContent):
             self.left_out.append(f"section du module « {plugin} » : un élément {type(flowable).__name__} "
                                  "n'a pas d'équivalent dans le document Word")
 
+    def follow_up(self, follow_up: FollowUp) -> None:
+        """The previous audit's open écarts, then how the referential changed (as in the PDF)."""
+        self.heading(self.FOLLOW_UP_TITLE)
+        if follow_up.error is not None:
+            self.labelled("Audit précédent illisible", self.follow_up_unreadable(follow_up))
+            return
+        self.para(self.follow_up_intro(follow_up))
+        if not follow_up.findings:
+            self.para(self.FOLLOW_UP_NONE_OPEN)
+        for finding in follow_up.findings:
+            self.heading(self.followed_title(finding), 2)
+            self.user(finding.text)
+            self.labelled("Cotation dans cet audit", self.followed_rating(finding))
+            if finding.actions:
+                self.action_table(finding.actions)
+            else:
+                self.para(self.NO_ACTION, italic=True)
+        if not follow_up.changed():
+            return
+        self.heading(self.changes_title(follow_up), 2)
+        if follow_up.modified:
+            self.table(["Exigence modifiée", "Texte de l'audit précédent", "Texte de cet audit"],
+                       [list(change) for change in follow_up.modified], widths=[2.5, 6.75, 6.75])
+        if follow_up.renumbered:
+            self.para(self.renumbered_line(follow_up))
+        for title, changes in (("Exigences nouvelles", follow_up.added), ("Exigences retirées", follow_up.removed)):
+            if changes:
+                self.table([title, "Texte"], [list(change) for change in changes], widths=[2.5, 13.5])
+
+    def action_table(self, actions: list[Action]) -> None:
+        self.table(["Action", "Responsable", "Échéance", "Statut", "Efficacité"],
+                   [[f"{a.id} — {a.text}", a.owner,
+                     french_date(a.due) + (" (dépassée)" if self.overdue(a) else ""),
+                     ACTION_STATUSES.get(a.status, a.status), self.action_check(a)] for a in actions],
+                   widths=[6, 2.8, 2.6, 1.8, 2.8])
+
     def findings(self) -> None:
         self.heading("Écarts et plans d'action")
         findings = self.ordered_findings()
@@ -423,11 +469,7 @@ class _WordBuilder(ReportContent):
             self.labelled("Preuves", "aucune preuve rattachée à cette exigence.")
         actions = self.audit.actions_of(finding.id)
         if actions:
-            self.table(["Action", "Responsable", "Échéance", "Statut", "Efficacité"],
-                       [[f"{a.id} — {a.text}", a.owner,
-                         french_date(a.due) + (" (dépassée)" if self.overdue(a) else ""),
-                         ACTION_STATUSES.get(a.status, a.status), self.action_check(a)] for a in actions],
-                       widths=[6, 2.8, 2.6, 1.8, 2.8])
+            self.action_table(actions)
         elif self.requires_action(finding):
             self.para("Plan d'action requis et non défini.", bold=True)
         else:
@@ -503,6 +545,9 @@ class _WordBuilder(ReportContent):
             where = [evidence.location] if evidence.location else []
             if evidence.filename:
                 where.append(f"Fichier{NBSP}: {evidence.filename}")
+            review = self.evidence_review(evidence)
+            if review:
+                where.append(review)
             problem = self.evidence_problem(evidence)
             if problem:
                 where.append(problem[0].upper() + problem[1:])

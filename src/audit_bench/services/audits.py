@@ -13,7 +13,7 @@ import msgspec
 from audit_bench.model import KINDS, AuditHeader, ReferentialPin, slug
 from audit_bench.referential.schema import kinds_offered
 from audit_bench.services.clock import now
-from audit_bench.services.listing import AuditRow, workspace_rows
+from audit_bench.services.listing import AuditRow, audit_structure_id, workspace_rows
 from audit_bench.services.session import AuditSession
 from audit_bench.services.structures import structure_for_audit, structure_name
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
@@ -30,13 +30,19 @@ def audit_path(workspace: Workspace, audit_id: str) -> Path:
     return workspace.path / f"{audit_id}.json"
 
 
-def create_audit(workspace: Workspace, referential: str, org: str | None = None, kind: str | None = None,
+def create_audit(workspace: Workspace, referential: str | None, org: str | None = None, kind: str | None = None,
                  siae_type: str | None = None, audit_date: str | None = None, auditors: list[str] | None = None,
                  end_date: str | None = None, objectives: str = "", scope: str = "", place: str = "",
-                 structure: str | None = None) -> AuditHeader:
+                 structure: str | None = None, from_audit: str | None = None) -> AuditHeader:
     """A new audit on a structure: `structure` (an id: its type is the audit's), or `org` (the
-    structure of that exact name and type, created when there is none). Every input is checked
-    before anything is written."""
+    structure of that exact name and type, created when there is none). With `from_audit`, it
+    starts from that audit: same structure and referential (its current version), its kind by
+    default. Every input is checked before anything is written."""
+    if from_audit is not None:
+        referential, structure, kind = _from_previous(workspace, from_audit, referential, org, structure, kind,
+                                                      audit_date)
+    if referential is None:
+        raise UserError("donner le référentiel de l'audit (--referential), ou l'audit dont il part (--from)")
     tree = workspace.referential(referential)
     check_choice(kind or "", KINDS, "type d'audit")
     if kind not in kinds_offered(tree.referential):
@@ -62,10 +68,32 @@ def create_audit(workspace: Workspace, referential: str, org: str | None = None,
                                    title=tree.referential.title),
         org=record.name, structure=record.id, siae_type=siae_type, kind=kind, date=audit_date,
         end_date=end_date, auditors=auditors, objectives=objectives, scope=scope, place=place,
-        created_at=now(),
+        created_at=now(), from_audit=from_audit,
     )
     AuditFile.create(audit_path(workspace, audit_id), header).close()
     return header
+
+
+def _from_previous(workspace: Workspace, from_audit: str, referential: str | None, org: str | None,
+                   structure: str | None, kind: str | None, audit_date: str | None) -> tuple[str, str, str]:
+    """The referential, structure and kind of an audit that starts from `from_audit`: those of the
+    previous audit; a different one given is refused."""
+    with open_audit(workspace, from_audit, write=False) as previous:
+        header = previous.snapshot().header
+    same_structure = audit_structure_id(header)
+    if referential is not None and referential != header.referential.id:
+        raise UserError(f"l'audit {from_audit} porte sur le référentiel {header.referential.id}, pas {referential} : "
+                        "un audit qui part du précédent garde son référentiel")
+    if org is not None or (structure is not None and structure != same_structure):
+        raise UserError(f"un audit qui part de {from_audit} porte sur sa structure ({same_structure}) : "
+                        "retirer --org / --structure")
+    if audit_date is not None and check_date(audit_date) < header.date:
+        raise UserError(f"l'audit {from_audit} du {header.date} est postérieur au nouvel audit : partir d'un "
+                        "audit antérieur")
+    offered = kinds_offered(workspace.referential(header.referential.id).referential)
+    if kind is None:
+        kind = header.kind if header.kind in offered else offered[0]
+    return header.referential.id, same_structure, kind
 
 
 def open_audit(workspace: Workspace, audit_id: str, *, write: bool = True) -> AuditSession:

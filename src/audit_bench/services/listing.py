@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from audit_bench.model import AuditHeader, implied_structure_id
+from audit_bench.model import AuditHeader, Certification, CycleSetting, Fulfilment, implied_structure_id
 from audit_bench.services import rules
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
@@ -26,7 +26,9 @@ STRUCTURES = "structures"
 STRUCTURES_FOLDER = "structures"
 AUDIT_ROWS = 2
 """The shape of an audit row: 2 added `structure` and `open_action_dues`."""
-STRUCTURE_ROWS = 1
+STRUCTURE_ROWS = 2
+"""The shape of a structure row: 2 added the certificates' details, the cycle settings and the
+obligations recorded as met (what the agenda reads)."""
 
 
 class AuditRow(IndexRow, frozen=True, kw_only=True):
@@ -50,6 +52,8 @@ class AuditRow(IndexRow, frozen=True, kw_only=True):
 
 
 class CertificationExpiry(msgspec.Struct, frozen=True):
+    """What the structure list shows of a certificate."""
+
     referential: str
     valid_until: str
 
@@ -59,7 +63,10 @@ class StructureIndexRow(IndexRow, frozen=True, kw_only=True):
 
     name: str = ""
     siae_type: str | None = None
-    certifications: list[CertificationExpiry] = []
+    certifications: list[Certification] = []
+    cycle_settings: list[CycleSetting] = []
+    """What the agenda reads, with the certificates and the obligations recorded as met."""
+    fulfilments: list[Fulfilment] = []
 
 
 @dataclass(frozen=True)
@@ -113,5 +120,6 @@ def summarize_structure(path: Path) -> dict[str, Any]:
     record = snapshot.structure
     return {
         "name": record.name, "siae_type": record.siae_type,
-        "certifications": [CertificationExpiry(c.referential, c.valid_until) for c in snapshot.certifications],
+        "certifications": snapshot.certifications, "cycle_settings": snapshot.cycle_settings,
+        "fulfilments": snapshot.fulfilments,
     }

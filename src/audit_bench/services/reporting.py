@@ -25,7 +25,7 @@ from audit_bench.store.atomic import (
 from audit_bench.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from audit_bench.reports.content import PluginContribution, ReportInput
+    from audit_bench.reports.content import AuditorCheck, FollowUp, PluginContribution, ReportInput
     from audit_bench.services.session import AuditSession
     from audit_bench.services.workspace import Workspace
 
@@ -74,6 +74,8 @@ def build_report(workspace: Workspace, session: AuditSession, output: Path, *,
     warnings += data.pending
     warnings += [f"preuve {evidence_id} : {EVIDENCE_PROBLEMS[state]}"
                  for evidence_id, state in data.evidence_states.items() if state in EVIDENCE_PROBLEMS]
+    if data.follow_up is not None and data.follow_up.error is not None:
+        warnings.append(f"audit précédent {data.follow_up.audit_id} illisible : {data.follow_up.error}")
     return warnings
 
 
@@ -106,12 +108,46 @@ def report_input(workspace: Workspace, session: AuditSession, today: date, *, se
                       for c in rules.counts_by_class(tree, snapshot)],
         pending=[p.message for p in rules.pending(tree, snapshot)],
         evidence_states=session.evidence_states(),
-        contributions=plugin_contributions(workspace, session) if sections else [], generated_on=today)
+        contributions=plugin_contributions(workspace, session) if sections else [], generated_on=today,
+        follow_up=follow_up(workspace, session), auditor_check=auditor_check(workspace, session))
+
+
+def follow_up(workspace: Workspace, session: AuditSession) -> FollowUp | None:
+    """The previous audit's open écarts and the referential's changes, for the report."""
+    from audit_bench.reports.content import FollowedFinding, FollowUp
+    from audit_bench.services.errors import REFUSALS, refusal_message
+    from audit_bench.services.followup import previous_of
+
+    try:
+        previous = previous_of(workspace, session)
+    except REFUSALS as exc:  # deleted or damaged since: the section says so, the report is still made
+        return FollowUp(session.snapshot().header.from_audit, "", "", "", [], error=refusal_message(exc))
+    if previous is None:
+        return None
+    classes = previous.tree.finding_classes
+    findings = [FollowedFinding(f.id, f.requirement, previous.new_id(f.requirement),
+                                classes[f.class_].label if f.class_ in classes else f.class_, f.text,
+                                previous.actions_of(f.id)) for f in previous.open_findings]
+    header = previous.header
+    return FollowUp(header.id, header.kind, header.date, header.referential.version, findings,
+                    modified=[(c.requirement, c.previous_text, c.text) for c in previous.modified],
+                    renumbered=[(c.previous_id, c.requirement) for c in previous.renumbered],
+                    added=[(c.requirement, c.text) for c in previous.added],
+                    removed=[(c.requirement, c.text) for c in previous.removed])
+
+
+def auditor_check(workspace: Workspace, session: AuditSession) -> AuditorCheck | None:
+    """What the referential asks of internal auditors and what this audit's miss, for the report."""
+    from audit_bench.reports.content import AuditorCheck
+    from audit_bench.services.cycle import header_auditor_warnings
+
+    found = header_auditor_warnings(workspace, session.tree, session.snapshot().header)
+    return AuditorCheck(*found) if found is not None else None
 
 
 def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
-    """`output` if a report (or an export, a bundle) may be written there; its folder is created
-    only when it is the workspace's reports folder (mode 0700)."""
+    """`output` if a report (or an export, a bundle, a calendar) may be written there; its folder
+    is created only when it is the workspace's reports folder (mode 0700)."""
     output = output.expanduser().absolute()
     if output.parent == workspace.absolute() / REPORTS_FOLDER:
         private_folder(output.parent)

@@ -190,6 +190,19 @@ class AuditSession(ActionPlan):
         check_finding_class(self.tree, class_id)
         return class_id
 
+    def carry_evidence(self, evidence: Evidence, requirement: str, carried_from: str, reviewed_on: str) -> Evidence:
+        """Carry over a previous audit's evidence reference (its file is already in the workspace),
+        marked as seen again on `reviewed_on`; each one once."""
+        self._check_open("la reprise d'une preuve")
+        check_requirement(self.tree, requirement, self.siae_type)
+        if any(e.carried_from == carried_from for e in self.snapshot().evidence):
+            raise UserError(f"la preuve {carried_from} est déjà reprise dans l'audit {self.id}")
+        carried = msgspec.structs.replace(evidence, id=self.file.next_id("evidence"), requirement=requirement,
+                                          at=now(), carried_from=carried_from,
+                                          reviewed_on=check_date(reviewed_on, "date de revue"))
+        self.file.add("evidence", carried)
+        return carried
+
     def add_finding(self, requirement: str, class_id: str, text: str) -> Finding:
         self._check_open("l'ajout d'un écart")
         check_requirement(self.tree, requirement, self.siae_type)

@@ -17,8 +17,8 @@ from typing import Any, Iterable
 import msgspec
 
 from audit_bench.model import (
-    ECART_CLASSES, ROLES, SOURCES, STRUCTURE_ID, Certification, Finding, Person, Structure, StructureSnapshot,
-    implied_structure_id, slug,
+    ECART_CLASSES, ROLES, SOURCES, STRUCTURE_ID, Certification, CycleSetting, Finding, Fulfilment, Person, Structure,
+    StructureSnapshot, implied_structure_id, slug,
 )
 from audit_bench.referential import ReferentialTree
 from audit_bench.services.actions import ActionPlan
@@ -78,6 +78,7 @@ class PersonView(msgspec.Struct, frozen=True):
     role: str
     role_label: str
     trained_on: str | None
+    activity: str = ""
 
 
 class CertificationView(msgspec.Struct, frozen=True):
@@ -133,6 +134,10 @@ class StructureView(msgspec.Struct, frozen=True, kw_only=True):
     overdue_actions: int
     ecarts: list[EcartView] = []
     """Écarts of other sources than audits (an audit's are in `show AUDIT`)."""
+    cycle_settings: list[CycleSetting] = []
+    """The frequencies the structure set where its referentials leave them open."""
+    fulfilments: list[Fulfilment] = []
+    """The obligations it recorded as met."""
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
@@ -182,12 +187,12 @@ def _overdue(dues: list[str], today_iso: str) -> int:
 
 
 def _structure_row(structure_id: str, name: str, siae_type: str | None, audits: list[AuditRow], today_iso: str,
-         certifications: list[CertificationExpiry]) -> StructureRow:
+         certifications: list[Certification]) -> StructureRow:
     dues = [due for audit in audits for due in audit.open_action_dues]
     return StructureRow(
         id=structure_id, name=name, siae_type=siae_type, audits=len(audits), open_actions=len(dues),
         overdue_actions=_overdue(dues, today_iso), last_audit=max((a.date for a in audits), default=None),
-        certifications=list(certifications))
+        certifications=[CertificationExpiry(c.referential, c.valid_until) for c in certifications])
 
 
 def show_structure(workspace: Workspace, structure_id: str, today: date | None = None) -> StructureView:
@@ -202,7 +207,8 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
     return StructureView(
         id=record.id, name=record.name, siae_type=record.siae_type, siret=record.siret, place=record.place,
         created_at=record.created_at if recorded else None,
-        people=[PersonView(p.name, p.role, ROLES.get(p.role, p.role), p.trained_on) for p in snapshot.people],
+        people=[PersonView(p.name, p.role, ROLES.get(p.role, p.role), p.trained_on, p.activity)
+                for p in snapshot.people],
         certifications=[CertificationView(c.referential, c.body, c.number, c.issued, c.valid_until)
                         for c in snapshot.certifications],
         audits=[StructureAudit(id=a.id, referential=a.referential, kind=a.kind, date=a.date,
@@ -214,7 +220,8 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
         ecarts=[EcartView(id=f.id, source=f.source, ref=f.ref, class_=f.class_, text=f.text,
                           immediate_action=f.immediate_action, root_cause=f.root_cause, at=f.at,
                           actions=msgspec.convert(snapshot.actions_of(f.id), list[ActionView], from_attributes=True))
-                for f in snapshot.findings])
+                for f in snapshot.findings],
+        cycle_settings=snapshot.cycle_settings, fulfilments=snapshot.fulfilments)
 
 
 def structure_name(workspace: Workspace, structure_id: str, fallback: str) -> str:
@@ -323,10 +330,11 @@ class StructureSession(ActionPlan):
 
     # People ------------------------------------------------------------------------------
 
-    def set_person(self, name: str, role: str, trained_on: str | None = None) -> Person:
-        """Add someone with a role, or change the training date of who has it already."""
+    def set_person(self, name: str, role: str, trained_on: str | None = None, activity: str = "") -> Person:
+        """Add someone with a role, or change the training date and activity of who has it already."""
         person = Person(name=check_text(name, "le nom de la personne"), role=check_choice(role, ROLES, "rôle"),
-                        trained_on=None if trained_on is None else check_date(trained_on, "date de formation"))
+                        trained_on=None if trained_on is None else check_date(trained_on, "date de formation"),
+                        activity=check_optional_text(activity, "l'activité"))
         self._writable().set_person(person)
         return person
 
@@ -383,6 +391,20 @@ class StructureSession(ActionPlan):
                             f"{self.snapshot().structure.id}")
         self._writable().remove_certification(referential, number)
 
+    # The cycle (checked by services.cycle) -------------------------------------------------
+
+    def set_cycle_setting(self, setting: CycleSetting) -> None:
+        self._writable().set_cycle_setting(setting)
+
+    def remove_cycle_setting(self, referential: str, of: str) -> bool:
+        return self._writable().remove_cycle_setting(referential, of)
+
+    def set_fulfilment(self, fulfilment: Fulfilment) -> None:
+        self._writable().set_fulfilment(fulfilment)
+
+    def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
+        return self._writable().remove_fulfilment(referential, obligation, on)
+
 
 def open_structure(workspace: Workspace, structure_id: str, *, write: bool = True) -> StructureSession:
     """Open a structure, its file or the record its audits imply; unknown → UserError."""
@@ -416,9 +438,9 @@ def edit_structure(workspace: Workspace, structure_id: str, name: str | None = N
 
 
 def set_person(workspace: Workspace, structure_id: str, name: str, role: str,
-               trained_on: str | None = None) -> Person:
+               trained_on: str | None = None, activity: str = "") -> Person:
     with open_structure(workspace, structure_id) as session:
-        return session.set_person(name, role, trained_on)
+        return session.set_person(name, role, trained_on, activity)
 
 
 def remove_person(workspace: Workspace, structure_id: str, name: str, role: str) -> None:

@@ -59,6 +59,9 @@ class EvidenceView(View):
     filename: str | None
     file: str | None = None
     """The attached file's state in the workspace: "ok", "missing", "altered"; None without a file."""
+    carried_from: str | None = None
+    """`AUDIT/P3` when carried over from the previous audit, seen again on `reviewed_on`."""
+    reviewed_on: str | None = None
 
 
 class PostponementView(View, rename={"from_": "from"}):
@@ -116,6 +119,10 @@ class ShowView(View):
     evidence: list[EvidenceView]
     findings: list[FindingView]
     pending: list[str]
+    from_audit: str | None = None
+    """The audit this one starts from (`new --from`); `follow_up` then says what it left open."""
+    follow_up: FollowUpView | None = None
+    """Set by the face, which has the workspace to read the previous audit."""
 
 
 def show_view(session: AuditSession) -> ShowView:
@@ -140,6 +147,7 @@ def show_view(session: AuditSession) -> ShowView:
                   for view in _convert(snapshot.evidence, list[EvidenceView])],
         findings=findings,
         pending=[pending.message for pending in session.pending()],
+        from_audit=header.from_audit,
     )
 
 
@@ -311,3 +319,46 @@ def _node_view(tree: ReferentialTree, node: Node) -> NodeView:
 def _convert(value: object, view: Any) -> Any:
     """Copy the fields a view declares from records that hold more (attributes, in C)."""
     return msgspec.convert(value, view, from_attributes=True)
+
+
+# The follow-up as `show --json` prints it -------------------------------------------------------
+
+class FollowedAction(msgspec.Struct, kw_only=True):
+    id: str
+    text: str
+    owner: str
+    due: str
+    status: str
+    effective: bool | None
+
+
+class FollowedFinding(msgspec.Struct, kw_only=True, rename={"class_": "class"}):
+    id: str
+    requirement: str
+    """The requirement's id in the previous audit."""
+    now_requirement: str | None
+    """Its id in this audit (None when the new version removed it)."""
+    class_: str
+    text: str
+    actions: list[FollowedAction]
+
+
+class ChangeView(msgspec.Struct, kw_only=True):
+    requirement: str
+    text: str
+    previous_text: str | None = None
+    previous_id: str | None = None
+
+
+class FollowUpView(msgspec.Struct, kw_only=True):
+    """`show --json`'s `follow_up`: the previous audit's open écarts, and how the requirements changed."""
+
+    audit: str
+    date: str
+    kind: str
+    referential_version: str
+    open_findings: list[FollowedFinding]
+    modified: list[ChangeView]
+    renumbered: list[ChangeView]
+    added: list[ChangeView]
+    removed: list[ChangeView]

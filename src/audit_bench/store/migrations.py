@@ -84,7 +84,8 @@ plan: écarts have a source, an immediate action and a root cause; actions a typ
 postponements and a verification comment."""
 
 STRUCTURE_FORMATS = Formats("structure", "de structure", current=2)
-"""1: record, people, certifications. 2: écarts of other sources than audits, and their actions."""
+"""1: record, people, certifications. 2: écarts of other sources than audits, and their actions;
+the cycle's settings and the obligations recorded as met."""
 
 
 @AUDIT_FORMATS.step(1)
@@ -115,9 +116,9 @@ def _plan_fields(document: dict[str, Any]) -> dict[str, Any]:
 
 @STRUCTURE_FORMATS.step(1)
 def _plan_tables(document: dict[str, Any]) -> dict[str, Any]:
-    """A structure of format 1 had no écart of its own yet."""
-    document.setdefault("findings", {})
-    document.setdefault("actions", {})
+    """A structure of format 1 had no écart of its own yet, nor cycle settings or fulfilments."""
+    for table in ("findings", "actions", "cycle_settings", "fulfilments"):
+        document.setdefault(table, {})
     return document
 
 

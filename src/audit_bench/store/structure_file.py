@@ -1,5 +1,6 @@
 """One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications,
-and the écarts of other sources than audits with their actions (numbered as in an audit file).
+and the écarts of other sources than audits with their actions (numbered as in an audit file),
+the cycle's settings and the obligations recorded as met.
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
@@ -11,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 import msgspec
 
-from audit_bench.model import Action, Certification, Finding, Person, Structure, StructureSnapshot
+from audit_bench.model import (
+    Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
+)
 from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
 from audit_bench.store.errors import CorruptFileError
@@ -27,7 +30,8 @@ class StructureFile(DocumentFile):
 
     formats = STRUCTURE_FORMATS
     record_types = {"record": Structure, "people": Person, "certifications": Certification,
-                    "findings": Finding, "actions": Action}
+                    "findings": Finding, "actions": Action, "cycle_settings": CycleSetting,
+                    "fulfilments": Fulfilment}
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id
@@ -52,7 +56,8 @@ class StructureFile(DocumentFile):
             raise CorruptFileError(self.path, "fiche de la structure absente")
         return StructureSnapshot(structure=record, people=self.records("people"),
                                  certifications=self.records("certifications"), findings=self.records("findings"),
-                                 actions=self.records("actions"))
+                                 actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
+                                 fulfilments=self.records("fulfilments"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -71,6 +76,21 @@ class StructureFile(DocumentFile):
 
     def remove_certification(self, referential: str, number: str) -> bool:
         return self._remove("certifications", referential=referential, number=number)
+
+    def set_cycle_setting(self, setting: CycleSetting) -> None:
+        """Add the frequency, or replace the one of the same referential and object."""
+        self._upsert("cycle_settings", setting, referential=setting.referential, of=setting.of)
+
+    def remove_cycle_setting(self, referential: str, of: str) -> bool:
+        return self._remove("cycle_settings", referential=referential, of=of)
+
+    def set_fulfilment(self, fulfilment: Fulfilment) -> None:
+        """Record an obligation met, or replace the note of the one met that day."""
+        self._upsert("fulfilments", fulfilment, referential=fulfilment.referential,
+                     obligation=fulfilment.obligation, on=fulfilment.on)
+
+    def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
+        return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
 
     def _matching(self, table: str, key: dict[str, str]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()

@@ -1,5 +1,6 @@
 """The form machinery: fields that Entrée moves through, modal forms that submit through a use
-case and show its refusal in place, and the small dialogs (confirm, search, a page of text)."""
+case and show its refusal in place, and the small dialogs (confirm, search, a page of text, items
+carried over)."""
 
 from __future__ import annotations
 
@@ -351,6 +352,62 @@ class TextDialog(Dialog):
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.narrow is not None:
             self.query_one("#page-text", Static).update(self.narrow(event.value))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CarryDialog(Dialog):
+    """Items to carry over (the previous audit's evidence of a requirement): Entrée carries the
+    highlighted one, t all the others; each carried is marked; Échap closes."""
+
+    BINDINGS = [
+        Binding("t", "carry_all", "Toutes"),
+        Binding("escape", "close", "Fermer"),
+    ]
+
+    def __init__(self, title: str, items: list[tuple[str, str]], carried: Callable[[], set[str]],
+                 carry: Callable[[list[str]], bool]) -> None:
+        """`items`: (id, label); `carried()`: the ids carried already; `carry(ids)`: carry those,
+        False when refused (the refusal is told)."""
+        super().__init__()
+        self.title_text = title
+        self.items = items
+        self.carried = carried
+        self.carry = carry
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog search"):
+            yield Static(Text(clean(self.title_text), style="bold"), classes="dialog-title")
+            yield OptionList(id="results")
+            yield Static(Text("Entrée : reprendre · t : toutes · Échap : fermer", style="dim"))
+
+    def on_mount(self) -> None:
+        self.show_items()
+        self.query_one("#results").focus()
+
+    def show_items(self) -> None:
+        done = self.carried()
+        results = self.query_one("#results", OptionList)
+        highlighted = results.highlighted
+        results.clear_options()
+        for item_id, label in self.items:
+            line = Text(f"{clean(item_id)}  ", style="bold")
+            line.append(clean(label))
+            if item_id in done:
+                line.append("  ✓ reprise", style="green")
+            results.add_option(Option(line, id=item_id))
+        results.highlighted = highlighted if highlighted is not None else 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if self.carry([event.option.id]):
+            self.show_items()
+
+    def action_carry_all(self) -> None:
+        done = self.carried()
+        left = [item_id for item_id, _ in self.items if item_id not in done]
+        if left and self.carry(left):
+            self.show_items()
 
     def action_close(self) -> None:
         self.dismiss(None)

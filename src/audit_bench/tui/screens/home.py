@@ -3,6 +3,8 @@ broken-plugin notice."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -29,6 +31,9 @@ from audit_bench.tui.widgets.listing import (
 )
 from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from audit_bench.services.agenda import TodoSummary
 
 PLUGIN_CHECK_DELAY = 0.3
 """Seconds after the first screen before the plugins are loaded in a thread (see on_mount)."""
@@ -88,6 +93,12 @@ HomeScreen #watch {
     padding: 0 1;
 }
 
+HomeScreen #todo {
+    height: 1;
+    padding: 0 1;
+    display: none;
+}
+
 HomeScreen .section {
     height: 1;
     padding: 0 1;
@@ -118,6 +129,8 @@ HomeScreen #audits {
         self.compact = False
         self.watch_ready = False
         """The « À surveiller » counts were shown once: from then on each refresh counts again."""
+        self.registry_ready = False
+        """The plugins are loaded (after the first paint): the « À faire » can be counted."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -131,6 +144,7 @@ HomeScreen #audits {
         watch = Static(id="watch")
         watch.display = False
         yield watch
+        yield Static(id="todo")
         yield Static(id="structures-title", classes="section")
         yield FixedTable(id="structures", zebra_stripes=True)
         yield Static(id="audits-title", classes="section")
@@ -207,6 +221,38 @@ HomeScreen #audits {
             self.call_after_refresh(lambda: self.query_one("#first-new").focus())
         elif not isinstance(self.focused, FixedTable):
             self.query_one("#audits" if self.rows else "#structures").focus()
+        if self.registry_ready:
+            self.refresh_todo()
+
+    @work(thread=True, exclusive=True, group="todo")
+    def refresh_todo(self) -> None:
+        self.count_todo()
+
+    def count_todo(self) -> None:
+        """Count what the agenda holds (in a thread: it reads every structure's cycle) and show it."""
+        from audit_bench.services.agenda import todo_summary  # after the first paint
+
+        try:
+            summary = todo_summary(self.workspace, self.app.today())
+        except REFUSALS:
+            return  # the agenda itself says why when opened
+        self.app.call_from_thread(self.show_todo, summary)
+
+    def show_todo(self, summary: TodoSummary) -> None:
+        """« À faire » under the areas; no line when nothing is late, due soon or to set."""
+        parts = [(summary.overdue, "en retard", "bold red"), (summary.due, "dans les 30 jours", "bold yellow"),
+                 (summary.to_set, "à fixer", "magenta")]
+        text = Text("À faire : ", style="bold")
+        shown = [(count, label, style) for count, label, style in parts if count]
+        for index, (count, label, style) in enumerate(shown):
+            text.append(" · " if index else "")
+            text.append(f"{count} {label}", style=style)
+        text.append(" — ")
+        text.append(" g ", style="reverse bold")
+        text.append(" agenda")
+        todo = self.query_one("#todo", Static)
+        todo.update(text)
+        todo.display = bool(shown) and self.query_one("#areas").display
 
     def show_audits(self) -> None:
         table = self.query_one("#audits", FixedTable)
@@ -259,6 +305,8 @@ HomeScreen #audits {
         errors = load_registry(self.workspace)
         if errors:
             self.app.call_from_thread(self.show_plugin_errors, errors)
+        self.registry_ready = True
+        self.count_todo()
 
     def show_plugin_errors(self, errors) -> None:
         notice = self.query_one("#plugin-notice", Static)

@@ -1,7 +1,12 @@
 """Nouvel audit: a form whose input the service checks; its refusal is shown in place, next to the field.
-The structure is picked as it is typed among those of the workspace, or created from a new name."""
+The structure is picked as it is typed among those of the workspace, or created from a new name; the
+structure's last audit on the referential is offered as the starting point; an internal audit's
+auditors are checked against what the referential asks of them as they are typed."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,10 +19,12 @@ from textual.widgets.option_list import Option
 from audit_bench.model.vocab import KINDS
 from audit_bench.referential.schema import kinds_offered
 from audit_bench.services import Workspace
-from audit_bench.services.audits import create_audit
-from audit_bench.services.errors import REFUSALS
+from audit_bench.services.audits import create_audit, list_audits
+from audit_bench.services.cycle import auditor_warnings
+from audit_bench.services.errors import REFUSALS, UserError
 from audit_bench.services.structures import StructureRow, list_structures
 from audit_bench.services.text import fold
+from audit_bench.services.validation import check_date
 from audit_bench.tui.forms import EnterMovesOn
 from audit_bench.tui.refusals import attempt, describe
 from audit_bench.tui.registry import load_registry
@@ -35,6 +42,18 @@ REFUSAL_FIELDS = [("date de fin", "end_date"), ("date", "date"), ("type de struc
 match wins); a refusal naming none of them is shown without pointing."""
 SUGGESTIONS = 6
 """Structures offered at most while the name is typed."""
+NO_PREVIOUS = "Non : partir de zéro"
+
+
+@dataclass(frozen=True)
+class AuditPreset:
+    """What the form starts from when another screen asks for a given audit (the agenda's)."""
+
+    referential: str | None = None
+    structure: str | None = None
+    kind: str | None = None
+    day: date | None = None
+    """The audit's first day, when not today (an audit of a period already past)."""
 
 
 class NewAuditScreen(EnterMovesOn, Screen[str | None]):
@@ -74,6 +93,11 @@ NewAuditScreen #structure-choice {
     color: $text-muted;
 }
 
+NewAuditScreen #auditor-check {
+    color: $warning;
+    height: auto;
+}
+
 NewAuditScreen #form .invalid {
     border: tall $error;
 }
@@ -90,9 +114,10 @@ NewAuditScreen #form .invalid {
         Binding("escape", "cancel", "Annuler"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, preset: AuditPreset | None = None) -> None:
         super().__init__()
         self.workspace = workspace
+        self.preset = preset or AuditPreset()
         self.trees = {}
         self.structures: list[StructureRow] = []
         self.picked: StructureRow | None = None
@@ -108,7 +133,8 @@ NewAuditScreen #form .invalid {
             yield Choice([(plain(f"{tree.id} — {tree.referential.title} (v. {tree.version})"), tree.id)
                           for tree in self.trees.values()],
                          prompt="— choisir le référentiel (↓ ↑ ou ses premières lettres) —", id="referential",
-                         value=next(iter(self.trees)) if len(self.trees) == 1 else None)
+                         value=self.preset.referential if self.preset.referential in self.trees
+                         else next(iter(self.trees)) if len(self.trees) == 1 else None)
             yield Label("Structure auditée (↓ ↑ : choisir une structure existante)")
             yield TextInput(placeholder="nom de la structure", id="org")
             suggestions = OptionList(id="suggestions")
@@ -119,15 +145,20 @@ NewAuditScreen #form .invalid {
             yield Choice([], prompt="— choisir le type —", id="siae_type")
             yield Label("Type d'audit")
             yield Choice([(label, kind) for kind, label in KINDS.items()], value="internal", id="kind")
+            yield Label("Partir du dernier audit (cotations, preuves et écarts ouverts en référence)", id="from-label")
+            yield Choice([(NO_PREVIOUS, "")], id="from")
             with Horizontal(classes="pair"):
                 with Vertical(classes="half"):
                     yield Label("Date de début (JJ/MM/AAAA)")
-                    yield TextInput(f"{self.app.today():%d/%m/%Y}", id="date")
+                    yield TextInput(f"{self.preset.day or self.app.today():%d/%m/%Y}", id="date")
                 with Vertical(classes="half"):
                     yield Label("Date de fin (facultative)")
                     yield TextInput(placeholder="JJ/MM/AAAA", id="end_date")
             yield Label("Auditeurs (séparés par des virgules)")
             yield TextInput(placeholder="Prénom Nom, Prénom Nom", id="auditors")
+            yield Label("Champ de l'audit : activités, sites audités (facultatif)")
+            yield TextInput(placeholder="ex. Accompagnement, antenne nord", id="scope")
+            yield Static(id="auditor-check")
             yield ErrorLine(id="error")
             with ButtonRow():
                 yield Button("Créer l'audit (ctrl+s)", id="create", variant="primary")
@@ -143,16 +174,63 @@ NewAuditScreen #form .invalid {
                                            "(voir « audit-bench referentials »).")
         self.update_types()
         self.update_kinds()
-        self.query_one("#referential" if len(self.trees) != 1 else "#org").focus()
+        preset = next((row for row in self.structures if row.id == self.preset.structure), None)
+        if preset is not None:
+            self.query_one("#org", Input).value = preset.name  # its Changed picks the structure
+        if self.preset.kind is not None:
+            self.query_one("#kind", Choice).value = self.preset.kind
+        start = "#date" if preset is not None else "#referential" if len(self.trees) != 1 else "#org"
+        self.query_one(start).focus()
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
         if event.choice.id == "referential":
             self.update_types()
             self.update_kinds()
+            self.update_previous()
+        if event.choice.id in ("referential", "kind"):
+            self.check_auditors()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "org":
             self.suggest(event.value)
+        elif event.input.id in ("auditors", "scope", "date"):
+            self.check_auditors()
+
+    def update_previous(self) -> None:
+        """Offer the picked structure's last audit on the referential as the starting point (chosen
+        by default); nothing to offer for a new structure or a first audit."""
+        referential = self.choice("referential")
+        audits = [] if self.picked is None or referential is None else [
+            row for row in list_audits(self.workspace)
+            if row.error is None and row.structure == self.picked.id and row.referential == referential]
+        field = self.query_one("#from", Choice)
+        options = [(NO_PREVIOUS, "")]
+        if audits:
+            last = audits[0]  # newest first
+            state = " (clos)" if last.status == "closed" else ""
+            options.insert(0, (f"Oui : {KINDS.get(last.kind, last.kind).lower()} du {last.date}{state}", last.id))
+        field.set_options(options, options[0][1])
+        for widget in (field, self.query_one("#from-label")):
+            widget.display = bool(audits)
+
+    def check_auditors(self) -> None:
+        """What an internal audit's auditors miss of what the referential asks (trained,
+        independent of the scope), shown under the fields; the audit may be created all the same."""
+        tree = self.trees.get(self.choice("referential"))
+        try:
+            day = check_date(self.value("date"))
+        except UserError:
+            day = None  # said when the audit is created
+        found = None if tree is None else attempt(self, lambda: auditor_warnings(
+            self.workspace, tree, self.choice("kind"), self.picked.id if self.picked else None,
+            day, self.value("auditors").split(","), self.value("scope")))
+        text = Text()
+        if found is not None and found[1]:
+            rule, warnings = found
+            text.append(f"⚠ {clean(rule)}", style="bold")
+            for warning in warnings:
+                text.append(f"\n  • {clean(warning)}")
+        self.query_one("#auditor-check", Static).update(text)
 
     def suggest(self, typed: str) -> None:
         """The structures whose name holds what is typed (without accents or case); the one of
@@ -213,6 +291,8 @@ NewAuditScreen #form .invalid {
         else:
             choice = Text("")
         self.query_one("#structure-choice", Static).update(choice)
+        self.update_previous()
+        self.check_auditors()
 
     def action_next_field(self) -> None:
         """Entrée on a highlighted suggestion takes its name, then moves on."""
@@ -248,7 +328,7 @@ NewAuditScreen #form .invalid {
         field.set_options([(KINDS[kind], kind) for kind in kinds], field.value if field.value in kinds else kinds[0])
 
     def is_last_field(self, widget) -> bool:
-        return widget.id == "auditors"
+        return widget.id == "scope"
 
     def submit_form(self) -> None:
         self.action_create()
@@ -280,7 +360,8 @@ NewAuditScreen #form .invalid {
                                   self.choice("kind"), structure=picked.id if picked else None,
                                   siae_type=self.choice("siae_type"), audit_date=self.value("date"),
                                   end_date=self.value("end_date") or None,
-                                  auditors=self.value("auditors").split(","))
+                                  auditors=self.value("auditors").split(","), scope=self.value("scope"),
+                                  from_audit=self.choice("from") or None)
         except REFUSALS as exc:
             message = describe(exc)
             self.show_error(next((field for words, field in REFUSAL_FIELDS if words in message.lower()), None),

@@ -30,6 +30,8 @@ from audit_bench.tui.widgets.listing import (
 from audit_bench.tui.widgets.title_bar import TitleBar
 
 PEOPLE_COLUMNS = [("Rôle", 30), ("Formé(e) à l'audit le", 21)]
+WIDE_PEOPLE_COLUMNS = [("Rôle", 30), ("Formé(e) à l'audit le", 21), ("Activité", 24)]
+"""From WIDE columns on, the activity the person works in (an internal auditor must be independent of it)."""
 CERTIFICATION_REFERENTIAL = ("Référentiel", 12)
 CERTIFICATION_COLUMNS = [("Numéro", 14), ("Émis le", 10), ("Valide jusqu'au", 15)]
 """Besides the referential, whose id is short: the certifying body takes the width left."""
@@ -178,9 +180,11 @@ StructureScreen #structure-audits {
         self.query_one("#record", Static).update(record_text(view))
         width = self.size.width
         people = self.query_one("#people", FixedTable)
-        people.set_columns([("Nom", width_left(width, PEOPLE_COLUMNS)), *PEOPLE_COLUMNS])
+        people_columns = WIDE_PEOPLE_COLUMNS if width >= WIDE else PEOPLE_COLUMNS
+        people.set_columns([("Nom", width_left(width, people_columns)), *people_columns])
         people.set_rows([(f"{p.name}\0{p.role}", p) for p in view.people],
-                        lambda p: [plain(p.name), plain(p.role_label), plain(p.trained_on or "—")])
+                        lambda p: [plain(p.name), plain(p.role_label), plain(p.trained_on or "—"),
+                                   plain(p.activity or "—")][:len(people_columns) + 1])
         certifications = self.query_one("#certifications", FixedTable)
         fixed = [CERTIFICATION_REFERENTIAL, *CERTIFICATION_COLUMNS]
         certifications.set_columns([CERTIFICATION_REFERENTIAL, ("Organisme", width_left(width, fixed)),
@@ -229,7 +233,10 @@ StructureScreen #structure-audits {
             Field("name", "Nom", required=True),
             Field("role", "Rôle", options=list(ROLES.items())),
             Field("trained_on", "Formé(e) à l'audit le (facultatif)", placeholder="JJ/MM/AAAA"),
-        ], lambda v: set_person(self.workspace, self.structure_id, v["name"], v["role"], v["trained_on"] or None))
+            Field("activity", "Activité exercée (facultatif ; un auditeur interne en est indépendant)",
+                  placeholder="ex. Accompagnement, antenne nord"),
+        ], lambda v: set_person(self.workspace, self.structure_id, v["name"], v["role"], v["trained_on"] or None,
+                                v["activity"]))
 
     def action_add_certification(self) -> None:
         load_registry(self.workspace)

@@ -13,9 +13,11 @@ from audit_bench.referential import NA
 from audit_bench.referential.schema import Node
 from audit_bench.services import AuditSession
 from audit_bench.services import walk as walk_service
+from audit_bench.services.followup import Previous, carry_evidence, previous_of
 from audit_bench.services.text import fold
 from audit_bench.tui.action_form import action_form
-from audit_bench.tui.forms import ConfirmDialog, Field, FormDialog, FormSpec, SearchDialog, TextDialog
+from audit_bench.tui.forms import CarryDialog, ConfirmDialog, Field, FormDialog, FormSpec, SearchDialog, TextDialog
+from audit_bench.tui.previous import evidence_label, follow_up_text
 from audit_bench.tui.refusals import attempt, writable
 from audit_bench.tui.text import clean
 from audit_bench.tui.widgets.audit_header import AuditHeader
@@ -58,6 +60,9 @@ WalkScreen #note {
         Binding("g", "glossary", "Glossaire"),
         Binding("delete", "clear_rating", "Effacer la cotation", show=False),
         Binding("a", "findings", "Écarts et actions"),
+        Binding("v", "previous", "Audit précédent"),
+        Binding("r", "carry_evidence", "Reprendre les preuves"),
+        Binding("R", "carry_all", "Reprendre toutes les preuves", show=False),
         Binding("s", "summary", "Synthèse"),
         Binding("escape", "back", "Accueil"),
         Binding("enter", "leave_note", show=False, priority=True),
@@ -70,6 +75,7 @@ WalkScreen #note {
         self.filter = "all"
         self.current: str | None = None
         self.requirement_tree = RequirementTree(session, id="tree")
+        self.previous: Previous | None = None
 
     # Layout ---------------------------------------------------------------------------------
 
@@ -86,6 +92,9 @@ WalkScreen #note {
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self.session.snapshot().header.from_audit is not None:
+            self.previous = attempt(self, lambda: previous_of(self.app.workspace, self.session))
+            self.query_one("#detail", RequirementDetail).previous = self.previous
         self.query_one("#note", Input).border_title = "Constat (n)"
         # The detail follows the cursor in the same turn as the key that moved it, so both are
         # painted in one frame (the tree's NodeHighlighted message arrives after a first frame).
@@ -140,6 +149,8 @@ WalkScreen #note {
             return str(parameters[0]) in self.ref.rating_keys
         if action == "leave_note":
             return self.focused is self.query_one("#note")
+        if action in ("previous", "carry_evidence", "carry_all"):
+            return self.previous is not None
         return True
 
     def requirement(self) -> Node | None:
@@ -327,6 +338,52 @@ WalkScreen #note {
                 self.advance(node.id)
 
         self.app.push_screen(FormDialog(spec), done)
+
+    # The previous audit ---------------------------------------------------------------------
+
+    def action_previous(self) -> None:
+        def now_rating(requirement: str) -> str:
+            assessment = self.session.snapshot().assessment_map().get(requirement)
+            level = self.ref.scale_by_value.get(assessment.rating) if assessment else None
+            return "non cotée" if assessment is None else level.label if level else assessment.rating
+
+        self.app.push_screen(TextDialog(f"Suivi de l'audit précédent — {self.previous.header.date}",
+                                        follow_up_text(self.previous, now_rating)))
+
+    def carry(self, evidence_ids: list[str] | None) -> bool:
+        """Carry over evidence of the previous audit (None: all), marked « revue » today."""
+        carried = attempt(self, lambda: carry_evidence(self.app.workspace, self.session, evidence_ids,
+                                                       self.app.today()))
+        if carried:
+            self.rebuild()
+            if self.current is not None:
+                self.show(self.current)
+            self.notify(f"{len(carried)} preuve(s) reprise(s), revue(s) le {self.app.today():%d/%m/%Y}.", timeout=3)
+        return carried is not None
+
+    def action_carry_evidence(self) -> None:
+        node = self.editable()
+        if node is None:
+            return
+        reference = self.previous.reference(node.id)
+        if reference is None or not reference.evidence:
+            self.notify("Aucune preuve de l'audit précédent pour cette exigence.", severity="warning")
+            return
+        prefix = f"{self.previous.header.id}/"
+
+        def carried() -> set[str]:
+            return {e.carried_from.removeprefix(prefix) for e in self.session.snapshot().evidence
+                    if e.carried_from and e.carried_from.startswith(prefix)}
+
+        items = [(evidence.id, evidence_label(evidence)) for evidence in reference.evidence]
+        self.app.push_screen(CarryDialog(f"Preuves de l'audit précédent — {node.id}", items, carried, self.carry))
+
+    def action_carry_all(self) -> None:
+        if not writable(self, self.session):
+            return
+        self.app.push_screen(ConfirmDialog(Text("Reprendre toutes les preuves de l'audit précédent pas encore "
+                                                "reprises, marquées « revues » aujourd'hui ?")),
+                             lambda yes: self.carry(None) if yes else None)
 
     # Navigation -----------------------------------------------------------------------------
 

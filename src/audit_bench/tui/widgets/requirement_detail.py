@@ -16,6 +16,8 @@ from audit_bench.referential.schema import Node
 from audit_bench.services import AuditSession
 from audit_bench.services import rules
 from audit_bench.services import walk as walk_service
+from audit_bench.services.followup import Previous
+from audit_bench.tui.previous import append_reference
 from audit_bench.tui.text import clean, percent_text
 
 
@@ -44,6 +46,8 @@ class RequirementDetail(ScrollView):
         self.strips: list[Strip] = []
         self.wrapped_at = 0
         """The width `strips` were wrapped at (0: not yet)."""
+        self.previous: Previous | None = None
+        """The audit this one starts from, shown as reference under each requirement."""
 
     def show(self, node: Node | None) -> None:
         text = self.describe(node) if node is not None else Text("Aucune exigence pour ce filtre.", style="dim")
@@ -137,6 +141,9 @@ class RequirementDetail(ScrollView):
             text.append(f"\n\nAvancement : {percent_text(rules.progress(self.ref, snapshot, node))}", style="bold")
             return text
         self._append_record(text, node)
+        if self.previous is not None:
+            carried = {e.carried_from for e in self.session.snapshot().evidence if e.carried_from}
+            append_reference(text, self.previous, node.id, carried)
         return text
 
     def _append_record(self, text: Text, node: Node) -> None:
@@ -161,6 +168,8 @@ class RequirementDetail(ScrollView):
             details = [d for d in (item.version, item.location) if d]
             if item.filename:
                 details.append(f"fichier {item.filename} ({item.sha256[:8]}…)")
+            if item.reviewed_on:
+                details.append(f"revue le {item.reviewed_on}")
             if details:
                 text.append(clean(" — " + " · ".join(details)), style="dim")
         findings = walk_service.findings_of(snapshot, node.id)
