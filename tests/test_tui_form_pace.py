@@ -128,6 +128,7 @@ async def _wizard_kinds(tmp_path):
         await burst(pilot, [*keys("ce")])
         assert screen.query_one("#referential", Choice).value == "cedre"
         assert [value for _, value in kind.options] == list(KINDS)
+        assert kind.value == "internal", "passing over the grid does not leave its autodiagnostic behind"
 
 
 def test_ten_rating_keys_typed_without_pauses_in_an_open_walk_are_all_applied_in_order(workspace_factory):

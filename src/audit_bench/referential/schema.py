@@ -259,6 +259,11 @@ PERIOD_MONTHS = (1, 2, 3, 4, 6, 12)
 """The lengths of an obligation's calendar periods: each divides the year."""
 
 
+def default_kind(referential: Referential) -> str:
+    """The kind a new audit on this referential is proposed: its first declared, else an internal audit."""
+    return "internal" if referential.audit_kinds is UNSET else referential.audit_kinds[0]
+
+
 def kinds_offered(referential: Referential) -> list[str]:
     """The audit kinds a new audit on this referential may take, the default first."""
     return list(KINDS) if referential.audit_kinds is UNSET else list(referential.audit_kinds)

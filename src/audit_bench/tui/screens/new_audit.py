@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from audit_bench.model.vocab import KINDS
-from audit_bench.referential.schema import kinds_offered
+from audit_bench.referential.schema import default_kind, kinds_offered
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, list_audits
 from audit_bench.services.cycle import auditor_warnings
@@ -122,6 +122,8 @@ NewAuditScreen #form .invalid {
         self.structures: list[StructureRow] = []
         self.picked: StructureRow | None = None
         """The existing structure chosen among the suggestions; None: the name typed is a new one."""
+        self.kind_chosen = False
+        """Whether the auditor picked the kind (else it follows the referential's default)."""
 
     def compose(self) -> ComposeResult:
         load_registry(self.workspace)
@@ -178,11 +180,14 @@ NewAuditScreen #form .invalid {
         if preset is not None:
             self.query_one("#org", Input).value = preset.name  # its Changed picks the structure
         if self.preset.kind is not None:
+            self.kind_chosen = True
             self.query_one("#kind", Choice).value = self.preset.kind
         start = "#date" if preset is not None else "#referential" if len(self.trees) != 1 else "#org"
         self.query_one(start).focus()
 
     def on_choice_changed(self, event: Choice.Changed) -> None:
+        if event.choice.id == "kind" and self.focused is event.choice:
+            self.kind_chosen = True  # typed by the auditor: a change of referential keeps it if it can
         if event.choice.id == "referential":
             self.update_types()
             self.update_kinds()
@@ -320,12 +325,15 @@ NewAuditScreen #form .invalid {
         field.disabled = not types
 
     def update_kinds(self) -> None:
-        """Offer the kinds of audit the chosen referential is made for; keep the one chosen if it
-        is among them, else propose the referential's first (an autodiagnostic for a grid)."""
+        """Offer the kinds of audit the chosen referential is made for; keep a kind the auditor
+        chose if it is among them, else propose the referential's default (an autodiagnostic for
+        a self-assessment grid, an internal audit otherwise)."""
         tree = self.trees.get(self.choice("referential"))
         kinds = kinds_offered(tree.referential) if tree else list(KINDS)
         field = self.query_one("#kind", Choice)
-        field.set_options([(KINDS[kind], kind) for kind in kinds], field.value if field.value in kinds else kinds[0])
+        proposed = default_kind(tree.referential) if tree else "internal"
+        kept = field.value if self.kind_chosen and field.value in kinds else proposed
+        field.set_options([(KINDS[kind], kind) for kind in kinds], kept)
 
     def is_last_field(self, widget) -> bool:
         return widget.id == "scope"
