@@ -18,12 +18,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import msgspec
 
-from common import bytecode_env, interleaved, report_ratios, synthetic_workspace, verdict
+from common import (
+    bytecode_env, interleaved, report_ratios, run_command, synthetic_workspace, verdict, warm_until_stable,
+)
 
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.plan import add_ecart, open_holder
@@ -32,7 +33,6 @@ from audit_bench.store.index import PLAN_HISTORY_NAME, PLAN_INDEX_NAME
 
 BUDGET = 2.0
 AUDITS_PER_STRUCTURE = 10
-WARM_RUNS = 12
 COLD_ROUNDS = 3
 
 
@@ -95,24 +95,9 @@ def fill(folder: Path, seed: Path, recent: dict, finished: dict, record: dict, s
             (folder / f"{audit_id}.json").write_bytes(msgspec.json.encode(audit))
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
-
-
 def warm(command: list[str], env: dict[str, str]) -> None:
-    """Run until the plan's indexes stop changing (files written within the index's timestamp
-    granularity are summarised again by the next reads)."""
     folder = Path(command[command.index("--workspace") + 1])
-    indexes = [folder / PLAN_INDEX_NAME, folder / PLAN_HISTORY_NAME]
-    for _ in range(WARM_RUNS):
-        before = [index.stat().st_mtime_ns if index.exists() else None for index in indexes]
-        run(command, env)
-        if None not in before and [index.stat().st_mtime_ns for index in indexes] == before:
-            return
-        time.sleep(0.5)
-    raise RuntimeError(f"the plan indexes of {folder} kept changing over {WARM_RUNS} reads")
+    warm_until_stable(command, env, [folder / PLAN_INDEX_NAME, folder / PLAN_HISTORY_NAME])
 
 
 def cold(command: list[str], env: dict[str, str]) -> float:
@@ -122,7 +107,7 @@ def cold(command: list[str], env: dict[str, str]) -> float:
     for _ in range(COLD_ROUNDS):
         for name in (PLAN_INDEX_NAME, PLAN_HISTORY_NAME):
             (folder / name).unlink(missing_ok=True)
-        times.append(run(command, env))
+        times.append(run_command(command, env))
     return statistics.median(times)
 
 
@@ -148,8 +133,8 @@ def main() -> int:
         assert len(plan["actions"]) == 40_000 and not plan["errors"], (len(plan["actions"]), plan["errors"][:1])
         listed = subprocess.run(measured, check=True, capture_output=True, env=env).stdout
         to_follow = len(json.loads(listed)["actions"])
-        ratios = interleaved(lambda: run(baseline, env), lambda: run(measured, env), rounds)
-        history = statistics.median(run(everything, env) for _ in range(COLD_ROUNDS))
+        ratios = interleaved(lambda: run_command(baseline, env), lambda: run_command(measured, env), rounds)
+        history = statistics.median(run_command(everything, env) for _ in range(COLD_ROUNDS))
     ok = report_ratios(f"plan --json, 2,000 audits and 200 structures (40,000 actions, {to_follow:,} to follow) "
                        f"vs 20 audits (warm, {rounds} rounds)", ratios, BUDGET)
     verdict("plan --json --all, the 40,000 actions (warm)", f"{history:.2f} s (median of {COLD_ROUNDS})", None)

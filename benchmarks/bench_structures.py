@@ -19,7 +19,7 @@ from pathlib import Path
 
 import msgspec
 
-from common import bytecode_env, percentile, synthetic_workspace
+from common import bytecode_env, percentile, run_command, synthetic_workspace, warm_until_stable
 
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.structures import list_structures
@@ -28,7 +28,6 @@ from audit_bench.store.migrations import STRUCTURE_FORMATS
 
 BUDGET = 2.0
 AUDITS_PER_STRUCTURE = 10
-WARM_RUNS = 12
 
 
 def template_audit(root: Path) -> tuple[dict, Path]:
@@ -65,30 +64,14 @@ def fill(folder: Path, seed: Path, template: dict, structures: int) -> None:
             (folder / f"{audit_id}.json").write_bytes(msgspec.json.encode(template))
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
-
-
 def warm(command: list[str], env: dict[str, str]) -> None:
-    """Run until the index stops changing: entries of files written within the index's own
-    timestamp granularity are re-read by the next listing (they could have changed unseen), so
-    right after `fill` the first few listings still rebuild part of the index."""
-    index = Path(command[command.index("--workspace") + 1]) / "index.json"
-    for _ in range(WARM_RUNS):
-        before = index.stat().st_mtime_ns if index.exists() else None
-        run(command, env)
-        if before is not None and index.stat().st_mtime_ns == before:
-            return
-        time.sleep(0.5)
-    raise RuntimeError(f"the index of {index.parent} kept changing over {WARM_RUNS} listings")
+    warm_until_stable(command, env, [Path(command[command.index("--workspace") + 1]) / "index.json"])
 
 
 def interleaved(baseline: list[str], measured: list[str], rounds: int, env: dict[str, str]) -> list[float]:
     """Per-round ratios measured / baseline, the two run back to back in each round."""
     warm(baseline, env), warm(measured, env)
-    return [run(measured, env) / run(baseline, env) for _ in range(rounds)]
+    return [run_command(measured, env) / run_command(baseline, env) for _ in range(rounds)]
 
 
 def verdict(label: str, ratios: list[float]) -> bool:
