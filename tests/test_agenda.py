@@ -211,3 +211,16 @@ def test_internal_auditors_are_checked_against_the_structure_s_people(bench):
     assert auditor_warnings(bench, tree, "surveillance", structure, "2026-10-13", ["Jean Dupont"], scope) is None
     assert auditor_warnings(bench, bench.referential("cedre"), "internal", structure, "2026-10-13",
                             ["Jean Dupont"], scope) is None  # CEDRE asks nothing of its auditors
+
+
+def test_the_actions_of_a_structure_s_own_ecarts_are_due_too(workspace_factory):
+    from audit_bench.services.plan import open_holder
+
+    workspace = workspace_factory()
+    structure = create_structure(workspace, "Atelier du Port", "ACI").id
+    with open_holder(workspace, structure) as session:
+        ecart = session.add_ecart("reclamation", "Appel resté sans réponse", ref="R-12")
+        session.add_action(ecart.id, "Rappeler la personne", "Accueil", "2026-10-20")
+    [item] = items(agenda(workspace, date(2026, 10, 5), within=30), kind="action")
+    assert (item.date, item.state, item.structure, item.audit) == ("2026-10-20", "due", structure, None)
+    assert item.rule.startswith(f"Réclamation — écart {ecart.id} (Écart)") and item.ref == f"{structure}/A1"

@@ -26,23 +26,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from audit_bench.model import KINDS, SURVEILLANCE, Certification, CycleSetting, Fulfilment
+from audit_bench.model import ECART_CLASSES, KINDS, SOURCES, SURVEILLANCE, Certification, CycleSetting, Fulfilment
 from audit_bench.model.cycle import DAYS_AHEAD
 from audit_bench.model.vocab import AGENDA_KINDS, AGENDA_STATES, AUDIT_RECORDS
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import Cycle, Obligation, cite_as
-from audit_bench.services import rules
-from audit_bench.services.audits import open_audit
 from audit_bench.services.cycle import citation
 from audit_bench.services.listing import AuditRow, workspace_rows
 from audit_bench.services.reporting import checked_output, write_private
 from audit_bench.services.text import fold
 from audit_bench.services.validation import UserError
 from audit_bench.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from audit_bench.services.plan import PlanAction
 
 DUE_SOON_DAYS = 30
 """An item not done is « dû » this many days before its date (the plan's « à surveiller » too)."""
@@ -212,8 +213,9 @@ def _window(today: date, within: int) -> _Window:
 
 def _agenda(workspace: Workspace, structures: dict[str, _Structure], window: _Window, *,
             actions: bool) -> AgendaView:
-    """The items of `structures`; with `actions`, their open actions too (which opens audits)."""
+    """The items of `structures`; with `actions`, their open actions too (from the plan's index)."""
     installed = workspace.registry.referentials
+    plan_actions = _plan_actions(workspace, window) if actions else {}
     items: list[AgendaItem] = []
     to_set: list[ToSet] = []
     for record in structures.values():
@@ -229,7 +231,7 @@ def _agenda(workspace: Workspace, structures: dict[str, _Structure], window: _Wi
             items += _cycle_audit_items(record, tree, cycle, window, to_set)
             items += _obligation_items(record, tree, cycle, window, to_set, referential in certified)
         if actions:
-            items += _action_items(workspace, record, window)
+            items += _action_items(workspace, record, window, plan_actions.get(record.id, []))
     items.sort(key=lambda item: (item.date, fold(item.structure_name), item.title))
     to_set.sort(key=lambda entry: (fold(entry.structure_name), entry.referential, entry.of))
     return AgendaView(items, to_set)
@@ -409,30 +411,45 @@ def _done_in(record: _Structure, tree: ReferentialTree, obligation: Obligation, 
     return {"done_on": fulfilment.on, "done_by": f"fait le {fulfilment.on}{note}"}
 
 
-def _action_items(workspace: Workspace, record: _Structure, window: _Window) -> list[AgendaItem]:
-    """The open actions of the structure's audits due before the horizon, overdue ones however old."""
+def _plan_actions(workspace: Workspace, window: _Window) -> dict[str, list[PlanAction]]:
+    """The actions to follow of every structure, audits' and other sources' alike, from the plan's
+    index (no audit file is opened), due before the horizon — overdue ones however old."""
+    from audit_bench.services.plan import read_plan
+
     horizon = window.horizon.isoformat()
+    by_structure: dict[str, list[PlanAction]] = {}
+    for action in read_plan(workspace, today=window.today).records():
+        if action.open and action.due <= horizon:
+            by_structure.setdefault(action.structure, []).append(action)
+    return by_structure
+
+
+def _action_items(workspace: Workspace, record: _Structure, window: _Window,
+                  actions: list[PlanAction]) -> list[AgendaItem]:
+    """The structure's open actions, each with the écart it treats and where that écart comes from."""
+    audits = {row.id: row for row in record.audits}
+    installed = workspace.registry.referentials
     items = []
-    for row in record.audits:
-        if not any(due <= horizon for due in row.open_action_dues):
-            continue
-        with open_audit(workspace, row.id, write=False) as session:
-            snapshot, tree = session.snapshot(), session.tree
-        findings = {f.id: f for f in snapshot.findings}
-        short = cite_as(tree.referential)
-        for action in rules.open_actions(snapshot):
-            if action.due > horizon:
-                continue
-            finding = findings.get(action.finding)
-            cls = tree.finding_classes.get(finding.class_) if finding else None
+    for action in actions:
+        finding = action.finding
+        row = audits.get(action.holder) if action.source.kind == "audit" else None
+        if row is not None:
+            loaded = installed.get(row.referential)
+            tree = loaded.tree if loaded is not None else None
+            cls = tree.finding_classes.get(finding.class_) if tree is not None else None
+            short = cite_as(tree.referential) if tree is not None else row.referential
             about = (f"{short} {finding.requirement} — écart {finding.id} ({cls.label if cls else finding.class_}) "
-                     f"de l'audit du {row.date}") if finding else f"{short} — audit du {row.date}"
-            verify = action.status == "done"
-            title = (f"Vérifier l'efficacité de l'action {action.id} : {action.text}" if verify
-                     else f"Action {action.id} : {action.text} ({action.owner})")
-            items.append(_item(record, window, date.fromisoformat(action.due), kind="action",
-                               referential=row.referential, audit=row.id, title=title, rule=about,
-                               ref=f"{row.id}/{action.id}"))
+                     f"de l'audit du {row.date}")
+        else:
+            label = ECART_CLASSES.get(finding.class_, (finding.class_, True))[0]
+            about = f"{SOURCES.get(action.source.kind, action.source.kind)} — écart {finding.id} ({label})"
+        verify = action.status == "done"
+        title = (f"Vérifier l'efficacité de l'action {action.id} : {action.text}" if verify
+                 else f"Action {action.id} : {action.text} ({action.owner})")
+        items.append(_item(record, window, date.fromisoformat(action.due), kind="action",
+                           referential=row.referential if row is not None else None,
+                           audit=row.id if row is not None else None, title=title, rule=about,
+                           ref=f"{action.holder}/{action.id}"))
     return items
 
 
