@@ -12,7 +12,6 @@ Files are written in the store's format, from files the services made.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -23,7 +22,8 @@ from pathlib import Path
 import msgspec
 
 from common import (
-    bytecode_env, interleaved, report_ratios, run_command, synthetic_workspace, verdict, warm_until_stable,
+    arguments, bytecode_env, interleaved, report_ratios, run_command, synthetic_workspace, verdict,
+    warm_until_stable,
 )
 
 from audit_bench.services.audits import create_audit, open_audit
@@ -112,11 +112,7 @@ def cold(command: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--quick", action="store_true", help="5 rounds")
-    options = parser.parse_args()
-    rounds = 5 if options.quick else options.rounds
+    rounds = arguments(__doc__, 15).rounds
     env = bytecode_env()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

@@ -8,7 +8,6 @@ The in-process listing times are printed for information.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import msgspec
 
-from common import bytecode_env, percentile, run_command, synthetic_workspace, warm_until_stable
+from common import arguments, bytecode_env, percentile, run_command, synthetic_workspace, warm_until_stable
 
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.structures import list_structures
@@ -97,11 +96,7 @@ def in_process(path: Path) -> tuple[float, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--quick", action="store_true", help="5 rounds")
-    options = parser.parse_args()
-    rounds = 5 if options.quick else options.rounds
+    rounds = arguments(__doc__, 15).rounds
     env = bytecode_env()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

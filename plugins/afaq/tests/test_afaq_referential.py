@@ -492,7 +492,8 @@ def test_the_obligations_of_chapter_vi_with_the_frequency_the_seed_states(tree, 
         with open(SEED_002, encoding="utf-8") as seed:
             assert words in seed.read().splitlines()[line - 1]
     except FileNotFoundError:
-        pytest.skip("seed not available on this machine")
+        pytest.skip(f"the seed {SEED_002} lies outside the repository and is not on this machine: "
+                    "the data's wording cannot be compared with it here")
 
 
 def test_internal_auditors_are_trained_and_independent_and_the_cycle_leaves_validity_open(tree):
