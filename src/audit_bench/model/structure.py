@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from audit_bench.model.audit import Action, Finding, Record
+from audit_bench.model.complaints import Complaint, ComplaintSettings
 from audit_bench.model.cycle import CycleSetting, Fulfilment
 
 STRUCTURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
@@ -62,6 +63,9 @@ class StructureSnapshot(Record, kw_only=True):
     """The actions of those écarts."""
     cycle_settings: list[CycleSetting] = []
     fulfilments: list[Fulfilment] = []
+    complaints: list[Complaint] = []
+    """The complaints register (R1…), in the order recorded."""
+    complaint_settings: ComplaintSettings | None = None
 
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from audit_bench.model.complaints import DELAY_UNITS
 from audit_bench.model.vocab import KINDS, OBLIGATION_RECORDS
 
 NA = "na"
@@ -27,6 +28,7 @@ AuditKind = Literal[tuple(KINDS)]
 Months = Annotated[int, msgspec.Meta(ge=1, le=120)]
 ObligationRecord = Literal[tuple(OBLIGATION_RECORDS)]
 """The kind of record that shows an obligation met (model.vocab.OBLIGATION_RECORDS)."""
+DelayUnit = Literal[tuple(DELAY_UNITS)]
 
 
 class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -230,6 +232,17 @@ class Cycle(Schema, kw_only=True):
     obligations: list[Obligation] = []
 
 
+class ComplaintRules(Citation, kw_only=True):
+    """How a complaint must be answered (AFAQ 6.4: a written answer within 5 jours ouvrables),
+    cited where the referential states it; where it is silent, `answer_days` is None and the
+    structure sets its own delay."""
+
+    answer_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
+    answer_unit: DelayUnit = "jours-ouvrables"
+    """A key of `model.complaints.DELAY_UNITS`; jours ouvrables: Monday to Saturday less public
+    holidays (counted by `services.workdays`)."""
+
+
 class Referential(Schema, kw_only=True):
     schema_version: int = 1
     id: Identifier
@@ -252,6 +265,9 @@ class Referential(Schema, kw_only=True):
     annexes: list[Annex] = []
     cycle: Cycle | UnsetType = UNSET
     """The certification cycle and the recurring obligations; absent: the referential states none."""
+    complaints: ComplaintRules | UnsetType = UNSET
+    """How complaints are answered; absent: the referential says nothing of complaints. UNSET so
+    that the referentials frozen before it keep their hash."""
 
 
 SCHEMA_VERSION = 1

@@ -1,10 +1,12 @@
 """One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications,
 and the écarts of other sources than audits with their actions (numbered as in an audit file),
-the cycle's settings and the obligations recorded as met.
+the cycle's settings and the obligations recorded as met, the complaints register and its settings.
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
-reviews) is one more entry in `record_types`: a file without it reads as an empty table.
+reviews) is one more entry in `record_types`: a file without it reads as an empty table. So the
+complaints (`complaints`, `complaint_settings`) came without a format change or a migration: a file
+written before them has no complaint, and nothing that was stored changes meaning.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import msgspec
 from audit_bench.model import (
     Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
 )
+from audit_bench.model.complaints import Complaint, ComplaintSettings
 from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
 from audit_bench.store.errors import CorruptFileError
@@ -31,7 +34,7 @@ class StructureFile(DocumentFile):
     formats = STRUCTURE_FORMATS
     record_types = {"record": Structure, "people": Person, "certifications": Certification,
                     "findings": Finding, "actions": Action, "cycle_settings": CycleSetting,
-                    "fulfilments": Fulfilment}
+                    "fulfilments": Fulfilment, "complaints": Complaint, "complaint_settings": ComplaintSettings}
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id
@@ -57,7 +60,8 @@ class StructureFile(DocumentFile):
         return StructureSnapshot(structure=record, people=self.records("people"),
                                  certifications=self.records("certifications"), findings=self.records("findings"),
                                  actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
-                                 fulfilments=self.records("fulfilments"))
+                                 fulfilments=self.records("fulfilments"), complaints=self.records("complaints"),
+                                 complaint_settings=next(iter(self.records("complaint_settings")), None))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -91,6 +95,10 @@ class StructureFile(DocumentFile):
 
     def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
         return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
+
+    def set_complaint_settings(self, settings: ComplaintSettings) -> None:
+        """Set the register's settings (one row)."""
+        self._upsert("complaint_settings", settings)
 
     def _matching(self, table: str, key: dict[str, str]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()
