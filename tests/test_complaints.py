@@ -4,6 +4,7 @@ the agenda's deadlines; every bad input refused with one French line and nothing
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from audit_bench.services.structures import create_structure, open_structure, se
 from audit_bench.store.errors import CorruptFileError, ReadOnlyError
 from audit_bench.store.structure_file import StructureFile
 from support import MINI_YAML, mini_plugin, tree_digest
+from test_store_safety import _kill_child_at_random, kill_schedule
 
 TODAY = date(2026, 6, 30)
 
@@ -328,3 +330,36 @@ def test_the_bundled_referentials_state_their_complaint_rules(ws):
     assert (afaq.section, afaq.answer_days, afaq.answer_unit) == ("6.4", 5, "jours-ouvrables")
     cedre = ws.referential("cedre").referential.complaints
     assert (cedre.section, cedre.answer_days) == ("8.B3, 8.C2", None)
+
+
+COMPLAINT_KILLS = 60
+
+
+def _complaint_child(ws: Workspace, structure_id: str, write_fd: int) -> None:
+    """In the forked child: record complaints and answer each, forever, reporting each change once
+    the service has returned."""
+    while True:
+        complaint_id = add(ws, structure_id, "2026-06-01")
+        os.write(write_fd, f"add {complaint_id}\n".encode())
+        answer_complaint(ws, structure_id, complaint_id, "solution", "2026-06-02", f"Réponse {complaint_id}",
+                         today=TODAY)
+        os.write(write_fd, f"answer {complaint_id}\n".encode())
+
+
+def test_sigkill_mid_write_never_loses_a_reported_complaint_or_answer(ws):
+    structure_id = afaq_structure(ws)
+    rng, seed = kill_schedule()
+    added: set[str] = set()
+    answered: set[str] = set()
+    for _ in range(COMPLAINT_KILLS):
+        for line in _kill_child_at_random(rng, lambda fd: _complaint_child(ws, structure_id, fd), 0.05):
+            change, complaint_id = line.split()
+            (added if change == "add" else answered).add(complaint_id)
+        with open_structure(ws, structure_id) as session:  # the dead child's lock is taken over
+            assert not session.read_only
+            complaints = {c.id: c for c in session.snapshot().complaints}
+        assert added <= set(complaints), seed
+        assert all(complaints[c].answers and complaints[c].answers[0].text == f"Réponse {c}" for c in answered), seed
+    assert added and answered, "the children never got to save each kind of change"
+    Workspace(ws.path, registry=ws.registry)  # a new start cleans leftovers
+    assert not list(ws.path.rglob(".*.tmp")), seed
