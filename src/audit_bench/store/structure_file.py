@@ -15,6 +15,8 @@ import msgspec
 from audit_bench.model import (
     Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
 )
+from audit_bench.model.checks import Check, CheckFrequency
+from audit_bench.model.surveys import Survey, SurveySettings
 from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
 from audit_bench.store.errors import CorruptFileError
@@ -23,6 +25,8 @@ from audit_bench.store.migrations import STRUCTURE_FORMATS
 __all__ = ["StructureFile"]
 
 _RECORD_ID = 1
+_SETTINGS_ID = 1
+"""The one row of a settings table."""
 
 
 class StructureFile(DocumentFile):
@@ -31,7 +35,11 @@ class StructureFile(DocumentFile):
     formats = STRUCTURE_FORMATS
     record_types = {"record": Structure, "people": Person, "certifications": Certification,
                     "findings": Finding, "actions": Action, "cycle_settings": CycleSetting,
-                    "fulfilments": Fulfilment}
+                    "fulfilments": Fulfilment, "surveys": Survey, "survey_settings": SurveySettings,
+                    "checks": Check, "check_frequencies": CheckFrequency}
+    """The registers' tables (surveys, contrôles) came later: a file without them reads them as
+    empty, so they need no format change and no migration."""
+    id_prefixes = {**AuditFile.id_prefixes, "surveys": "S", "checks": "C"}
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id
@@ -57,7 +65,9 @@ class StructureFile(DocumentFile):
         return StructureSnapshot(structure=record, people=self.records("people"),
                                  certifications=self.records("certifications"), findings=self.records("findings"),
                                  actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
-                                 fulfilments=self.records("fulfilments"))
+                                 fulfilments=self.records("fulfilments"), surveys=self.records("surveys"),
+                                 survey_settings=self.record("survey_settings", _SETTINGS_ID),
+                                 checks=self.records("checks"), check_frequencies=self.records("check_frequencies"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -91,6 +101,19 @@ class StructureFile(DocumentFile):
 
     def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
         return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
+
+    def set_survey_settings(self, settings: SurveySettings) -> None:
+        if self.record("survey_settings", _SETTINGS_ID) is None:
+            self.insert("survey_settings", settings)
+        else:
+            self.update("survey_settings", _SETTINGS_ID, settings)
+
+    def set_check_frequency(self, frequency: CheckFrequency) -> None:
+        """Add the engagement's frequency, or replace the one it has."""
+        self._upsert("check_frequencies", frequency, engagement=frequency.engagement)
+
+    def remove_check_frequency(self, engagement: str) -> bool:
+        return self._remove("check_frequencies", engagement=engagement)
 
     def _matching(self, table: str, key: dict[str, str]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()
