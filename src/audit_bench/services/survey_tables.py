@@ -28,6 +28,14 @@ ENGAGEMENT_HEADER = "engagement"
 
 
 @dataclass(frozen=True)
+class Uncomputed:
+    """A formula cell whose workbook holds no computed value (written by a program, never opened
+    in a spreadsheet): read as empty, it would silently count 0."""
+
+    formula: str
+
+
+@dataclass(frozen=True)
 class TableRow:
     """One question as read: its row number in the table, its cells checked."""
 
@@ -98,22 +106,36 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     if not zipfile.is_zipfile(path):
         raise UserError(f"{path.name} n'est pas un classeur XLSX (pas une archive) : l'enregistrer au format .xlsx")
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            if not book.worksheets:
-                raise UserError(f"{path.name} : le classeur n'a pas de feuille")
-            sheet = book.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(max_row=MAX_QUESTIONS + 100, max_col=MAX_LEVELS + 3,
-                                                         values_only=True)]
-        finally:
-            book.close()
+        values, formulas = (_first_sheet(path, load_workbook(path, read_only=True, data_only=computed))
+                            for computed in (True, False))
     except UserError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign archive
         raise UserError(f"{path.name} : classeur XLSX illisible ({type(exc).__name__})") from None
+    return [[Uncomputed(written) if value is None and isinstance(written, str) and written.startswith("=")
+             else value for value, written in zip(row, written_row)]
+            for row, written_row in zip(values, formulas)]
+
+
+def _first_sheet(path: Path, book: Any) -> list[list[Any]]:
+    try:
+        if not book.worksheets:
+            raise UserError(f"{path.name} : le classeur n'a pas de feuille")
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(max_row=MAX_QUESTIONS + 100, max_col=MAX_LEVELS + 3,
+                                                     values_only=True)]
+    finally:
+        book.close()
+
+
+def _uncomputed(value: Any, line: int, column: int) -> None:
+    if isinstance(value, Uncomputed):
+        raise UserError(f"{at(line, column)} : formule sans valeur calculée « {value.formula[:30]} » : ouvrir le "
+                        "classeur dans le tableur et l'enregistrer, ou y écrire le nombre")
 
 
 def _text(value: Any, line: int, column: int, what: str) -> str:
+    _uncomputed(value, line, column)
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -128,6 +150,7 @@ def _text(value: Any, line: int, column: int, what: str) -> str:
 
 
 def _count(value: Any, line: int, column: int) -> int:
+    _uncomputed(value, line, column)
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     number: Any = value
