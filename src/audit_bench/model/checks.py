@@ -1,5 +1,5 @@
 """Contrôles (AFAQ 6.1) as plain data: field observations on an engagement, at the frequency the
-structure sets per engagement (its « tableau récapitulatif »)."""
+structure sets per engagement (its « tableau récapitulatif », seed 002 line 256)."""
 
 from __future__ import annotations
 

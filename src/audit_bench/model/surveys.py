@@ -23,7 +23,7 @@ MOMENTS: dict[str, str] = {
     "sortie": "Sortie",
     "parcours": "En cours de parcours",
 }
-"""When in the parcours the questionnaire is given (AFAQ 6.5, seed 002 lines 301-305)."""
+"""When in the parcours the questionnaire is given (AFAQ 6.5, seed 002 lines 303-306)."""
 
 
 class SurveyQuestion(Record, kw_only=True):
@@ -63,5 +63,6 @@ class SurveySettings(Record, kw_only=True):
     satisfaction_threshold: float | None = None
     """The satisfaction rate, in %, under which an improvement plan is due (seed 002 line 310)."""
     min_answers: int | None = None
-    """The fewest answers the structure holds a sample significant with; fewer is flagged."""
+    """The fewest answers the structure holds a sample significant with (« un échantillon représentatif
+    et significatif », seed 002 line 308); fewer is flagged."""
     at: str
