@@ -8,7 +8,9 @@ import unicodedata
 
 from audit_bench.model.audit import Action, Finding, Record
 from audit_bench.model.complaints import Complaint, ComplaintSettings
+from audit_bench.model.checks import Check, CheckFrequency
 from audit_bench.model.cycle import CycleSetting, Fulfilment
+from audit_bench.model.surveys import Survey, SurveySettings
 
 STRUCTURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a structure id may be: it names a file of the workspace."""
@@ -66,6 +68,10 @@ class StructureSnapshot(Record, kw_only=True):
     complaints: list[Complaint] = []
     """The complaints register (R1…), in the order recorded."""
     complaint_settings: ComplaintSettings | None = None
+    surveys: list[Survey] = []
+    survey_settings: SurveySettings | None = None
+    checks: list[Check] = []
+    check_frequencies: list[CheckFrequency] = []
 
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]

@@ -9,6 +9,7 @@ Each method that changes the audit is one durable write (see `DocumentFile`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import msgspec
 
@@ -35,6 +36,8 @@ class AuditFile(DocumentFile):
     formats = AUDIT_FORMATS
     record_types = {"header": AuditHeader, "assessments": Assessment, "evidence": Evidence, "findings": Finding,
                     "actions": Action}
+    id_prefixes: ClassVar[dict[str, str]] = _ID_PREFIX
+    """The prefix of each numbered table's ids (a structure file numbers more tables)."""
     _snapshot: AuditSnapshot | None = None
 
     @classmethod
@@ -95,7 +98,7 @@ class AuditFile(DocumentFile):
             self.remove("assessments", found)
 
     def next_id(self, table: str) -> str:
-        prefix = _ID_PREFIX[table]
+        prefix = self.id_prefixes[table]
         numbers = [int(row["id"][len(prefix):]) for row in self.rows(table).values()
                    if isinstance(row.get("id"), str) and row["id"].startswith(prefix)
                    and row["id"][len(prefix):].isascii() and row["id"][len(prefix):].isdigit()]

@@ -17,7 +17,9 @@ import msgspec
 from audit_bench.model import (
     Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
 )
+from audit_bench.model.checks import Check, CheckFrequency
 from audit_bench.model.complaints import Complaint, ComplaintSettings
+from audit_bench.model.surveys import Survey, SurveySettings
 from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
 from audit_bench.store.errors import CorruptFileError
@@ -26,6 +28,8 @@ from audit_bench.store.migrations import STRUCTURE_FORMATS
 __all__ = ["StructureFile"]
 
 _RECORD_ID = 1
+_SETTINGS_ID = 1
+"""The one row of a settings table."""
 
 
 class StructureFile(DocumentFile):
@@ -34,7 +38,12 @@ class StructureFile(DocumentFile):
     formats = STRUCTURE_FORMATS
     record_types = {"record": Structure, "people": Person, "certifications": Certification,
                     "findings": Finding, "actions": Action, "cycle_settings": CycleSetting,
-                    "fulfilments": Fulfilment, "complaints": Complaint, "complaint_settings": ComplaintSettings}
+                    "fulfilments": Fulfilment, "complaints": Complaint, "complaint_settings": ComplaintSettings,
+                    "surveys": Survey, "survey_settings": SurveySettings, "checks": Check,
+                    "check_frequencies": CheckFrequency}
+    """The registers' tables (réclamations, enquêtes, contrôles) came later: a file without them reads
+    them as empty, so they need no format change and no migration."""
+    id_prefixes = {**AuditFile.id_prefixes, "surveys": "S", "checks": "C"}
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id
@@ -61,7 +70,10 @@ class StructureFile(DocumentFile):
                                  certifications=self.records("certifications"), findings=self.records("findings"),
                                  actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
                                  fulfilments=self.records("fulfilments"), complaints=self.records("complaints"),
-                                 complaint_settings=next(iter(self.records("complaint_settings")), None))
+                                 complaint_settings=next(iter(self.records("complaint_settings")), None),
+                                 surveys=self.records("surveys"),
+                                 survey_settings=self.record("survey_settings", _SETTINGS_ID),
+                                 checks=self.records("checks"), check_frequencies=self.records("check_frequencies"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -99,6 +111,19 @@ class StructureFile(DocumentFile):
     def set_complaint_settings(self, settings: ComplaintSettings) -> None:
         """Set the register's settings (one row)."""
         self._upsert("complaint_settings", settings)
+
+    def set_survey_settings(self, settings: SurveySettings) -> None:
+        if self.record("survey_settings", _SETTINGS_ID) is None:
+            self.insert("survey_settings", settings)
+        else:
+            self.update("survey_settings", _SETTINGS_ID, settings)
+
+    def set_check_frequency(self, frequency: CheckFrequency) -> None:
+        """Add the engagement's frequency, or replace the one it has."""
+        self._upsert("check_frequencies", frequency, engagement=frequency.engagement)
+
+    def remove_check_frequency(self, engagement: str) -> bool:
+        return self._remove("check_frequencies", engagement=engagement)
 
     def _matching(self, table: str, key: dict[str, str]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()

@@ -1,1 +1,2 @@
-"""The registers of the quality year, one tab each (réclamations, enquêtes, indicateurs, contrôles, sorties)."""
+"""The tabs of the Registres area, one module per register (réclamations, enquêtes, indicateurs,
+contrôles, sorties)."""
