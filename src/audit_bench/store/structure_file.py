@@ -15,6 +15,9 @@ import msgspec
 from audit_bench.model import (
     Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
 )
+from audit_bench.model.indicators import (
+    ExitCount, IndicatorDefinition, IndicatorTarget, IndicatorValue, LocalExitVariant,
+)
 from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
 from audit_bench.store.errors import CorruptFileError
@@ -31,7 +34,11 @@ class StructureFile(DocumentFile):
     formats = STRUCTURE_FORMATS
     record_types = {"record": Structure, "people": Person, "certifications": Certification,
                     "findings": Finding, "actions": Action, "cycle_settings": CycleSetting,
-                    "fulfilments": Fulfilment}
+                    "fulfilments": Fulfilment,
+                    "indicator_definitions": IndicatorDefinition, "indicator_targets": IndicatorTarget,
+                    "indicator_values": IndicatorValue, "exit_counts": ExitCount, "exit_variants": LocalExitVariant}
+    """The indicator and exits tables came after format 3 without a format change: a file written
+    before them has none of them, and reads each as an empty table."""
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id
@@ -57,7 +64,11 @@ class StructureFile(DocumentFile):
         return StructureSnapshot(structure=record, people=self.records("people"),
                                  certifications=self.records("certifications"), findings=self.records("findings"),
                                  actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
-                                 fulfilments=self.records("fulfilments"))
+                                 fulfilments=self.records("fulfilments"),
+                                 indicator_definitions=self.records("indicator_definitions"),
+                                 indicator_targets=self.records("indicator_targets"),
+                                 indicator_values=self.records("indicator_values"),
+                                 exit_counts=self.records("exit_counts"), exit_variants=self.records("exit_variants"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -92,11 +103,34 @@ class StructureFile(DocumentFile):
     def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
         return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
 
-    def _matching(self, table: str, key: dict[str, str]) -> list[int]:
+    def set_indicator_definition(self, definition: IndicatorDefinition) -> None:
+        """Add the structure's indicator, or replace the one of the same id."""
+        self._upsert("indicator_definitions", definition, id=definition.id)
+
+    def set_indicator_target(self, target: IndicatorTarget) -> None:
+        """Set the target of an indicator, replacing its previous one."""
+        self._upsert("indicator_targets", target, indicator=target.indicator)
+
+    def set_indicator_value(self, value: IndicatorValue) -> None:
+        """Record an indicator's value for a period, replacing the one recorded for it."""
+        self._upsert("indicator_values", value, indicator=value.indicator, period=value.period)
+
+    def set_exit_counts(self, counts: list[ExitCount]) -> None:
+        """Record the counts of one year and horizon, in one durable write, each replacing the count
+        of its situation."""
+        with self.batch():
+            for count in counts:
+                self._upsert("exit_counts", count, year=count.year, months=count.months, situation=count.situation)
+
+    def set_exit_variant(self, variant: LocalExitVariant) -> None:
+        """Add the structure's variant of the exit rate, or replace the one of the same id."""
+        self._upsert("exit_variants", variant, id=variant.id)
+
+    def _matching(self, table: str, key: dict[str, object]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()
                 if all(row.get(field) == value for field, value in key.items())]
 
-    def _upsert(self, table: str, record: msgspec.Struct, **key: str) -> None:
+    def _upsert(self, table: str, record: msgspec.Struct, **key: object) -> None:
         found = self._matching(table, key)
         if found:
             self.update(table, found[0], record)
