@@ -112,6 +112,14 @@ class EcartProposal(msgspec.Struct, frozen=True, kw_only=True):
     """The écart already raised for this value, if any."""
 
 
+class RecordedValue(msgspec.Struct, frozen=True, kw_only=True):
+    """A value just recorded, as shown, and the écart it proposes when off target."""
+
+    definition: Definition
+    value: PeriodValue
+    proposal: EcartProposal | None
+
+
 class MissingValue(msgspec.Struct, frozen=True, kw_only=True):
     """A closed period of a followed indicator without a value (for the agenda)."""
 
@@ -387,9 +395,8 @@ def _open_setting(stated: str | None, given: str | None, choices: dict[str, str]
 
 def record_value(workspace: Workspace, structure_id: str, indicator_id: str, period: str, value: float | None = None,
                  numerator: float | None = None, denominator: float | None = None,
-                 today: date | None = None) -> tuple[PeriodValue, EcartProposal | None]:
-    """Record a period's value (a ratio: its numerator and denominator); returns the value as
-    shown, and the écart it proposes when it is off target."""
+                 today: date | None = None) -> RecordedValue:
+    """Record a period's value (a ratio: its numerator and denominator)."""
     with open_structure(workspace, structure_id) as session:
         snapshot = session.snapshot()
         trees = workspace.referentials()
@@ -406,7 +413,8 @@ def record_value(workspace: Workspace, structure_id: str, indicator_id: str, per
         snapshot = session.snapshot()
     row = row_of(definition, snapshot, trees, today or date.today())
     shown = next(v for v in row.values if v.period == period)
-    return shown, (_proposal(definition, row.target, shown, snapshot) if shown.on_target is False else None)
+    return RecordedValue(definition=definition, value=shown, proposal=(
+        _proposal(definition, row.target, shown, snapshot) if shown.on_target is False else None))
 
 
 def _checked_figures(definition: Definition, value: float | None, numerator: float | None,
