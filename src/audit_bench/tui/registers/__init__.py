@@ -1,0 +1,1 @@
+"""The tabs of the Registres area, one module per register."""
