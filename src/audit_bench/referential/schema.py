@@ -28,9 +28,9 @@ AuditKind = Literal[tuple(KINDS)]
 """One of the audit kinds the application knows (model.vocab.KINDS), checked when a file is read."""
 Months = Annotated[int, msgspec.Meta(ge=1, le=120)]
 ObligationRecord = Literal[tuple(OBLIGATION_RECORDS)]
+"""The kind of record that shows an obligation met (model.vocab.OBLIGATION_RECORDS)."""
 ExitClass = Literal[tuple(EXIT_CLASSES)]
 """The class of an exit situation (model.vocab.EXIT_CLASSES)."""
-"""The kind of record that shows an obligation met (model.vocab.OBLIGATION_RECORDS)."""
 
 
 class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -133,8 +133,8 @@ class Indicator(Schema, kw_only=True):
     description: str = ""
     direction: IndicatorDirection | UnsetType = UNSET
     """Whether a higher or a lower value is better; unset where the referential is silent (the
-    structure sets it with its target). Every field below is UNSET by default so that frozen
-    copies written before them keep their hash (see `ScaleLevel.finding_class`)."""
+    structure sets it with its target). This field and those below are UNSET by default so that
+    frozen copies written before them keep their hash (see `ScaleLevel.finding_class`)."""
     period: IndicatorPeriod | UnsetType = UNSET
     """How often a value is recorded; unset where the referential is silent (the structure sets it)."""
     numerator: NonEmpty | UnsetType = UNSET

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import msgspec
 from msgspec import UNSET
@@ -235,7 +235,7 @@ def _start(definition: Definition, snapshot: StructureSnapshot, recorded: dict[s
     return min(starts, default=None)
 
 
-def row_of(definition: Definition, snapshot: StructureSnapshot, trees: Iterable[ReferentialTree], today: date,
+def row_of(definition: Definition, snapshot: StructureSnapshot, trees: Sequence[ReferentialTree], today: date,
            year: int | None = None) -> IndicatorRow:
     """The indicator's values (recorded and missing), on-target flags and yearly figures."""
     target_record = next((t for t in snapshot.indicator_targets if t.indicator == definition.id), None)
@@ -259,6 +259,7 @@ def row_of(definition: Definition, snapshot: StructureSnapshot, trees: Iterable[
         else:
             values.append(PeriodValue(period=period, value=None, missing=True))
     years = []
+    comparable = definition.ratio or definition.period == "year"  # a sum of monthly counts is not
     for y in sorted({int(p[:4]) for p in recorded}):
         if year is not None and y != year:
             continue
@@ -268,12 +269,12 @@ def row_of(definition: Definition, snapshot: StructureSnapshot, trees: Iterable[
         total = None if definition.ratio else sum(r[2] or 0 for r in rows)
         figure = _figure(definition, numerator, denominator, total)
         years.append(PeriodValue(period=str(y), value=figure, numerator=numerator, denominator=denominator,
-                                 on_target=_on_target(definition, target, figure) if definition.ratio else None))
+                                 on_target=_on_target(definition, target, figure) if comparable else None))
     return IndicatorRow(definition=definition, target=target, values=values, years=years)
 
 
 def _figures(definition: Definition, snapshot: StructureSnapshot,
-             trees: Iterable[ReferentialTree]) -> dict[str, tuple[float | None, float | None, float | None]]:
+             trees: Sequence[ReferentialTree]) -> dict[str, tuple[float | None, float | None, float | None]]:
     """Period → (numerator, denominator, value) as recorded, or computed from the exits register."""
     if definition.computed:
         tree = next(t for t in trees if t.id == definition.origin)
