@@ -7,10 +7,13 @@ import re
 import unicodedata
 
 from audit_bench.model.audit import Action, Finding, Record
-from audit_bench.model.complaints import Complaint, ComplaintSettings
 from audit_bench.model.checks import Check, CheckFrequency
+from audit_bench.model.complaints import Complaint, ComplaintSettings
 from audit_bench.model.cycle import CycleSetting, Fulfilment
 from audit_bench.model.surveys import Survey, SurveySettings
+from audit_bench.model.indicators import (
+    ExitCount, IndicatorDefinition, IndicatorTarget, IndicatorValue, LocalExitVariant,
+)
 
 STRUCTURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a structure id may be: it names a file of the workspace."""
@@ -72,6 +75,12 @@ class StructureSnapshot(Record, kw_only=True):
     survey_settings: SurveySettings | None = None
     checks: list[Check] = []
     check_frequencies: list[CheckFrequency] = []
+    indicator_definitions: list[IndicatorDefinition] = []
+    """The structure's own indicators (the referentials' are in their data)."""
+    indicator_targets: list[IndicatorTarget] = []
+    indicator_values: list[IndicatorValue] = []
+    exit_counts: list[ExitCount] = []
+    exit_variants: list[LocalExitVariant] = []
 
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]

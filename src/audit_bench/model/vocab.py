@@ -91,3 +91,20 @@ AGENDA_STATES: dict[str, str] = {"overdue": "en retard", "due": "dû", "upcoming
 
 SCORE_TOTAL = "total"
 """The section id of the overall score row, whoever computes the scores."""
+
+INDICATOR_DIRECTIONS: dict[str, str] = {"higher": "plus haut est mieux", "lower": "plus bas est mieux"}
+"""Which way an indicator is better (the CLI's --direction), in French."""
+
+INDICATOR_PERIODS: dict[str, str] = {"month": "mois", "quarter": "trimestre", "year": "année"}
+"""How often an indicator's value is recorded (the CLI's --period), in French."""
+
+EXIT_CLASSES: dict[str, str] = {
+    "emploi-durable": "Emploi durable",
+    "emploi-transition": "Emploi de transition",
+    "sortie-positive": "Sortie positive",
+    "autre": "Autre situation",
+    "neutralisee": "Sortie neutralisée",
+}
+"""The classes of exit situations the taux de sortie dynamique sorts exits into (issue 15; seed 001
+names « emploi durable » and « sorties positives », lines 173 and 177); which situation is in which
+class is the iae_os plugin's data."""

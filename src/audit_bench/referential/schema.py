@@ -14,7 +14,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from audit_bench.model.complaints import DELAY_UNITS
-from audit_bench.model.vocab import KINDS, OBLIGATION_RECORDS
+from audit_bench.model.vocab import (
+    EXIT_CLASSES, INDICATOR_DIRECTIONS, INDICATOR_PERIODS, KINDS, OBLIGATION_RECORDS,
+)
 
 NA = "na"
 """The rating every referential accepts: not applicable, with a reason in the note."""
@@ -29,6 +31,8 @@ Months = Annotated[int, msgspec.Meta(ge=1, le=120)]
 ObligationRecord = Literal[tuple(OBLIGATION_RECORDS)]
 """The kind of record that shows an obligation met (model.vocab.OBLIGATION_RECORDS)."""
 DelayUnit = Literal[tuple(DELAY_UNITS)]
+ExitClass = Literal[tuple(EXIT_CLASSES)]
+"""The class of an exit situation (model.vocab.EXIT_CLASSES)."""
 
 
 class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -117,6 +121,10 @@ class EvidenceHint(Schema, kw_only=True):
     items: list[NonEmpty]
 
 
+IndicatorDirection = Literal[tuple(INDICATOR_DIRECTIONS)]
+IndicatorPeriod = Literal[tuple(INDICATOR_PERIODS)]
+
+
 class Indicator(Schema, kw_only=True):
     id: Identifier
     name: NonEmpty
@@ -125,6 +133,23 @@ class Indicator(Schema, kw_only=True):
     """The node id of the commitment this indicator measures."""
     target_required: bool = True
     description: str = ""
+    direction: IndicatorDirection | UnsetType = UNSET
+    """Whether a higher or a lower value is better; unset where the referential is silent (the
+    structure sets it with its target). This field and those below are UNSET by default so that
+    frozen copies written before them keep their hash (see `ScaleLevel.finding_class`)."""
+    period: IndicatorPeriod | UnsetType = UNSET
+    """How often a value is recorded; unset where the referential is silent (the structure sets it)."""
+    numerator: NonEmpty | UnsetType = UNSET
+    """For a ratio: what is counted above the line (« personnes ayant reçu l'invitation »)."""
+    denominator: NonEmpty | UnsetType = UNSET
+    """For a ratio: what it is counted over (« demandes d'entrée de la période »)."""
+    source: NonEmpty | UnsetType = UNSET
+    """Where the referential states it (seed and line), and what it leaves unsaid."""
+
+    def __post_init__(self) -> None:
+        if (self.numerator is UNSET) != (self.denominator is UNSET):
+            raise ValueError(f"l'indicateur « {self.id} » est un ratio : donner numerator et denominator, "
+                             "ou aucun des deux")
 
 
 class Node(Schema, kw_only=True):
@@ -241,6 +266,48 @@ class ComplaintRules(Citation, kw_only=True):
     answer_unit: DelayUnit = "jours-ouvrables"
     """A key of `model.complaints.DELAY_UNITS`; jours ouvrables: Monday to Saturday less public
     holidays (counted by `services.workdays`)."""
+class ExitSituation(Schema, kw_only=True, rename={"class_": "class"}):
+    """A situation a person en parcours leaves in (CDI, formation qualifiante, sans nouvelle…)."""
+
+    id: Identifier
+    label: NonEmpty
+    class_: ExitClass
+    """Its class (`model.vocab.EXIT_CLASSES`): what a variant counts or takes out of the base."""
+    source: NonEmpty
+    """Where the situation and its class are stated, or that the seeds are silent."""
+
+
+class ExitVariant(Schema, kw_only=True):
+    """One way of computing the rate: exits of the `counted` classes or situations over every exit
+    but those of the `excluded` ones."""
+
+    id: Identifier
+    label: NonEmpty
+    counted: Annotated[list[Identifier], msgspec.Meta(min_length=1)]
+    """Classes or situation ids whose exits are the numerator."""
+    excluded: list[Identifier] = []
+    """Classes or situation ids whose exits are out of the base (the denominator)."""
+    source: NonEmpty
+
+
+class ExitRate(Schema, kw_only=True):
+    """The taux de sortie dynamique: the exit situations, their classes, and the variants of the rate."""
+
+    indicator: Indicator
+    """The rate as an indicator (target, trend, écart): the first variant, at the first horizon."""
+    horizons: Annotated[list[Annotated[int, msgspec.Meta(ge=0, le=36)]], msgspec.Meta(min_length=1)]
+    """Months after the exit the situation is observed at (0: à la sortie)."""
+    situations: Annotated[list[ExitSituation], msgspec.Meta(min_length=1)]
+    variants: Annotated[list[ExitVariant], msgspec.Meta(min_length=1)]
+    """The official variant first, then the others (URIAE), printed side by side."""
+
+    def __post_init__(self) -> None:
+        known = set(EXIT_CLASSES) | {situation.id for situation in self.situations}
+        for variant in self.variants:
+            unknown = [name for name in variant.counted + variant.excluded if name not in known]
+            if unknown:
+                raise ValueError(f"la variante « {variant.id} » nomme « {unknown[0]} », ni une classe de sortie "
+                                 f"({', '.join(EXIT_CLASSES)}) ni une situation de sortie")
 
 
 class Referential(Schema, kw_only=True):
@@ -268,6 +335,8 @@ class Referential(Schema, kw_only=True):
     complaints: ComplaintRules | UnsetType = UNSET
     """How complaints are answered; absent: the referential says nothing of complaints. UNSET so
     that the referentials frozen before it keep their hash."""
+    exit_rate: ExitRate | UnsetType = UNSET
+    """The taux de sortie dynamique (IAE): absent, the referential states none."""
 
 
 SCHEMA_VERSION = 1

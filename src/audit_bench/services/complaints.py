@@ -418,8 +418,7 @@ def add_complaint(workspace: Workspace, structure_id: str, received: str, channe
                           text=check_optional_text(text, "le texte de la réclamation"), at=now())
     with open_structure(workspace, structure_id) as session:
         file = session._writable()
-        number = max((_number(c.id) for c in session.snapshot().complaints), default=0) + 1
-        complaint = msgspec.structs.replace(complaint, id=f"{COMPLAINT_PREFIX}{number}")
+        complaint = msgspec.structs.replace(complaint, id=file.next_id("complaints"))
         file.add("complaints", complaint)
     return complaint
 
@@ -520,7 +519,7 @@ def set_settings(workspace: Workspace, structure_id: str, holiday_zone: str | No
         if clear_delay:
             changes.update(answer_days=None, answer_unit="jours-ouvrables")
         updated = msgspec.structs.replace(current, **changes)
-        session._writable().set_complaint_settings(updated)
+        session._writable().set_settings("complaint_settings", updated)
     return updated
 
 

@@ -252,7 +252,7 @@ def set_settings(workspace: Workspace, structure_id: str, threshold: float | Non
         settings = SurveySettings(
             satisfaction_threshold=threshold if threshold is not None else (current and current.satisfaction_threshold),
             min_answers=min_answers if min_answers is not None else (current and current.min_answers), at=now())
-        session.plan_file().set_survey_settings(settings)
+        session.plan_file().set_settings("survey_settings", settings)
     return settings
 
 

@@ -12,13 +12,18 @@ written before them has no complaint, and nothing that was stored changes meanin
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
 import msgspec
 
 from audit_bench.model import (
     Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
 )
 from audit_bench.model.checks import Check, CheckFrequency
-from audit_bench.model.complaints import Complaint, ComplaintSettings
+from audit_bench.model.complaints import COMPLAINT_PREFIX, Complaint, ComplaintSettings
+from audit_bench.model.indicators import (
+    ExitCount, IndicatorDefinition, IndicatorTarget, IndicatorValue, LocalExitVariant,
+)
 from audit_bench.model.surveys import Survey, SurveySettings
 from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
@@ -40,10 +45,13 @@ class StructureFile(DocumentFile):
                     "findings": Finding, "actions": Action, "cycle_settings": CycleSetting,
                     "fulfilments": Fulfilment, "complaints": Complaint, "complaint_settings": ComplaintSettings,
                     "surveys": Survey, "survey_settings": SurveySettings, "checks": Check,
-                    "check_frequencies": CheckFrequency}
-    """The registers' tables (réclamations, enquêtes, contrôles) came later: a file without them reads
-    them as empty, so they need no format change and no migration."""
-    id_prefixes = {**AuditFile.id_prefixes, "surveys": "S", "checks": "C"}
+                    "check_frequencies": CheckFrequency,
+                    "indicator_definitions": IndicatorDefinition, "indicator_targets": IndicatorTarget,
+                    "indicator_values": IndicatorValue, "exit_counts": ExitCount, "exit_variants": LocalExitVariant}
+    """The registers' tables (réclamations, enquêtes, contrôles, indicateurs, sorties) came after
+    format 2 without a format change: a file written before them reads each as an empty table, and
+    nothing that was stored changes meaning."""
+    id_prefixes = {**AuditFile.id_prefixes, "complaints": COMPLAINT_PREFIX, "surveys": "S", "checks": "C"}
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id
@@ -70,10 +78,13 @@ class StructureFile(DocumentFile):
                                  certifications=self.records("certifications"), findings=self.records("findings"),
                                  actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
                                  fulfilments=self.records("fulfilments"), complaints=self.records("complaints"),
-                                 complaint_settings=next(iter(self.records("complaint_settings")), None),
-                                 surveys=self.records("surveys"),
-                                 survey_settings=self.record("survey_settings", _SETTINGS_ID),
-                                 checks=self.records("checks"), check_frequencies=self.records("check_frequencies"))
+                                 complaint_settings=self.settings("complaint_settings"),
+                                 surveys=self.records("surveys"), survey_settings=self.settings("survey_settings"),
+                                 checks=self.records("checks"), check_frequencies=self.records("check_frequencies"),
+                                 indicator_definitions=self.records("indicator_definitions"),
+                                 indicator_targets=self.records("indicator_targets"),
+                                 indicator_values=self.records("indicator_values"),
+                                 exit_counts=self.records("exit_counts"), exit_variants=self.records("exit_variants"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -108,15 +119,16 @@ class StructureFile(DocumentFile):
     def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
         return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
 
-    def set_complaint_settings(self, settings: ComplaintSettings) -> None:
-        """Set the register's settings (one row)."""
-        self._upsert("complaint_settings", settings)
+    def settings(self, table: str) -> Any:
+        """The one row of a register's settings table, or None while the structure has set none."""
+        return self.record(table, _SETTINGS_ID)
 
-    def set_survey_settings(self, settings: SurveySettings) -> None:
-        if self.record("survey_settings", _SETTINGS_ID) is None:
-            self.insert("survey_settings", settings)
+    def set_settings(self, table: str, settings: msgspec.Struct) -> None:
+        """Set a register's settings (its table's one row)."""
+        if self.settings(table) is None:
+            self.insert(table, settings)
         else:
-            self.update("survey_settings", _SETTINGS_ID, settings)
+            self.update(table, _SETTINGS_ID, settings)
 
     def set_check_frequency(self, frequency: CheckFrequency) -> None:
         """Add the engagement's frequency, or replace the one it has."""
@@ -125,11 +137,34 @@ class StructureFile(DocumentFile):
     def remove_check_frequency(self, engagement: str) -> bool:
         return self._remove("check_frequencies", engagement=engagement)
 
-    def _matching(self, table: str, key: dict[str, str]) -> list[int]:
+    def set_indicator_definition(self, definition: IndicatorDefinition) -> None:
+        """Add the structure's indicator, or replace the one of the same id."""
+        self._upsert("indicator_definitions", definition, id=definition.id)
+
+    def set_indicator_target(self, target: IndicatorTarget) -> None:
+        """Set the target of an indicator, replacing its previous one."""
+        self._upsert("indicator_targets", target, indicator=target.indicator)
+
+    def set_indicator_value(self, value: IndicatorValue) -> None:
+        """Record an indicator's value for a period, replacing the one recorded for it."""
+        self._upsert("indicator_values", value, indicator=value.indicator, period=value.period)
+
+    def set_exit_counts(self, counts: list[ExitCount]) -> None:
+        """Record the counts of one year and horizon, in one durable write, each replacing the count
+        of its situation."""
+        with self.batch():
+            for count in counts:
+                self._upsert("exit_counts", count, year=count.year, months=count.months, situation=count.situation)
+
+    def set_exit_variant(self, variant: LocalExitVariant) -> None:
+        """Add the structure's variant of the exit rate, or replace the one of the same id."""
+        self._upsert("exit_variants", variant, id=variant.id)
+
+    def _matching(self, table: str, key: dict[str, object]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()
                 if all(row.get(field) == value for field, value in key.items())]
 
-    def _upsert(self, table: str, record: msgspec.Struct, **key: str) -> None:
+    def _upsert(self, table: str, record: msgspec.Struct, **key: object) -> None:
         found = self._matching(table, key)
         if found:
             self.update(table, found[0], record)
