@@ -8,9 +8,10 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 
 import msgspec
 
@@ -129,3 +130,17 @@ def as_before(now, before):
     if isinstance(before, list) and isinstance(now, list) and len(now) == len(before):
         return [as_before(n, b) for n, b in zip(now, before)]
     return now
+
+
+def tab_app(tab: Any, today: Callable[[], date] = date.today) -> Any:
+    """An app holding one register tab alone, as the Registres area holds it, on the day `today`."""
+    from textual.app import App, ComposeResult
+
+    class TabApp(App):
+        def compose(self) -> ComposeResult:
+            yield tab
+
+    app = TabApp()
+    app.today = today
+    app.tab = tab
+    return app

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
 from audit_bench.plugins.manager import load_plugins
@@ -19,7 +18,7 @@ from audit_bench.tui.forms import FormDialog, TextDialog
 from audit_bench.tui.registers.complaints import TAB_TITLE, ComplaintsTab
 from audit_bench.tui.widgets.choice import Choice
 from audit_bench.tui.widgets.fixed_table import FixedTable
-from support import mini_plugin
+from support import mini_plugin, tab_app
 from test_tui_journeys import SIZE, type_text
 
 TODAY = date(2026, 6, 30)
@@ -34,17 +33,6 @@ def registry():
 @pytest.fixture
 def workspace(tmp_path, registry) -> Workspace:
     return Workspace(tmp_path / "ws", registry=registry)
-
-
-class TabApp(App):
-    """The tab alone, as the Registres area will hold it."""
-
-    def __init__(self, workspace, structure_id: str) -> None:
-        super().__init__()
-        self.tab = ComplaintsTab(workspace, structure_id, today=lambda: TODAY)
-
-    def compose(self) -> ComposeResult:
-        yield self.tab
 
 
 def rows(app) -> list[list[str]]:
@@ -76,7 +64,7 @@ def test_the_register_shows_its_flags_and_a_complaint_and_its_answer_are_typed_i
 async def _register(workspace):
     structure_id = afaq_structure(workspace)
     add_complaint(workspace, structure_id, "2026-06-01", "mail", "client", "Rappel [b]jamais[/b] fait", today=TODAY)
-    async with TabApp(workspace, structure_id).run_test(size=SIZE) as pilot:
+    async with tab_app(ComplaintsTab(workspace, structure_id), lambda: TODAY).run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert TAB_TITLE == "Réclamations"
         assert "5 jours ouvrables — AFAQ 6.4" in text_of(pilot.app, "#complaints-rule")
@@ -115,7 +103,7 @@ def test_a_refused_answer_is_told_in_the_form_and_changes_nothing(workspace):
 async def _refused(workspace):
     structure_id = afaq_structure(workspace)
     add_complaint(workspace, structure_id, "2026-06-01", "mail", "client", "Accueil", today=TODAY)
-    async with TabApp(workspace, structure_id).run_test(size=SIZE) as pilot:
+    async with tab_app(ComplaintsTab(workspace, structure_id), lambda: TODAY).run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("r", "ctrl+s")  # a solution without its text
         await pilot.pause()
@@ -131,7 +119,7 @@ def test_the_ecart_is_proposed_one_key_away_and_raised_once_confirmed(workspace)
 async def _ecart(workspace):
     structure_id = afaq_structure(workspace)
     add_complaint(workspace, structure_id, "2026-06-01", "mail", "client", "Accueil", today=TODAY)
-    async with TabApp(workspace, structure_id).run_test(size=SIZE) as pilot:
+    async with tab_app(ComplaintsTab(workspace, structure_id), lambda: TODAY).run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
@@ -158,7 +146,7 @@ def test_a_structure_held_by_another_writer_refuses_the_form_in_place(workspace)
 
 async def _locked(workspace):
     structure_id = afaq_structure(workspace)
-    async with TabApp(workspace, structure_id).run_test(size=SIZE) as pilot:
+    async with tab_app(ComplaintsTab(workspace, structure_id), lambda: TODAY).run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Aucune réclamation" in text_of(pilot.app, "#complaint-detail")
         with open_structure(workspace, structure_id):  # another session writes the structure
@@ -180,7 +168,7 @@ async def _narrow(workspace):
     structure_id = afaq_structure(workspace)
     add_complaint(workspace, structure_id, "2026-06-01", "courrier", "client",
                   "Rappel jamais fait après l'entretien d'accueil du mois dernier", today=TODAY)
-    async with TabApp(workspace, structure_id).run_test(size=(80, 24)) as pilot:
+    async with tab_app(ComplaintsTab(workspace, structure_id), lambda: TODAY).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = pilot.app.query_one("#complaints", FixedTable)
         assert table.width <= 80

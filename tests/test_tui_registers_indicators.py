@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.app import App, ComposeResult
 from textual_plotext import PlotextPlot
 
 from audit_bench.services import Workspace
@@ -15,17 +14,9 @@ from audit_bench.services.structures import create_structure, open_structure
 from audit_bench.tui.registers.exits import ExitsTab
 from audit_bench.tui.registers.indicators import IndicatorsTab
 from audit_bench.tui.widgets.fixed_table import FixedTable
+from support import tab_app
 from test_tui_journeys import SIZE, shown
 from test_tui_structures import fill, save
-
-
-class TabApp(App):
-    def __init__(self, tab) -> None:
-        super().__init__()
-        self.tab = tab
-
-    def compose(self) -> ComposeResult:
-        yield self.tab
 
 
 def rows(app, selector: str) -> list[list[str]]:
@@ -47,7 +38,7 @@ def test_indicators_tab_flags_records_and_proposes_the_ecart(tmp_path):
 
 
 async def _indicators_journey(workspace, structure):
-    app = TabApp(IndicatorsTab(workspace, structure))
+    app = tab_app(IndicatorsTab(workspace, structure))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         [row] = rows(app, "#indicator-table")
@@ -81,7 +72,7 @@ def test_exits_tab_shows_variants_side_by_side_and_records_counts(tmp_path):
 
 
 async def _exits_journey(workspace, structure):
-    app = TabApp(ExitsTab(workspace, structure, year=2025))
+    app = tab_app(ExitsTab(workspace, structure, year=2025))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         table = rows(app, "#exit-table")

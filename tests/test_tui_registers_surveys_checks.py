@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from audit_bench.services.audits import create_audit
@@ -16,21 +15,10 @@ from audit_bench.services.surveys import add_survey, import_results, set_setting
 from audit_bench.tui.registers import checks as checks_tab
 from audit_bench.tui.registers import surveys as surveys_tab
 from audit_bench.tui.widgets.fixed_table import FixedTable
+from support import tab_app
 from test_tui_journeys import SIZE, type_text
 
 TODAY = date(2026, 12, 1)
-
-
-class TabApp(App):
-    """One register tab, alone, as the Registres area will hold it."""
-
-    def __init__(self, tab) -> None:
-        super().__init__()
-        self.tab = tab
-        self.today = lambda: TODAY
-
-    def compose(self) -> ComposeResult:
-        yield self.tab
 
 
 def rows(app, selector: str) -> list[list[str]]:
@@ -59,7 +47,7 @@ async def _surveys_tab(workspace, tmp_path):
     table = tmp_path / "resultats.csv"
     table.write_text("Question;Engagement;Non;Plutôt non;Plutôt oui;Oui\nAccueil;1.1;2;3;30;40\n"
                      "Suivi [b]mensuel[/b];2.1;10;20;25;20\n", encoding="utf-8")
-    async with TabApp(surveys_tab.SurveysTab(workspace, structure)).run_test(size=SIZE) as pilot:
+    async with tab_app(surveys_tab.SurveysTab(workspace, structure), lambda: TODAY).run_test(size=SIZE) as pilot:
         assert surveys_tab.TAB_TITLE == "Enquêtes"
         assert rows(pilot.app, "#survey-list") == []
         await pilot.press("a")
@@ -112,7 +100,7 @@ async def _malformed(workspace, tmp_path):
     import_results(workspace, structure, "S2", good)
     bad = tmp_path / "mauvais.csv"
     bad.write_text("Question;Non;Oui\nAccueil;1;beaucoup\n", encoding="utf-8")
-    async with TabApp(surveys_tab.SurveysTab(workspace, structure)).run_test(size=SIZE) as pilot:
+    async with tab_app(surveys_tab.SurveysTab(workspace, structure), lambda: TODAY).run_test(size=SIZE) as pilot:
         assert [r[0] for r in rows(pilot.app, "#survey-list")] == ["S2", "S1"]  # newest first
         assert [q[1] for q in rows(pilot.app, "#survey-questions")] == ["Délais"]
         await pilot.press("down")
@@ -137,7 +125,7 @@ async def _checks_tab(workspace, monkeypatch):
     structure = create_audit(workspace, "mini", "Atelier du Port", "internal", "ACI", "2026-10-01").structure
     monkeypatch.setattr(checks, "now", lambda: "2026-04-15T09:00:00+01:00")
     checks.set_frequency(workspace, structure, "1.2", 3)
-    async with TabApp(checks_tab.ChecksTab(workspace, structure)).run_test(size=SIZE) as pilot:
+    async with tab_app(checks_tab.ChecksTab(workspace, structure), lambda: TODAY).run_test(size=SIZE) as pilot:
         assert checks_tab.TAB_TITLE == "Contrôles"
         [row] = rows(pilot.app, "#check-frequencies")
         assert row[0] == "1.2" and row[2] == "chaque trimestre"

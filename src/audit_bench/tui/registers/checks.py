@@ -4,12 +4,10 @@ contrôle, `e` one that found an écart (raised into the plan with it), `f` sets
 
 from __future__ import annotations
 
-from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from audit_bench.referential.schema import PERIOD_MONTHS
@@ -18,6 +16,7 @@ from audit_bench.services.agenda import every_label
 from audit_bench.services.checks import CheckRow, EngagementView, add_check, list_checks, set_frequency
 from audit_bench.tui.forms import Field, FormDialog, FormSpec
 from audit_bench.tui.refusals import attempt
+from audit_bench.tui.registers import RegisterTab
 from audit_bench.tui.text import plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
 
@@ -48,7 +47,7 @@ def check_cells(row: CheckRow) -> list:
     return [row.id, row.date, plain(row.engagement), plain(row.observer), result, plain(row.observation)]
 
 
-class ChecksTab(Vertical):
+class ChecksTab(RegisterTab):
     """A structure's tableau récapitulatif of contrôles, and the contrôles made."""
 
     DEFAULT_CSS = """
@@ -64,9 +63,7 @@ ChecksTab #check-list { height: 1fr; }
     ]
 
     def __init__(self, workspace: Workspace, structure_id: str) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.structure_id = structure_id
+        super().__init__(workspace, structure_id)
 
     def compose(self) -> ComposeResult:
         yield Static("Tableau récapitulatif (fréquence des contrôles par engagement)", classes="section")
@@ -81,7 +78,7 @@ ChecksTab #check-list { height: 1fr; }
         self.query_one("#check-list", FixedTable).focus()
 
     def refresh_checks(self, _: object = None) -> None:
-        view = attempt(self, lambda: list_checks(self.workspace, self.structure_id, self._today()))
+        view = attempt(self, lambda: list_checks(self.workspace, self.structure_id, self.today()))
         if view is None:
             return
         frequencies = self.query_one("#check-frequencies", FixedTable)
@@ -89,9 +86,6 @@ ChecksTab #check-list { height: 1fr; }
         frequencies.fit(8)
         self.query_one("#check-list", FixedTable).set_rows([(row.id, row) for row in view.checks], check_cells)
 
-    def _today(self) -> date:
-        """The application's day (tests set it), or the calendar's in another app."""
-        return getattr(self.app, "today", date.today)()
 
     def _engagement(self) -> str:
         """The engagement of the row highlighted in the tableau, to start a form with."""
@@ -102,9 +96,9 @@ ChecksTab #check-list { height: 1fr; }
         def submit(values: dict[str, str]) -> str:
             return add_check(self.workspace, self.structure_id, values["on"], values["observer"],
                              values["engagement"], values["result"] == "conforme", values["observation"],
-                             self._today()).id
+                             self.today()).id
 
-        today = self._today()
+        today = self.today()
         fields = [Field("on", "Date de l'observation", f"{today:%d/%m/%Y}", placeholder="JJ/MM/AAAA", required=True),
                   Field("observer", "Observateur (membre du personnel)", required=True),
                   Field("engagement", "Engagement contrôlé", self._engagement(), required=True),

@@ -4,13 +4,11 @@ year's bilan (b). Every change goes through services.complaints."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from audit_bench.model.complaints import ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_STATUSES
@@ -21,6 +19,7 @@ from audit_bench.services.complaints import (
 )
 from audit_bench.tui.forms import Field, FormDialog, FormSpec, TextDialog
 from audit_bench.tui.refusals import attempt
+from audit_bench.tui.registers import RegisterTab
 from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
 from audit_bench.tui.widgets.listing import WIDE, clipped, width_left
@@ -83,7 +82,7 @@ def bilan_text(bilan: ComplaintBilan) -> Text:
     return text
 
 
-class ComplaintsTab(Vertical):
+class ComplaintsTab(RegisterTab):
     """One structure's complaints register: Entrée or ↑↓ show a complaint's detail below the list."""
 
     DEFAULT_CSS = """
@@ -99,11 +98,8 @@ ComplaintsTab #complaint-detail { height: auto; max-height: 8; padding: 0 1; bor
         Binding("b", "bilan", "Bilan de l'année"),
     ]
 
-    def __init__(self, workspace: Workspace, structure_id: str, today: Callable[[], date] = date.today) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.structure_id = structure_id
-        self.today = today
+    def __init__(self, workspace: Workspace, structure_id: str) -> None:
+        super().__init__(workspace, structure_id)
         self.views: list[ComplaintView] = []
 
     def compose(self) -> ComposeResult:

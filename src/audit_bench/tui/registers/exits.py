@@ -4,12 +4,10 @@ year, `e` proposes the écart when the rate is off its target."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from audit_bench.model.vocab import EXIT_CLASSES
@@ -19,6 +17,7 @@ from audit_bench.services.validation import UserError
 from audit_bench.services.workspace import Workspace
 from audit_bench.tui.forms import Field, FormDialog, FormSpec
 from audit_bench.tui.refusals import attempt
+from audit_bench.tui.registers import RegisterTab
 from audit_bench.tui.registers.indicators import confirm_ecart
 from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
@@ -35,7 +34,7 @@ def rate_text(rate: float | None) -> str:
     return "sans base" if rate is None else f"{rate:.1f} %".replace(".", ",")
 
 
-class ExitsTab(Vertical):
+class ExitsTab(RegisterTab):
     """One structure's exits register and rates, for one year at a time."""
 
     DEFAULT_CSS = """
@@ -50,11 +49,10 @@ ExitsTab #exit-detail { height: auto; }
     ]
 
     def __init__(self, workspace: Workspace, structure_id: str, year: int | None = None) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.structure_id = structure_id
-        self.year = year or date.today().year - 1
-        """The last full year by default: exits are counted once a year is over."""
+        super().__init__(workspace, structure_id)
+        self.year = year
+        """The year shown; by default the last full year (exits are counted once a year is over),
+        set when mounted, from the app's day."""
         self.rows: dict[str, tuple[HorizonRates, VariantRate]] = {}
 
     def compose(self) -> ComposeResult:
@@ -63,6 +61,8 @@ ExitsTab #exit-detail { height: auto; }
         yield Static(id="exit-detail")
 
     def on_mount(self) -> None:
+        if self.year is None:
+            self.year = self.today().year - 1
         self.query_one("#exit-table", FixedTable).set_columns(COLUMNS)
         self.refresh_rows()
         self.query_one("#exit-table", FixedTable).focus()

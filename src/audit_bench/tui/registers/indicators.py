@@ -7,7 +7,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
@@ -20,6 +19,7 @@ from audit_bench.services.validation import UserError
 from audit_bench.services.workspace import Workspace
 from audit_bench.tui.forms import ConfirmDialog, Field, FormDialog, FormSpec
 from audit_bench.tui.refusals import attempt
+from audit_bench.tui.registers import RegisterTab
 from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
 
@@ -59,7 +59,7 @@ def confirm_ecart(node: Widget, workspace: Workspace, structure_id: str, indicat
     node.app.push_screen(ConfirmDialog(question), answered)
 
 
-class IndicatorsTab(Vertical):
+class IndicatorsTab(RegisterTab):
     """One structure's indicators; keyboard first."""
 
     DEFAULT_CSS = """
@@ -75,9 +75,7 @@ IndicatorsTab #indicator-detail { height: auto; }
     ]
 
     def __init__(self, workspace: Workspace, structure_id: str) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.structure_id = structure_id
+        super().__init__(workspace, structure_id)
         self.rows: dict[str, IndicatorRow] = {}
 
     def compose(self) -> ComposeResult:

@@ -9,7 +9,6 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from audit_bench.model.surveys import MOMENTS, POPULATIONS
@@ -20,6 +19,7 @@ from audit_bench.services.surveys import (
 from audit_bench.services.errors import UserError
 from audit_bench.tui.forms import Field, FormDialog, FormSpec
 from audit_bench.tui.refusals import attempt
+from audit_bench.tui.registers import RegisterTab
 from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
 
@@ -58,7 +58,7 @@ def number(text: str, what: str, kind: type = int):
         raise UserError(f"{what} invalide « {text} » : donner un nombre") from None
 
 
-class SurveysTab(Vertical):
+class SurveysTab(RegisterTab):
     """A structure's surveys; the highlighted one's results below."""
 
     DEFAULT_CSS = """
@@ -76,9 +76,7 @@ SurveysTab #survey-questions { height: 1fr; }
     ]
 
     def __init__(self, workspace: Workspace, structure_id: str) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.structure_id = structure_id
+        super().__init__(workspace, structure_id)
         self.survey: SurveyView | None = None
 
     def compose(self) -> ComposeResult:
