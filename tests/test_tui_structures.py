@@ -255,6 +255,6 @@ async def _refresh(workspace_factory):
         await pilot.press("s", "enter")
         await pilot.pause()
         set_person(workspace, record.id, "Karim Benali", "direction")
-        await pilot.press("r")
+        await pilot.press("f5")
         await pilot.pause()
         assert cells(pilot.app, "#people")[0][:2] == ["Karim Benali", "Direction"]

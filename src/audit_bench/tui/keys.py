@@ -20,13 +20,14 @@ class ScreenAction:
 
 def screen_actions(screen: Screen) -> list[ScreenAction]:
     """The described actions a screen (and the app) answer to, one entry per action, for the help
-    screen and the command palette. Keys of the widgets inside (Tree, DataTable) are left out."""
+    screen and the command palette. Keys of the widgets inside (Tree, DataTable) are left out,
+    except a panel's that declares `SCREEN_KEYS` (a register's tab: its keys are the screen's)."""
     app = screen.app
     grouped: dict[tuple[int, str], list[str]] = {}
     described: dict[tuple[int, str], tuple[str, Any]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or not isinstance(active.node, (Screen, App)) or binding.id == "rate":
+        if not binding.description or not _speaks_for_screen(active.node) or binding.id == "rate":
             continue
         if binding.action not in _own_actions(type(active.node)):
             continue  # Textual's built-in keys (focus next, copy text) are not the app's actions
@@ -47,3 +48,7 @@ def _own_actions(node_class: type) -> set[str]:
         if klass.__module__.startswith("audit_bench."):
             actions.update(b.action for b in klass.__dict__.get("BINDINGS", []) if isinstance(b, Binding))
     return actions
+
+
+def _speaks_for_screen(node: Any) -> bool:
+    return isinstance(node, (Screen, App)) or getattr(node, "SCREEN_KEYS", False)

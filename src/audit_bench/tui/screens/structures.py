@@ -117,7 +117,8 @@ class StructuresScreen(Screen):
 
 
 class StructureScreen(Screen):
-    """One structure: its record (e), people (p), certifications (c), audits (Entrée opens one)."""
+    """One structure: its record (e), people (p), certifications (c), audits (Entrée opens one),
+    and its registers (r)."""
 
     TITLE = "Structure"
     AUTO_FOCUS = ""
@@ -147,7 +148,8 @@ StructureScreen #structure-audits {
         Binding("p", "add_person", "Personne"),
         Binding("c", "add_certification", "Certification"),
         Binding("delete,x", "remove", "Retirer"),
-        Binding("r", "refresh", "Actualiser", show=False),
+        Binding("r", "registers", "Registres"),
+        Binding("f5", "refresh", "Actualiser", show=False),
         Binding("escape", "back", "Retour"),
     ]
 
@@ -274,6 +276,11 @@ StructureScreen #structure-audits {
                 self.action_refresh()
 
         self.app.push_screen(ConfirmDialog(Text(question)), answered)
+
+    def action_registers(self) -> None:
+        from audit_bench.tui.screens.registers import StructureRegistersScreen
+
+        self.app.push_screen(StructureRegistersScreen(self.workspace, self.structure_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

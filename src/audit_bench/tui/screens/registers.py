@@ -1,0 +1,112 @@
+"""Registres: the structure's registers of the quality year, one tab per register (réclamations,
+enquêtes, indicateurs, contrôles, sorties). The area opens on the list of structures; Entrée opens
+one structure's registers, whose tabs are reached by their digit.
+
+Each tab is a widget of `tui/registers/` built with the workspace and the structure's id; it reads
+and writes through its register's service and shows its own flags and keys."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static, TabbedContent, TabPane
+
+from audit_bench.services import Workspace
+from audit_bench.services.structures import structure_name
+from audit_bench.tui.screens.structures import StructuresScreen
+from audit_bench.tui.text import clean
+from audit_bench.tui.widgets.key_bar import KeyBar
+from audit_bench.tui.widgets.title_bar import TitleBar
+
+REGISTER_TABS: list[tuple[str, str]] = [
+    ("Réclamations", "audit_bench.tui.registers.complaints:ComplaintsTab"),
+    ("Enquêtes", "audit_bench.tui.registers.surveys:SurveysTab"),
+    ("Indicateurs", "audit_bench.tui.registers.indicators:IndicatorsTab"),
+    ("Contrôles", "audit_bench.tui.registers.checks:ChecksTab"),
+    ("Sorties", "audit_bench.tui.registers.exits:ExitsTab"),
+]
+"""Title and `module:Class` of each tab, in the order of their digit keys."""
+
+
+def tab_class(path: str) -> type:
+    module, name = path.split(":")
+    return getattr(import_module(module), name)
+
+
+class RegistersScreen(StructuresScreen):
+    """The structures, to choose whose registers to open (Entrée); n creates a structure."""
+
+    TITLE = "Registres — choisir une structure"
+
+    def on_fixed_table_row_selected(self, event) -> None:
+        self.app.push_screen(StructureRegistersScreen(self.workspace, event.key))
+
+
+class StructureRegistersScreen(Screen):
+    """One structure's registers; 1 to 5 go to a tab, Échap goes back. A tab's keys (add, raise an
+    écart) are listed in the key bar with the screen's: its class sets `SCREEN_KEYS`."""
+
+    TITLE = "Registres"
+
+    DEFAULT_CSS = """
+StructureRegistersScreen #registers-of {
+    height: 1;
+    padding: 0 1;
+    text-style: bold;
+}
+
+StructureRegistersScreen TabbedContent {
+    height: 1fr;
+}
+
+StructureRegistersScreen TabPane {
+    padding: 0;
+}
+"""
+
+    BINDINGS = [
+        *(Binding(str(number), f"tab({number})", title, show=False)
+          for number, (title, _) in enumerate(REGISTER_TABS, start=1)),
+        Binding("escape", "back", "Retour"),
+    ]
+
+    def __init__(self, workspace: Workspace, structure_id: str) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.structure_id = structure_id
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        name = structure_name(self.workspace, self.structure_id, self.structure_id)
+        yield Static(f"{clean(name)} — 1 à {len(REGISTER_TABS)} : changer de registre", id="registers-of")
+        with TabbedContent():
+            for number, (title, path) in enumerate(REGISTER_TABS, start=1):
+                with TabPane(f"{number} {title}", id=f"register-{number}"):
+                    yield tab_class(path)(self.workspace, self.structure_id)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.focus_tab()
+
+    def action_tab(self, number: int) -> None:
+        self.query_one(TabbedContent).active = f"register-{number}"
+        self.call_after_refresh(self.focus_tab)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.call_after_refresh(self.focus_tab)
+
+    def focus_tab(self) -> None:
+        """The active tab's first focusable widget takes the keys (its list), not the tab bar."""
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is None:
+            return
+        focusable = [widget for widget in pane.query("*") if widget.focusable]
+        if focusable:
+            focusable[0].focus()
+        self.query_one(KeyBar).show_keys()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
