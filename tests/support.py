@@ -140,6 +140,9 @@ def tab_app(tab: Any, today: Callable[[], date] = date.today) -> Any:
         def compose(self) -> ComposeResult:
             yield tab
 
+        def on_mount(self) -> None:
+            tab.focus_main()
+
     app = TabApp()
     app.today = today
     app.tab = tab

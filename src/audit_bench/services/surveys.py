@@ -201,7 +201,7 @@ def survey_view(snapshot: StructureSnapshot, survey: Survey, trees: list | None 
         warnings.append("seuil de satisfaction non fixé (survey settings --threshold) : ni points forts ni points "
                         "faibles")
     if not survey.questions:
-        warnings.append("résultats non importés (survey import)")
+        warnings.append("résultats non importés")
     return SurveyView(survey=_row(survey, settings, snapshot.findings), levels=survey.levels,
                       satisfied_levels=survey.levels[len(survey.levels) - satisfied_count(len(survey.levels)):],
                       threshold=threshold, min_answers=minimum, questions=questions, strengths=strengths,

@@ -21,7 +21,7 @@ from audit_bench.tui.text import plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
 
 TAB_TITLE = "Contrôles"
-FREQUENCY_COLUMNS = [("Engagement", 10), ("Intitulé", 36), ("Fréquence", 16), ("Dernier", 10), ("État", 30)]
+FREQUENCY_COLUMNS = [("Engag.", 7), ("Intitulé", 36), ("Fréquence", 16), ("Dernier", 10), ("État", 20)]
 CHECK_COLUMNS = [("N°", 4), ("Date", 10), ("Engag.", 7), ("Observateur", 20), ("Résultat", 10), ("Constat", 40)]
 RESULTS = [("conforme", "Conforme"), ("ecart", "Écart (levé dans le plan)")]
 
@@ -50,6 +50,8 @@ def check_cells(row: CheckRow) -> list:
 class ChecksTab(RegisterTab):
     """A structure's tableau récapitulatif of contrôles, and the contrôles made."""
 
+    MAIN = "#check-list"
+
     DEFAULT_CSS = """
 ChecksTab .section { height: 1; padding: 0 1; text-style: bold; color: $text-muted; }
 ChecksTab #check-frequencies { height: auto; max-height: 10; }
@@ -72,10 +74,9 @@ ChecksTab #check-list { height: 1fr; }
         yield FixedTable(id="check-list", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#check-frequencies", FixedTable).set_columns(FREQUENCY_COLUMNS)
-        self.query_one("#check-list", FixedTable).set_columns(CHECK_COLUMNS)
+        self.query_one("#check-frequencies", FixedTable).set_columns(self.fitted(FREQUENCY_COLUMNS, "Intitulé"))
+        self.query_one("#check-list", FixedTable).set_columns(self.fitted(CHECK_COLUMNS, "Constat"))
         self.refresh_checks()
-        self.query_one("#check-list", FixedTable).focus()
 
     def refresh_checks(self, _: object = None) -> None:
         view = attempt(self, lambda: list_checks(self.workspace, self.structure_id, self.today()))

@@ -85,6 +85,8 @@ def bilan_text(bilan: ComplaintBilan) -> Text:
 class ComplaintsTab(RegisterTab):
     """One structure's complaints register: Entrée or ↑↓ show a complaint's detail below the list."""
 
+    MAIN = "#complaints"
+
     DEFAULT_CSS = """
 ComplaintsTab #complaints-rule { height: auto; padding: 0 1; color: $text-muted; }
 ComplaintsTab #complaints { height: 1fr; min-height: 3; }

@@ -23,7 +23,7 @@ from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
 
 TAB_TITLE = "Sorties"
-COLUMNS = [("Horizon", 12), ("Variante", 14), ("Taux", 8), ("Compté / base", 14), ("Sorties", 8)]
+COLUMNS = [("Horizon", 12), ("Variante", 14), ("Taux", 9), ("Compté / base", 14), ("Sorties", 8)]
 
 
 def horizon_label(months: int) -> str:
@@ -36,6 +36,8 @@ def rate_text(rate: float | None) -> str:
 
 class ExitsTab(RegisterTab):
     """One structure's exits register and rates, for one year at a time."""
+
+    MAIN = "#exit-table"
 
     DEFAULT_CSS = """
 ExitsTab #exit-table { height: auto; max-height: 70%; }
@@ -65,7 +67,6 @@ ExitsTab #exit-detail { height: auto; }
             self.year = self.today().year - 1
         self.query_one("#exit-table", FixedTable).set_columns(COLUMNS)
         self.refresh_rows()
-        self.query_one("#exit-table", FixedTable).focus()
 
     def refresh_rows(self) -> None:
         view: ExitRateView | None = attempt(self, lambda: exit_rate(self.workspace, self.structure_id, self.year))

@@ -24,7 +24,7 @@ from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
 
 TAB_TITLE = "Indicateurs"
-COLUMNS = [("Indicateur", 8), ("Nom", 40), ("Cible", 10), ("Dernière valeur", 18), ("État", 22)]
+COLUMNS = [("Ind.", 6), ("Nom", 40), ("Cible", 10), ("Dernière valeur", 16), ("État", 20)]
 
 
 def number(value: float | None, unit: str = "") -> str:
@@ -62,6 +62,8 @@ def confirm_ecart(node: Widget, workspace: Workspace, structure_id: str, indicat
 class IndicatorsTab(RegisterTab):
     """One structure's indicators; keyboard first."""
 
+    MAIN = "#indicator-table"
+
     DEFAULT_CSS = """
 IndicatorsTab #indicator-table { height: auto; max-height: 50%; }
 IndicatorsTab #indicator-chart { height: 1fr; min-height: 10; }
@@ -84,9 +86,8 @@ IndicatorsTab #indicator-detail { height: auto; }
         yield PlotextPlot(id="indicator-chart")
 
     def on_mount(self) -> None:
-        self.query_one("#indicator-table", FixedTable).set_columns(COLUMNS)
+        self.query_one("#indicator-table", FixedTable).set_columns(self.fitted(COLUMNS, "Nom"))
         self.refresh_rows()
-        self.query_one("#indicator-table", FixedTable).focus()
 
     def refresh_rows(self) -> None:
         view: IndicatorsView | None = attempt(self, lambda: list_indicators(self.workspace, self.structure_id))
@@ -152,7 +153,7 @@ IndicatorsTab #indicator-detail { height: auto; }
             plt.plot([0, len(periods) - 1], [row.target, row.target], label="cible")
         if periods:
             plt.xticks(list(range(len(periods))), periods)
-        plt.title(clean(f"{definition.id} — tendance"))
+        plt.title(clean(f"{definition.id} — tendance" if periods else f"{definition.id} — aucune valeur saisie (a)"))
         chart.refresh()
 
     # Changes -----------------------------------------------------------------------------

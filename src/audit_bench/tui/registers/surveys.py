@@ -22,10 +22,13 @@ from audit_bench.tui.refusals import attempt
 from audit_bench.tui.registers import RegisterTab
 from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
+from audit_bench.tui.widgets.listing import WIDE
 
 TAB_TITLE = "Enquêtes"
 SURVEY_COLUMNS = [("N°", 4), ("Public", 22), ("Moment", 22), ("Période", 23), ("Réponses", 9),
                   ("Satisf.", 8), ("Alertes", 24)]
+COMPACT_SURVEY_COLUMNS = [column for column in SURVEY_COLUMNS if column[0] not in ("Moment", "Période")]
+"""Below WIDE columns the detail says the moment and the period, so that the flags show at 80."""
 QUESTION_COLUMNS = [("Q", 3), ("Question", 40), ("Engag.", 7), ("Réponses", 8), ("Satisf.", 8), ("Résultat", 22)]
 
 
@@ -42,9 +45,11 @@ def survey_flags(row: SurveyRow) -> Text:
     return flags
 
 
-def survey_cells(row: SurveyRow) -> list:
-    return [row.id, POPULATIONS.get(row.population, row.population), MOMENTS.get(row.moment, row.moment),
-            f"{row.start} → {row.end}", f"{row.answers}/{row.population_size}", percent(row.rate), survey_flags(row)]
+def survey_cells(row: SurveyRow, compact: bool = False) -> list:
+    """A survey's line; `compact`: without its moment and period (the detail says them)."""
+    moment_and_period = [] if compact else [MOMENTS.get(row.moment, row.moment), f"{row.start} → {row.end}"]
+    return [row.id, POPULATIONS.get(row.population, row.population), *moment_and_period,
+            f"{row.answers}/{row.population_size}", percent(row.rate), survey_flags(row)]
 
 
 def number(text: str, what: str, kind: type = int):
@@ -60,6 +65,8 @@ def number(text: str, what: str, kind: type = int):
 
 class SurveysTab(RegisterTab):
     """A structure's surveys; the highlighted one's results below."""
+
+    MAIN = "#survey-list"
 
     DEFAULT_CSS = """
 SurveysTab #survey-settings { height: 1; padding: 0 1; color: $text-muted; }
@@ -86,10 +93,11 @@ SurveysTab #survey-questions { height: 1fr; }
         yield FixedTable(id="survey-questions", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#survey-list", FixedTable).set_columns(SURVEY_COLUMNS)
-        self.query_one("#survey-questions", FixedTable).set_columns(QUESTION_COLUMNS)
+        compact = self.app.size.width < WIDE
+        self.query_one("#survey-list", FixedTable).set_columns(
+            self.fitted(COMPACT_SURVEY_COLUMNS if compact else SURVEY_COLUMNS, "Public"))
+        self.query_one("#survey-questions", FixedTable).set_columns(self.fitted(QUESTION_COLUMNS, "Question"))
         self.refresh_surveys()
-        self.query_one("#survey-list", FixedTable).focus()
 
     def refresh_surveys(self, keep: str | None = None) -> None:
         view = attempt(self, lambda: list_surveys(self.workspace, self.structure_id))
@@ -99,7 +107,8 @@ SurveysTab #survey-questions { height: 1fr; }
             f"Seuil de satisfaction : {percent(view.threshold)} · échantillon minimal : "
             f"{view.min_answers if view.min_answers is not None else '—'} réponses"))
         table = self.query_one("#survey-list", FixedTable)
-        table.set_rows([(row.id, row) for row in view.surveys], survey_cells)
+        compact = self.app.size.width < WIDE
+        table.set_rows([(row.id, row) for row in view.surveys], lambda row: survey_cells(row, compact))
         table.fit(6)
         if keep in table.keys:
             table.move_cursor(table.keys.index(keep))
@@ -125,6 +134,9 @@ SurveysTab #survey-questions { height: 1fr; }
             questions.set_rows([], lambda q: [])
         else:
             view = self.survey
+            if self.app.size.width < WIDE:
+                survey = view.survey
+                detail.append(f"{MOMENTS.get(survey.moment, survey.moment)}, du {survey.start} au {survey.end}\n")
             if view.levels:
                 detail.append("Niveaux : " + " / ".join(map(clean, view.levels)))
                 detail.append(" (satisfaits : " + " / ".join(map(clean, view.satisfied_levels)) + ")\n")

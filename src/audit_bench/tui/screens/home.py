@@ -117,7 +117,7 @@ HomeScreen #audits {
         Binding("n", "new_audit", "Nouvel audit"),
         Binding("d", "load_demo", "Charger la démo"),
         Binding("enter", "open_audit", "Ouvrir", show=False),
-        Binding("r", "refresh", "Actualiser", show=False),
+        Binding("f5", "refresh", "Actualiser", show=False),
         Binding("q", "app.quit", "Quitter"),
     ]
 

@@ -7,8 +7,6 @@ and writes through its register's service and shows its own flags and keys."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,32 +15,29 @@ from textual.widgets import Static, TabbedContent, TabPane
 from audit_bench.services import Workspace
 from audit_bench.services.structures import structure_name
 from audit_bench.tui.screens.structures import StructuresScreen
+from audit_bench.tui.registers import RegisterTab, checks, complaints, exits, indicators, surveys
 from audit_bench.tui.text import clean
 from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.title_bar import TitleBar
 
-REGISTER_TABS: list[tuple[str, str]] = [
-    ("Réclamations", "audit_bench.tui.registers.complaints:ComplaintsTab"),
-    ("Enquêtes", "audit_bench.tui.registers.surveys:SurveysTab"),
-    ("Indicateurs", "audit_bench.tui.registers.indicators:IndicatorsTab"),
-    ("Contrôles", "audit_bench.tui.registers.checks:ChecksTab"),
-    ("Sorties", "audit_bench.tui.registers.exits:ExitsTab"),
+REGISTER_TABS: list[tuple[str, type[RegisterTab]]] = [
+    (complaints.TAB_TITLE, complaints.ComplaintsTab),
+    (surveys.TAB_TITLE, surveys.SurveysTab),
+    (indicators.TAB_TITLE, indicators.IndicatorsTab),
+    (checks.TAB_TITLE, checks.ChecksTab),
+    (exits.TAB_TITLE, exits.ExitsTab),
 ]
-"""Title and `module:Class` of each tab, in the order of their digit keys."""
-
-
-def tab_class(path: str) -> type:
-    module, name = path.split(":")
-    return getattr(import_module(module), name)
+"""Each tab's title and class, in the order of their digit keys."""
 
 
 class RegistersScreen(StructuresScreen):
-    """The structures, to choose whose registers to open (Entrée); n creates a structure."""
+    """The structures, to choose whose registers to open (Entrée); n creates a structure and opens
+    its registers."""
 
     TITLE = "Registres — choisir une structure"
 
-    def on_fixed_table_row_selected(self, event) -> None:
-        self.app.push_screen(StructureRegistersScreen(self.workspace, event.key))
+    def open_structure(self, structure_id: str) -> None:
+        self.app.push_screen(StructureRegistersScreen(self.workspace, structure_id))
 
 
 class StructureRegistersScreen(Screen):
@@ -83,9 +78,9 @@ StructureRegistersScreen TabPane {
         name = structure_name(self.workspace, self.structure_id, self.structure_id)
         yield Static(f"{clean(name)} — 1 à {len(REGISTER_TABS)} : changer de registre", id="registers-of")
         with TabbedContent():
-            for number, (title, path) in enumerate(REGISTER_TABS, start=1):
+            for number, (title, tab) in enumerate(REGISTER_TABS, start=1):
                 with TabPane(f"{number} {title}", id=f"register-{number}"):
-                    yield tab_class(path)(self.workspace, self.structure_id)
+                    yield tab(self.workspace, self.structure_id)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -99,13 +94,10 @@ StructureRegistersScreen TabPane {
         self.call_after_refresh(self.focus_tab)
 
     def focus_tab(self) -> None:
-        """The active tab's first focusable widget takes the keys (its list), not the tab bar."""
+        """The active tab's list takes the keys, not the tab bar; the key bar shows the tab's keys."""
         pane = self.query_one(TabbedContent).active_pane
-        if pane is None:
-            return
-        focusable = [widget for widget in pane.query("*") if widget.focusable]
-        if focusable:
-            focusable[0].focus()
+        if pane is not None:
+            pane.query_one(RegisterTab).focus_main()
         self.query_one(KeyBar).show_keys()
 
     def action_back(self) -> None:

@@ -98,7 +98,10 @@ class StructuresScreen(Screen):
         table.focus()
 
     def on_fixed_table_row_selected(self, event: FixedTable.RowSelected) -> None:
-        self.app.push_screen(StructureScreen(self.workspace, event.key))
+        self.open_structure(event.key)
+
+    def open_structure(self, structure_id: str) -> None:
+        self.app.push_screen(StructureScreen(self.workspace, structure_id))
 
     def action_new_structure(self) -> None:
         def submit(values: dict[str, str]) -> str:
@@ -107,7 +110,7 @@ class StructuresScreen(Screen):
 
         def created(structure_id: str | None) -> None:
             if structure_id:
-                self.app.push_screen(StructureScreen(self.workspace, structure_id))
+                self.open_structure(structure_id)
 
         self.app.push_screen(FormDialog(FormSpec("Nouvelle structure", record_fields(self.workspace), submit,
                                                  submit_label="Créer")), created)
