@@ -16,9 +16,10 @@ from audit_bench.referential import ReferentialError, content_hash, load_referen
 from audit_bench.referential.schema import Referential
 from audit_bench.services import UserError, Workspace
 from audit_bench.services import complaints as registry_of
+from audit_bench.services.engagements import followed_trees
 from audit_bench.services.complaints import (
     add_complaint, answer_complaint, complaint_bilan, complaint_dues, ecart_proposal, list_complaints, raise_ecart,
-    set_settings, show_complaint, structure_referentials,
+    set_settings, show_complaint,
 )
 from audit_bench.services.plan import PlanFilter, read_plan
 from audit_bench.services.structures import create_structure, open_structure, set_certification, structure_path
@@ -233,7 +234,7 @@ def test_the_agenda_reads_the_deadlines_still_to_meet(ws):
     answer_complaint(ws, structure_id, "R3", "solution", "2026-06-04", "x", today=TODAY)
     with open_structure(ws, structure_id, write=False) as session:
         snapshot = session.snapshot()
-    dues = complaint_dues(snapshot, structure_referentials(ws, snapshot))
+    dues = complaint_dues(snapshot, followed_trees(ws, snapshot))
     assert [(d.id, d.due, d.kind) for d in dues] == [("R1", "2026-06-06", "answer"), ("R2", "2026-07-15", "final")]
     assert dues[0].rule.startswith("AFAQ 6.4") and "(Direction)" in dues[1].title
     assert complaint_dues(snapshot, []) == [dues[1]]  # no referential, no delay: only the promised date

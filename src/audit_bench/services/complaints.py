@@ -26,7 +26,7 @@ from audit_bench.model.complaints import (
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import cite_as
 from audit_bench.services.clock import now
-from audit_bench.services.listing import workspace_rows
+from audit_bench.services.engagements import followed_trees
 from audit_bench.services.structures import StructureSession, open_structure
 from audit_bench.services.text import fold
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
@@ -182,15 +182,6 @@ class ComplaintDue(msgspec.Struct, frozen=True, kw_only=True):
 
 # The rules in force ---------------------------------------------------------------------
 
-def structure_referentials(workspace: Workspace, snapshot: StructureSnapshot) -> list[ReferentialTree]:
-    """The installed referentials the structure works with: of its certificates and its audits."""
-    ids = {c.referential for c in snapshot.certifications}
-    ids |= {row.referential for row in workspace_rows(workspace).audits
-            if row.error is None and row.structure == snapshot.structure.id}
-    installed = workspace.registry.referentials
-    return [installed[ref].tree for ref in sorted(ids) if ref in installed]
-
-
 def _fixed_delays(trees: Iterable[ReferentialTree]) -> list[AnswerDelay]:
     fixed = []
     for tree in trees:
@@ -297,7 +288,7 @@ def _today(today: date | None) -> str:
 def _read(workspace: Workspace, structure_id: str) -> tuple[StructureSnapshot, AnswerDelay | None]:
     with open_structure(workspace, structure_id, write=False) as session:
         snapshot = session.snapshot()
-    return snapshot, answer_delay(snapshot, structure_referentials(workspace, snapshot))
+    return snapshot, answer_delay(snapshot, followed_trees(workspace, snapshot))
 
 
 def _find(snapshot: StructureSnapshot, complaint_id: str) -> Complaint:
@@ -342,7 +333,7 @@ def complaint_dues(snapshot: StructureSnapshot, trees: Iterable[ReferentialTree]
     """For the agenda: the deadlines still to meet, by date. An unanswered complaint owes its
     answer by the delay in force (none when no delay is fixed); an acknowledged one its final
     answer by the date the accusé de réception gave. `trees`: the structure's referentials (see
-    `structure_referentials`)."""
+    `services.engagements.followed_trees`)."""
     delay = answer_delay(snapshot, trees)
     zone = _zone(snapshot)
     dues = []
@@ -479,7 +470,7 @@ def raise_ecart(workspace: Workspace, structure_id: str, complaint_id: str, text
     with open_structure(workspace, structure_id) as session:
         snapshot = session.snapshot()
         complaint = _find(snapshot, complaint_id)
-        delay = answer_delay(snapshot, structure_referentials(workspace, snapshot))
+        delay = answer_delay(snapshot, followed_trees(workspace, snapshot))
         proposal = _view(snapshot, complaint, delay, _today(today)).proposal
         return session.add_ecart(SOURCE, proposal.text if text is None else text, class_id=class_id,
                                  ref=proposal.ref)
@@ -525,7 +516,7 @@ def set_settings(workspace: Workspace, structure_id: str, holiday_zone: str | No
 
 def _check_delay_open(workspace: Workspace, session: StructureSession, current: ComplaintSettings,
                       answer_days: int | None) -> None:
-    fixed = _fixed_delays(structure_referentials(workspace, session.snapshot()))
+    fixed = _fixed_delays(followed_trees(workspace, session.snapshot()))
     if fixed:
         raise UserError(f"{fixed[0].rule} ({fixed[0].text}) : la structure ne fixe que le délai que ses "
                         "référentiels laissent ouvert")

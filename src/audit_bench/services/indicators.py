@@ -25,7 +25,7 @@ from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import Indicator
 from audit_bench.services import exits
 from audit_bench.services.clock import now
-from audit_bench.services.listing import workspace_rows
+from audit_bench.services.engagements import followed_trees
 from audit_bench.services.structures import open_structure
 from audit_bench.services.validation import UserError, check_choice, check_optional_text, check_text
 from audit_bench.services.workspace import Workspace
@@ -300,13 +300,6 @@ def missing_values(snapshot: StructureSnapshot, trees: Iterable[ReferentialTree]
 
 # Use cases -------------------------------------------------------------------------------------
 
-def _structure_referentials(workspace: Workspace, snapshot: StructureSnapshot) -> set[str]:
-    """The referentials the structure is certified to or audited against."""
-    audited = {row.referential for row in workspace_rows(workspace).audits
-               if row.error is None and row.structure == snapshot.structure.id}
-    return audited | {c.referential for c in snapshot.certifications}
-
-
 def list_indicators(workspace: Workspace, structure_id: str, year: int | None = None,
                     today: date | None = None) -> IndicatorsView:
     """The indicators the structure follows: its own, those of its referentials, and any it set
@@ -315,7 +308,7 @@ def list_indicators(workspace: Workspace, structure_id: str, year: int | None = 
     with open_structure(workspace, structure_id, write=False) as session:
         snapshot = session.snapshot()
     trees = workspace.referentials()
-    mine = _structure_referentials(workspace, snapshot)
+    mine = {tree.id for tree in followed_trees(workspace, snapshot)}
     rows = [row_of(d, snapshot, trees, today, year) for d in definitions(snapshot, trees)
             if _followed(d, snapshot, mine)]
     return IndicatorsView(indicators=rows)
