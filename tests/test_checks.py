@@ -11,7 +11,7 @@ import pytest
 from audit_bench.services import UserError
 from audit_bench.services import checks
 from audit_bench.services.audits import create_audit
-from audit_bench.services.checks import add_check, check_dates, list_checks, set_frequency
+from audit_bench.services.checks import add_check, list_checks, set_frequency
 from audit_bench.services.structures import create_structure, open_structure, show_structure, structure_path
 
 TODAY = date(2026, 12, 1)
@@ -55,7 +55,7 @@ def test_an_ecart_is_raised_with_its_check_in_one_write(workspace, structure):
     assert (ecart.source, ecart.ref, ecart.text, ecart.class_) == ("controle", "contrôle C1", "Pas de point mensuel",
                                                                   "ecart")
     with open_structure(workspace, structure, write=False) as session:
-        assert check_dates(session.snapshot()) == [("2026-11-03", "1.2")]
+        assert session.snapshot().register_dates()["check"] == ["2026-11-03"]
 
 
 def test_frequency_replaced_then_cleared(workspace, structure):

@@ -17,7 +17,6 @@ from audit_bench.services.audits import create_audit
 from audit_bench.services.structures import create_structure, show_structure, structure_path
 from audit_bench.services.surveys import (
     add_survey, import_results, list_surveys, raise_ecart, satisfaction_rate, set_settings, show_survey,
-    survey_dates,
 )
 from audit_bench.services.structures import open_structure
 
@@ -120,7 +119,7 @@ def test_survey_dates_are_those_of_surveys_with_results(workspace, structure, tm
     add_survey(workspace, structure, "clients", "parcours", "2026-09-01", "2026-09-30", 10, 5, today=TODAY)
     import_results(workspace, structure, first, csv_file(tmp_path, HEADER + "Accueil;;1;1;1;1\n"))
     with open_structure(workspace, structure, write=False) as session:
-        assert survey_dates(session.snapshot()) == ["2026-06-30"]
+        assert session.snapshot().register_dates()["survey"] == ["2026-06-30"]
 
 
 @pytest.mark.parametrize("args, match", [

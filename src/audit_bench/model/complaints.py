@@ -87,6 +87,13 @@ class Complaint(Record, kw_only=True):
     """Oldest first: the first answers the delay, an accusé de réception calls for another."""
     at: str
 
+    @property
+    def status(self) -> str:
+        """A key of `COMPLAINT_STATUSES`: closed by a solution or a refusal, open once acknowledged."""
+        if any(answer.kind != ACKNOWLEDGEMENT for answer in self.answers):
+            return "closed"
+        return "open" if self.answers else "unanswered"
+
 
 class ComplaintSettings(Record, kw_only=True):
     """What the structure sets of its complaints register; one row at most."""

@@ -82,6 +82,26 @@ class StructureSnapshot(Record, kw_only=True):
     exit_counts: list[ExitCount] = []
     exit_variants: list[LocalExitVariant] = []
 
+    def register_dates(self) -> dict[str, list[str]]:
+        """The days the registers show an obligation met on, by the record that shows it
+        (`model.vocab.OBLIGATION_RECORDS`): a survey whose results are recorded, on its last day;
+        a contrôle, on its day. Oldest first."""
+        return {"survey": sorted(survey.end for survey in self.surveys if survey.questions),
+                "check": sorted(check.on for check in self.checks)}
+
+    def checks_by_engagement(self) -> dict[str, list[str]]:
+        """The days of the contrôles of each engagement, oldest first."""
+        days: dict[str, list[str]] = {}
+        for check in sorted(self.checks, key=lambda check: check.on):
+            days.setdefault(check.engagement, []).append(check.on)
+        return days
+
+    def awaits_register_dues(self) -> bool:
+        """Whether a register may owe something the agenda shows: a complaint not closed, an
+        indicator followed (its values fall due period after period)."""
+        return (any(complaint.status != "closed" for complaint in self.complaints)
+                or bool(self.indicator_targets or self.indicator_definitions or self.indicator_values))
+
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]
 

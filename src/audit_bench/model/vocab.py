@@ -83,6 +83,8 @@ AGENDA_KINDS: dict[str, str] = {
     "renewal": "Audit de renouvellement",
     "obligation": "Obligation",
     "action": "Action",
+    "complaint": "Réclamation",
+    "indicator": "Indicateur",
 }
 """What an agenda item is (the `kind` of `agenda --json`) and its French name."""
 

@@ -8,15 +8,19 @@ What falls due:
 - the referential's recurring obligations (an internal audit a year, a yearly review…), one item
   per calendar period: obligations whose frequency the referential fixes come with a certificate;
   those it leaves open apply once the structure sets their frequency;
+- the contrôles of each engagement at the frequency of the structure's tableau récapitulatif;
+- the answers owed to complaints, and the values of the followed indicators for closed periods;
 - the open actions of the audits' plans.
 
 States: done when a record shows it (a closed audit of that kind and referential dated in the
-period, or, for obligations no register records yet, the structure's record of it met), overdue
+period, a survey or a contrôle of the registers in the period, or, for obligations no register
+records, the structure's record of it met), overdue
 once its date is past, due within `DUE_SOON_DAYS`, upcoming after. A past period is shown for a
 year (`LOOKBACK_DAYS`); an open action is shown however old.
 
-Everything is read from the index rows (audits, and structures with their certificates, settings
-and obligations met): only the audits holding an open action due in the window are opened.
+Everything is read from the index rows (audits, and structures with their certificates, settings,
+obligations met and what their registers record): only the structures whose registers owe
+something (a complaint not closed, an indicator followed) are opened.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from audit_bench.model import ECART_CLASSES, KINDS, SOURCES, SURVEILLANCE, Certification, CycleSetting, Fulfilment
+from audit_bench.model.checks import CheckFrequency
 from audit_bench.model.cycle import DAYS_AHEAD
-from audit_bench.model.vocab import AGENDA_KINDS, AGENDA_STATES, AUDIT_RECORDS
+from audit_bench.model.vocab import AGENDA_KINDS, AGENDA_STATES, AUDIT_RECORDS, OBLIGATION_RECORDS
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import Cycle, Obligation, cite_as
 from audit_bench.services.cycle import citation
@@ -167,6 +172,10 @@ class _Structure:
     certifications: list[Certification]
     settings: dict[tuple[str, str], CycleSetting]
     fulfilments: list[Fulfilment]
+    register_dates: dict[str, list[str]]
+    register_dues: bool
+    check_frequencies: list[CheckFrequency]
+    checks_by_engagement: dict[str, list[str]]
 
     def closed_audits(self, referential: str, kind: str) -> list[AuditRow]:
         return [a for a in self.audits if a.referential == referential and a.kind == kind
@@ -221,6 +230,9 @@ def _agenda(workspace: Workspace, structures: dict[str, _Structure], window: _Wi
     for record in structures.values():
         certified = {c.referential for c in record.certifications}
         followed = certified | {a.referential for a in record.audits} | {ref for ref, _ in record.settings}
+        if record.register_dues:
+            items += _register_items(workspace, record, [installed[r].tree for r in sorted(followed) if r in installed],
+                                     window)
         for referential in sorted(followed):
             loaded = installed.get(referential)
             tree = loaded.tree if loaded is not None else None
@@ -249,10 +261,12 @@ def _structures(workspace: Workspace) -> dict[str, _Structure]:
         if row.error is None:
             settings = {(s.referential, s.of): s for s in row.cycle_settings}
             found[row.id] = _Structure(row.id, row.name, audits.get(row.id, []), row.certifications,
-                                          settings, row.fulfilments)
+                                          settings, row.fulfilments, row.register_dates, row.register_dues,
+                                          row.check_frequencies, row.checks_by_engagement)
     for structure_id, its_audits in audits.items():
         if structure_id not in found:
-            found[structure_id] = _Structure(structure_id, its_audits[0].org, its_audits, [], {}, [])
+            found[structure_id] = _Structure(structure_id, its_audits[0].org, its_audits, [], {}, [], {}, False,
+                                             [], {})
     return found
 
 
@@ -365,6 +379,9 @@ def _obligation_items(record: _Structure, tree: ReferentialTree, cycle: Cycle, w
             months = setting.every_months
             since = min(c.issued for c in held) if held else setting.at[:10]
             rule = f"{rule} : {every_label(months)}"  # the rule says the structure sets it
+        elif obligation.met_by == "check" and record.check_frequencies:
+            items += _check_items(record, tree, obligation, rule, window)
+            continue
         else:
             to_set.append(_to_set(record, tree, obligation.id, f"Fréquence : {obligation.title}", rule))
             continue
@@ -402,6 +419,9 @@ def _done_in(record: _Structure, tree: ReferentialTree, obligation: Obligation, 
         if held and held[0].status != "closed":
             return {"audit": held[0].id}  # held, not closed yet: not done, but that is the audit to open
         return _done_by_audit(held[0] if held else None)
+    shown = [day for day in record.register_dates.get(obligation.met_by, []) if first <= day <= last]
+    if shown:
+        return {"done_on": shown[0], "done_by": f"{OBLIGATION_RECORDS[obligation.met_by]} du {shown[0]} (registre)"}
     met = [f for f in record.fulfilments if f.referential == tree.id and f.obligation == obligation.id
            and first <= f.on <= last]
     if not met:
@@ -409,6 +429,51 @@ def _done_in(record: _Structure, tree: ReferentialTree, obligation: Obligation, 
     fulfilment = min(met, key=lambda f: f.on)
     note = f" — {fulfilment.note}" if fulfilment.note else ""
     return {"done_on": fulfilment.on, "done_by": f"fait le {fulfilment.on}{note}"}
+
+
+def _check_items(record: _Structure, tree: ReferentialTree, obligation: Obligation, rule: str,
+                 window: _Window) -> list[AgendaItem]:
+    """The contrôles of each engagement of the structure's tableau récapitulatif, one per period of
+    its frequency from the day it was set; done by a contrôle of that engagement in the period."""
+    held = [c for c in record.certifications if c.referential == tree.id]
+    until = max(c.valid_until for c in held) if held else None
+    items = []
+    for frequency in record.check_frequencies:
+        days = record.checks_by_engagement.get(frequency.engagement, [])
+        months = frequency.every_months
+        for start, end in _periods(date.fromisoformat(frequency.at[:10]), until, months, window):
+            done = [day for day in days if start.isoformat() <= day <= end.isoformat()]
+            items.append(_item(record, window, end, kind="obligation", referential=tree.id,
+                               obligation=obligation.id, starts=start.isoformat(),
+                               rule=f"{rule} : {frequency.engagement} {every_label(months)}",
+                               title=f"Contrôle de l'engagement {frequency.engagement} — {period_label(start, months)}",
+                               ref=f"{tree.id}/{obligation.id}/{frequency.engagement}/{start:%Y-%m}",
+                               **({"done_on": done[0], "done_by": f"contrôle du {done[0]} (registre)"} if done
+                                  else {})))
+    return items
+
+
+def _register_items(workspace: Workspace, record: _Structure, trees: list[ReferentialTree],
+                    window: _Window) -> list[AgendaItem]:
+    """What the registers owe: the answers due to complaints (however late), the values of the
+    followed indicators for the closed periods of the window."""
+    from audit_bench.services.complaints import complaint_dues
+    from audit_bench.services.indicators import missing_values
+    from audit_bench.services.structures import open_structure
+
+    with open_structure(workspace, record.id, write=False) as session:
+        snapshot = session.snapshot()
+    items = [_item(record, window, date.fromisoformat(due.due), kind="complaint", title=due.title, rule=due.rule,
+                   ref=f"{record.id}/{due.id}/{due.kind}")
+             for due in complaint_dues(snapshot, trees) if due.due <= window.horizon.isoformat()]
+    for missing in missing_values(snapshot, trees, window.today):
+        closed = date.fromisoformat(missing.closed_on)
+        if window.shows(closed):
+            items.append(_item(record, window, closed, kind="indicator",
+                               title=f"Valeur de l'indicateur {missing.indicator} — {missing.period}",
+                               rule=f"{missing.name} : une valeur par période close",
+                               ref=f"{record.id}/{missing.indicator}/{missing.period}"))
+    return items
 
 
 def _plan_actions(workspace: Workspace, window: _Window) -> dict[str, list[PlanAction]]:

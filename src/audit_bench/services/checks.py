@@ -114,12 +114,6 @@ def _engagement(snapshot: StructureSnapshot, frequency: CheckFrequency, trees: l
                           missed=sum(p.state == "missed" for p in periods), periods=periods)
 
 
-def check_dates(snapshot: StructureSnapshot) -> list[tuple[str, str]]:
-    """For the agenda: (day, engagement) of each contrôle, oldest first; a contrôle of a period
-    marks the referential's contrôles obligation of that period « fait »."""
-    return sorted((c.on, c.engagement) for c in snapshot.checks)
-
-
 # Changing ------------------------------------------------------------------------------------
 
 def set_frequency(workspace: Workspace, structure_id: str, engagement: str, every_months: int | None) -> None:

@@ -215,12 +215,6 @@ def _due(complaint: Complaint, delay: AnswerDelay | None, zone: str | None) -> s
     return add_days(date.fromisoformat(complaint.received), delay.days, delay.unit, zone).isoformat()
 
 
-def _status(complaint: Complaint) -> str:
-    if any(a.kind != ACKNOWLEDGEMENT for a in complaint.answers):
-        return "closed"
-    return "open" if complaint.answers else "unanswered"
-
-
 def _final_due(complaint: Complaint) -> tuple[str | None, str]:
     """The second deadline and who follows the complaint, from the latest accusé de réception."""
     acknowledged = [a for a in complaint.answers if a.kind == ACKNOWLEDGEMENT]
@@ -266,7 +260,7 @@ def _view(snapshot: StructureSnapshot, complaint: Complaint, delay: AnswerDelay 
         id=complaint.id, received=complaint.received, channel=complaint.channel, complainant=complaint.complainant,
         subject=complaint.subject, requirement=complaint.requirement, text=complaint.text, answers=complaint.answers,
         delay=delay, holidays=zone_label(zone), answer_due=answer_due, final_due=final_due, in_charge=in_charge,
-        status=_status(complaint), late=bool(reasons), late_reasons=reasons, ecarts=ecarts,
+        status=complaint.status, late=bool(reasons), late_reasons=reasons, ecarts=ecarts,
         proposal=_proposal(complaint, delay, reasons))
 
 
@@ -338,7 +332,7 @@ def complaint_dues(snapshot: StructureSnapshot, trees: Iterable[ReferentialTree]
     zone = _zone(snapshot)
     dues = []
     for complaint in snapshot.complaints:
-        status = _status(complaint)
+        status = complaint.status
         if status == "unanswered" and delay is not None:
             dues.append(ComplaintDue(id=complaint.id, due=_due(complaint, delay, zone) or "", kind="answer",
                                      title=f"Réponse à la réclamation {complaint.id} « {complaint.subject} »",
@@ -448,7 +442,7 @@ def answer_complaint(workspace: Workspace, structure_id: str, complaint_id: str,
 
 
 def _check_answerable(complaint: Complaint, on: str) -> None:
-    if _status(complaint) == "closed":
+    if complaint.status == "closed":
         closing = next(a for a in complaint.answers if a.kind != ACKNOWLEDGEMENT)
         raise UserError(f"réclamation {complaint.id} close le {closing.on} "
                         f"({ANSWER_KINDS[closing.kind].lower()}) : rien à répondre")

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from audit_bench.model import AuditHeader, Certification, CycleSetting, Fulfilment, implied_structure_id
+from audit_bench.model.checks import CheckFrequency
 from audit_bench.services import rules
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
@@ -26,9 +27,9 @@ STRUCTURES = "structures"
 STRUCTURES_FOLDER = "structures"
 AUDIT_ROWS = 2
 """The shape of an audit row: 2 added `structure` and `open_action_dues`."""
-STRUCTURE_ROWS = 2
+STRUCTURE_ROWS = 3
 """The shape of a structure row: 2 added the certificates' details, the cycle settings and the
-obligations recorded as met (what the agenda reads)."""
+obligations recorded as met (what the agenda reads); 3 what the registers tell the agenda."""
 
 
 class AuditRow(IndexRow, frozen=True, kw_only=True):
@@ -67,6 +68,13 @@ class StructureIndexRow(IndexRow, frozen=True, kw_only=True):
     cycle_settings: list[CycleSetting] = []
     """What the agenda reads, with the certificates and the obligations recorded as met."""
     fulfilments: list[Fulfilment] = []
+    register_dates: dict[str, list[str]] = {}
+    """The days the registers show an obligation met on (`StructureSnapshot.register_dates`)."""
+    register_dues: bool = False
+    """A register may owe something (`StructureSnapshot.awaits_register_dues`): the agenda reads the file."""
+    check_frequencies: list[CheckFrequency] = []
+    """The tableau récapitulatif of the contrôles (AFAQ 6.1), and the days of the contrôles of each engagement."""
+    checks_by_engagement: dict[str, list[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -121,5 +129,7 @@ def summarize_structure(path: Path) -> dict[str, Any]:
     return {
         "name": record.name, "siae_type": record.siae_type,
         "certifications": snapshot.certifications, "cycle_settings": snapshot.cycle_settings,
-        "fulfilments": snapshot.fulfilments,
+        "fulfilments": snapshot.fulfilments, "register_dates": snapshot.register_dates(),
+        "register_dues": snapshot.awaits_register_dues(), "check_frequencies": snapshot.check_frequencies,
+        "checks_by_engagement": snapshot.checks_by_engagement(),
     }

@@ -230,12 +230,6 @@ def _survey(snapshot: StructureSnapshot, survey_id: str) -> Survey:
     raise UserError(f"enquête inconnue « {survey_id} » dans la structure {snapshot.structure.id} (enquêtes : {known})")
 
 
-def survey_dates(snapshot: StructureSnapshot) -> list[str]:
-    """For the agenda: the last day of each survey whose results are recorded, oldest first; a
-    survey of a period marks the referential's survey obligation of that period « fait »."""
-    return sorted(s.end for s in snapshot.surveys if s.questions)
-
-
 # Changing ------------------------------------------------------------------------------------
 
 def set_settings(workspace: Workspace, structure_id: str, threshold: float | None = None,

@@ -33,6 +33,9 @@ COMPACT_COLUMNS = [("Date", 10), ("État", 9), ("Structure", 14)]
 STATE_STYLES = {"overdue": "bold red", "due": "bold yellow", "upcoming": "", "done": "green"}
 AUDIT_KINDS_DUE = {"surveillance": "surveillance", "renewal": "renewal"}
 """The cycle's audits a line may ask for, as audit kinds (a new audit is proposed for them)."""
+REGISTERS_OF = {"complaint": "complaints", "indicator": "indicators", "survey": "surveys", "check": "checks"}
+"""The register a line is recorded in (by its kind, or by the record that meets its obligation):
+Entrée opens the structure's registers on its tab."""
 
 
 def month_title(day: str) -> str:
@@ -189,9 +192,19 @@ AgendaScreen #agenda-detail {
             return "Entrée : ouvrir la structure"
         if item.kind in AUDIT_KINDS_DUE or self.audit_kind(item) is not None:
             return "Entrée : créer l'audit"
+        if self.register_of(item) is not None:
+            return "Entrée : ouvrir le registre"
         if item.kind == "obligation":
             return "Entrée : marquer fait"
         return ""
+
+    def register_of(self, item: AgendaItem) -> str | None:
+        """The register that records the item, when one does."""
+        if item.kind == "obligation" and item.referential is not None:
+            obligation = attempt(self, lambda: obligation_of(self.workspace.referential(item.referential),
+                                                             item.obligation))
+            return REGISTERS_OF.get(obligation.met_by) if obligation is not None else None
+        return REGISTERS_OF.get(item.kind)
 
     def audit_kind(self, item: AgendaItem) -> str | None:
         """The kind of audit that meets the item, when an audit does."""
@@ -221,9 +234,13 @@ AgendaScreen #agenda-detail {
 
             self.app.push_screen(StructureScreen(self.workspace, item.structure))
             return
-        kind = self.audit_kind(item)
+        kind, register = self.audit_kind(item), self.register_of(item)
         if kind is not None:
             self.new_audit(item, kind)
+        elif register is not None:
+            from audit_bench.tui.screens.registers import StructureRegistersScreen
+
+            self.app.push_screen(StructureRegistersScreen(self.workspace, item.structure, register))
         elif item.kind == "obligation":
             self.mark_done(item)
 

@@ -20,14 +20,14 @@ from audit_bench.tui.text import clean
 from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.title_bar import TitleBar
 
-REGISTER_TABS: list[tuple[str, type[RegisterTab]]] = [
-    (complaints.TAB_TITLE, complaints.ComplaintsTab),
-    (surveys.TAB_TITLE, surveys.SurveysTab),
-    (indicators.TAB_TITLE, indicators.IndicatorsTab),
-    (checks.TAB_TITLE, checks.ChecksTab),
-    (exits.TAB_TITLE, exits.ExitsTab),
-]
-"""Each tab's title and class, in the order of their digit keys."""
+REGISTER_TABS: dict[str, tuple[str, type[RegisterTab]]] = {
+    "complaints": (complaints.TAB_TITLE, complaints.ComplaintsTab),
+    "surveys": (surveys.TAB_TITLE, surveys.SurveysTab),
+    "indicators": (indicators.TAB_TITLE, indicators.IndicatorsTab),
+    "checks": (checks.TAB_TITLE, checks.ChecksTab),
+    "exits": (exits.TAB_TITLE, exits.ExitsTab),
+}
+"""Each register's tab title and class, in the order of their digit keys."""
 
 
 class RegistersScreen(StructuresScreen):
@@ -64,21 +64,23 @@ StructureRegistersScreen TabPane {
 
     BINDINGS = [
         *(Binding(str(number), f"tab({number})", title, show=False)
-          for number, (title, _) in enumerate(REGISTER_TABS, start=1)),
+          for number, (title, _) in enumerate(REGISTER_TABS.values(), start=1)),
         Binding("escape", "back", "Retour"),
     ]
 
-    def __init__(self, workspace: Workspace, structure_id: str) -> None:
+    def __init__(self, workspace: Workspace, structure_id: str, register: str = "complaints") -> None:
+        """`register`: the tab shown first (a key of `REGISTER_TABS`)."""
         super().__init__()
         self.workspace = workspace
         self.structure_id = structure_id
+        self.register = register
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         name = structure_name(self.workspace, self.structure_id, self.structure_id)
         yield Static(f"{clean(name)} — 1 à {len(REGISTER_TABS)} : changer de registre", id="registers-of")
-        with TabbedContent():
-            for number, (title, tab) in enumerate(REGISTER_TABS, start=1):
+        with TabbedContent(initial=f"register-{list(REGISTER_TABS).index(self.register) + 1}"):
+            for number, (title, tab) in enumerate(REGISTER_TABS.values(), start=1):
                 with TabPane(f"{number} {title}", id=f"register-{number}"):
                     yield tab(self.workspace, self.structure_id)
         yield KeyBar()
@@ -94,11 +96,14 @@ StructureRegistersScreen TabPane {
         self.call_after_refresh(self.focus_tab)
 
     def focus_tab(self) -> None:
-        """The active tab's list takes the keys, not the tab bar; the key bar shows the tab's keys."""
+        """The active tab's list takes the keys, not the tab bar."""
         pane = self.query_one(TabbedContent).active_pane
         if pane is not None:
             pane.query_one(RegisterTab).focus_main()
-        self.query_one(KeyBar).show_keys()
+
+    def on_descendant_focus(self) -> None:
+        """The key bar shows the keys of the tab that holds the focus, once the focus has moved."""
+        self.call_after_refresh(self.query_one(KeyBar).show_keys)
 
     def action_back(self) -> None:
         self.app.pop_screen()
