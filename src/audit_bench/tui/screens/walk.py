@@ -21,7 +21,6 @@ from audit_bench.tui.action_form import action_form
 from audit_bench.tui.forms import CarryDialog, ConfirmDialog, Field, FormDialog, FormSpec, SearchDialog, TextDialog
 from audit_bench.tui.previous import evidence_label, follow_up_text
 from audit_bench.tui.refusals import attempt, writable
-from audit_bench.tui.screens.confirm_contradiction import DELETE, RESOLVE, ContradictionDialog
 from audit_bench.tui.text import clean
 from audit_bench.tui.widgets.audit_header import AuditHeader
 from audit_bench.tui.widgets.key_bar import KeyBar
@@ -195,6 +194,8 @@ WalkScreen #note {
 
     def after_rating(self, node: Node, then: Callable[[], None]) -> None:
         """Ask what to do with the open écarts the new rating contradicts, if any; then `then`."""
+        from audit_bench.tui.screens.confirm_contradiction import DELETE, RESOLVE, ContradictionDialog
+
         contradicted = self.session.contradicted_findings(node.id)
         if not contradicted:
             then()
