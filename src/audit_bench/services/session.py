@@ -171,10 +171,6 @@ class AuditSession(ActionPlan):
         finally:
             self._stepping = False
 
-    def undo_label(self) -> str | None:
-        """What `undo` would undo now, in French; None when nothing is left to undo."""
-        return self._journal[-1].what if self._journal else None
-
     def undo(self) -> Step:
         """Undo the last change of this session not undone yet, in one durable write (a rating
         restored is a new entry of the history); returns the step undone."""

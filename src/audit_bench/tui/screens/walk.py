@@ -206,26 +206,19 @@ WalkScreen #note {
         rating = snapshot.assessment_map()[node.id].rating
 
         def settle(choice: str | None) -> None:
-            if choice == RESOLVE:
-                self.settle_contradiction(node, [f.id for f in contradicted], self.session.resolve_finding,
-                                          "clos comme résolu")
-            elif choice == DELETE:
-                self.settle_contradiction(node, [f.id for f in contradicted], self.session.delete_finding,
-                                          "supprimé")
+            """One service call per écart: close it as resolved, or delete it with its actions."""
+            for finding in contradicted:
+                if choice == RESOLVE and attempt(self, lambda: self.session.resolve_finding(finding.id)):
+                    self.notify(f"Écart {finding.id} clos comme résolu.", timeout=4)
+                elif choice == DELETE:
+                    deleted = attempt(self, lambda: self.session.delete_finding(finding.id))
+                    if deleted is not None:
+                        with_actions = f", avec ses actions {', '.join(deleted)}" if deleted else ""
+                        self.notify(f"Écart {finding.id} supprimé{with_actions}.", timeout=4)
+            self.changed(node.id)
             then()
 
         self.app.push_screen(ContradictionDialog(self.ref, node.id, rating, contradicted, actions), settle)
-
-    def settle_contradiction(self, node: Node, finding_ids: list[str], use_case: Callable[[str], object],
-                             done: str) -> None:
-        """Close or delete each contradicted écart (one service call each), and say what was done."""
-        for finding_id in finding_ids:
-            outcome = attempt(self, lambda: use_case(finding_id))
-            if outcome is None:
-                continue
-            deleted = f", avec ses actions {', '.join(outcome)}" if isinstance(outcome, list) and outcome else ""
-            self.notify(f"Écart {finding_id} {done}{deleted}.", timeout=4)
-        self.changed(node.id)
 
     def offer_finding(self, node: Node, level: ScaleLevel) -> None:
         """After a rating: offer to write the écart it calls for, else go on to the next requirement."""
@@ -297,7 +290,7 @@ WalkScreen #note {
         if step is None:
             return
         self.rebuild()
-        target = next(iter(step.requirements()), None) or self.current
+        target = (step.requirements() or [self.current])[0]
         if target in self.requirement_tree.by_id and target != self.current:
             self.select(target)
         else:
