@@ -16,6 +16,7 @@ from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.exchange import export_xlsx, import_xlsx
 from audit_bench.services.plan import PlanFilter, read_plan
 from audit_bench.services.reporting import build_report
+from audit_bench.services.views import show_view
 from test_cli_journey import new_audit
 from test_report import pdf_text
 
@@ -135,6 +136,8 @@ def test_an_ecart_resolved_on_site_is_closed_and_its_actions_owe_nothing(workspa
         assert session.contradicted_findings("1.2") == []
         with pytest.raises(UserError, match="déjà clos"):
             session.resolve_finding(finding.id)
+        [shown] = show_view(session).findings
+        assert shown.resolved_at == session.finding(finding.id).resolved_at is not None
     plan = read_plan(workspace, PlanFilter(history=True))
     assert [(a["id"], a["open"], a["finding"]["closed"]) for a in plan.actions] == [("A1", False, True)]
 

@@ -119,7 +119,7 @@ def test_json_keys_of_the_contract(cli):
     assert set(shown["evidence"][0]) == {"id", "requirement", "title", "version", "location", "sha256", "filename", "file",
                                          "carried_from", "reviewed_on"}
     assert set(shown["findings"][0]) == {"id", "requirement", "class", "text", "actions", "immediate_action",
-                                         "root_cause"}
+                                         "root_cause", "resolved_at"}
     assert set(shown["findings"][0]["actions"][0]) == {"id", "text", "owner", "due", "status", "verified_by",
                                                        "verified_at", "effective", "type", "postponements",
                                                        "verification_comment"}

@@ -106,6 +106,8 @@ class FindingView(View, rename={"class_": "class"}):
     actions: list[ActionView]
     immediate_action: str = ""
     root_cause: str = ""
+    resolved_at: str | None = None
+    """When the auditor closed it as resolved on site; None otherwise."""
 
 
 class ShowView(View):
@@ -149,7 +151,8 @@ def show_view(session: AuditSession) -> ShowView:
         history.setdefault(entry.requirement, []).append(entry)
     findings = [FindingView(id=f.id, requirement=f.requirement, class_=f.class_, text=f.text,
                             actions=_convert(snapshot.actions_of(f.id), list[ActionView]),
-                            immediate_action=f.immediate_action, root_cause=f.root_cause)
+                            immediate_action=f.immediate_action, root_cause=f.root_cause,
+                            resolved_at=f.resolved_at)
                 for f in snapshot.findings]
     return ShowView(
         id=header.id, referential=_convert(header.referential, PinView), org=session.org,
