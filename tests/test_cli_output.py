@@ -114,11 +114,12 @@ def test_json_keys_of_the_contract(cli):
     assert set(shown) == SHOW_KEYS
     assert set(shown["referential"]) == {"id", "version"} and set(shown["progress"]) == {"assessed", "total"}
     assert set(shown["scores"][0]) == {"section", "title", "score", "max", "percent", "depth"}
-    assert set(shown["assessments"][0]) == {"requirement", "rating", "note", "at"}
+    assert set(shown["assessments"][0]) == {"requirement", "rating", "note", "at", "history"}
+    assert set(shown["assessments"][0]["history"][0]) == {"rating", "note", "by", "at"}
     assert set(shown["evidence"][0]) == {"id", "requirement", "title", "version", "location", "sha256", "filename", "file",
                                          "carried_from", "reviewed_on"}
     assert set(shown["findings"][0]) == {"id", "requirement", "class", "text", "actions", "immediate_action",
-                                         "root_cause"}
+                                         "root_cause", "resolved_at"}
     assert set(shown["findings"][0]["actions"][0]) == {"id", "text", "owner", "due", "status", "verified_by",
                                                        "verified_at", "effective", "type", "postponements",
                                                        "verification_comment"}

@@ -384,13 +384,17 @@ async def _na_and_clear(workspace_factory):
         await pilot.pause()
         await pilot.press("delete")
         await pilot.pause()
+        assert "Effacer la cotation de 1.1 ? Le constat est gardé." in shown(app, "ConfirmDialog Static")
+        await pilot.press("enter")
+        await pilot.pause()
         assert str(app.screen.requirement_tree.by_id["1.1"].label).startswith("· 1.1")
+        assert app.screen.query_one("#note", Input).value == "Livret remis."
         assert "Cotation : non cotée" in shown(app, "#detail")
         assert "cotées 3/14" in shown(app, "#walk-header")
     with open_audit(workspace, audit_id, write=False) as session:
         ratings = {a.requirement: (a.rating, a.note) for a in session.snapshot().assessments}
     assert ratings["1.4"] == ("na", "Pas de référent nommé")
-    assert "1.1" not in ratings
+    assert ratings["1.1"] == ("", "Livret remis.")
 
 
 def test_a_long_requirement_scrolls_in_its_panel_and_the_next_one_shows_from_its_top(workspace_factory):

@@ -152,7 +152,7 @@ def print_show(view: ShowView) -> None:
         percent = "—" if score.percent is None else f"{score.percent:.0f} %"
         echo(f"  {'  ' * max(score.depth, 0)}{score.section} {one_line(score.title)} : {percent}")
     for a in view.assessments:
-        echo(f"  {a.requirement:<10} {a.rating:<6} {one_line(a.note)}")
+        echo(f"  {a.requirement:<10} {a.rating or 'non cotée':<6} {one_line(a.note)}")
     for e in view.evidence:
         details = " — ".join(one_line(part) for part in (e.version, e.location) if part)
         attached = f" [fichier {one_line(e.filename)}{FILE_PROBLEMS.get(e.file, '')}]" if e.filename else ""

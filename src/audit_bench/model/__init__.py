@@ -4,6 +4,7 @@ from audit_bench.model.audit import (
     Action, Assessment, AuditHeader, AuditSnapshot, DemoAction, DemoAudit, DemoEvidence, DemoFinding,
     DemoRating, Evidence, Finding, Postponement, Progress, Record, ReferentialPin, SectionScore,
 )
+from audit_bench.model.audit import UNRATED
 from audit_bench.model.cycle import SURVEILLANCE, CycleSetting, Fulfilment
 from audit_bench.model.indicators import (
     ExitCount, IndicatorDefinition, IndicatorTarget, IndicatorValue, LocalExitVariant,
@@ -23,4 +24,5 @@ __all__ = [
     "Progress", "Record", "ReferentialPin",
     "SectionScore", "Structure", "StructureSnapshot", "implied_structure_id", "slug",
     "ExitCount", "IndicatorDefinition", "IndicatorTarget", "IndicatorValue", "LocalExitVariant",
+    "UNRATED",
 ]

@@ -44,11 +44,23 @@ class AuditHeader(Record, kw_only=True):
 
 
 class Assessment(Record, kw_only=True):
+    """The rating of one requirement and its constat, as recorded `at` by `by`. A constat may come
+    before the rating: `rating` is then empty (`UNRATED`), and the requirement is not assessed
+    (`services.rules.progress`). The audit file's `history` keeps every assessment ever recorded."""
+
     requirement: str
     rating: str
     note: str = ""
     at: str
     by: str = ""
+
+    @property
+    def rated(self) -> bool:
+        return self.rating != UNRATED
+
+
+UNRATED = ""
+"""The rating of an assessment that holds a constat only, or of a history entry that cleared it."""
 
 
 class Evidence(Record, kw_only=True):
@@ -86,6 +98,10 @@ class Finding(Record, kw_only=True, rename={"class_": "class"}):
     immediate_action: str = ""
     """What was done at once to contain it (action curative), before its causes are treated."""
     root_cause: str = ""
+    resolved_at: str | None = None
+    """When the auditor closed it as resolved on site (a re-rating that no longer calls for it);
+    what that means for its closure is `services.rules.finding_is_closed`. Optional: older files
+    read as None, no format change."""
 
 
 class Postponement(Record, kw_only=True, rename={"from_": "from"}):
@@ -123,12 +139,18 @@ class AuditSnapshot(Record, kw_only=True):
     evidence: list[Evidence] = []
     findings: list[Finding] = []
     actions: list[Action] = []
+    history: list[Assessment] = []
+    """Every assessment recorded, oldest first, a clearing included (rating and note as left);
+    never rewritten. Files written before it read as empty."""
 
     def assessment_map(self) -> dict[str, Assessment]:
         return {a.requirement: a for a in self.assessments}
 
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]
+
+    def history_of(self, requirement: str) -> list[Assessment]:
+        return [a for a in self.history if a.requirement == requirement]
 
 
 class Progress(msgspec.Struct, frozen=True):

@@ -101,7 +101,7 @@ class _ReportBuilder(ReportContent):
     def rating_cell(self, assessment: Assessment | None) -> TextCell:
         """The rating in words; short codes (0–3) in bold before the label. Its colour is a bar
         beside the cell (`rating_bar`), since pale scale colours are unreadable as text."""
-        if assessment is None:
+        if assessment is None or not assessment.rated:
             return cell(italic("non cotée"))
         if assessment.rating == NA:
             return cell(bold("N/A"))

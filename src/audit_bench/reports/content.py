@@ -157,7 +157,7 @@ class ReportContent:
     # words for one thing
 
     def rating_label(self, rating: str | None) -> str:
-        if rating is None:
+        if not rating:
             return "non cotée"
         if rating == NA:
             return NA_LABEL
@@ -469,7 +469,8 @@ class ReportContent:
                 self._checklist_rows(node.children, rows)
 
     def unrated(self) -> list[Node]:
-        return [node for node in self.applicable if node.id not in self.assessments]
+        return [node for node in self.applicable
+                if node.id not in self.assessments or not self.assessments[node.id].rated]
 
     def not_applicable(self) -> list[tuple[Node, Assessment]]:
         return [(node, self.assessments[node.id]) for node in self.applicable

@@ -119,7 +119,7 @@ def _checklist_sheet(sheet: Worksheet, content: ReportContent) -> None:
             node, assessment = line.node, line.assessment
             level = content.tree.scale_by_value.get(assessment.rating) if assessment else None
             values = [top.id, node.id, content.tree.text_for(node, content.siae_type),
-                      content.rating_label(assessment.rating) if assessment else "",
+                      content.rating_label(assessment.rating) if assessment and assessment.rated else "",
                       level.score if level is not None and level.score is not None else None,
                       assessment.note if assessment else "",
                       "\n".join(evidence.get(node.id, [])), "\n".join(findings.get(node.id, []))]

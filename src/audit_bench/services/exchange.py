@@ -92,10 +92,10 @@ def import_xlsx(workspace: Workspace, session: AuditSession, workbook: Path, *, 
         before = current.get(row.requirement)
         note = row.note or ""
         if row.rating is None:
-            if before is not None:
+            if before is not None and before.rated:
                 refused.append(f"ligne {row.line} : cotation de {row.requirement} effacée ; l'import ne retire "
                                "pas de cotation (la remettre, ou l'effacer dans audit-bench)")
-            elif note:
+            elif note and (before is None or before.note != note):
                 refused.append(f"ligne {row.line} : constat sans cotation pour {row.requirement}")
             continue
         value = rating_value(content, row.rating)

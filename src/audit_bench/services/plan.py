@@ -338,7 +338,7 @@ def _file_row(structure: str, name: str, referential: str, findings: list[Findin
     écart, then ACTION_FIELDS; those écarts ([FINDING_FIELDS…, source kind, source ref]); in the open
     part, the écarts still open without any action (by their index). The index names the row by
     its file, which holds the écarts: the audit, or the structure."""
-    still_open = {action.id for action in rules.open_actions_among(actions)}
+    still_open = {action.id for action in rules.open_actions_among(actions, rules.resolved_findings(findings))}
     kept = [a for a in actions if (a.id in still_open) == open_part]
     planned = {action.finding for action in actions}
     unplanned = [f.id for f in findings if open_part and f.id not in planned and f.id not in closed]

@@ -1,8 +1,11 @@
 """The rules of an audit, each decided here once and read by every face (CLI, TUI, report).
 
 - Progress: an applicable requirement is assessed once it has a rating, N/A included; N/A leaves
-  the score's maximum (see `scoring`), not the progress.
-- An écart is closed when every action it has is done and verified, and the latest verification
+  the score's maximum (see `scoring`), not the progress. A constat written before the rating
+  (an assessment without one) does not make it assessed.
+- An écart the auditor closed as resolved on site (`Finding.resolved_at`) is closed, and its
+  actions owe nothing more.
+- An écart is otherwise closed when every action it has is done and verified, and the latest verification
   found the treatment effective: an ineffective verification reopens the need for an action. An
   écart of a class that requires an action plan is open until then; an écart of a class that
   requires none (a point sensible, an observation) and has no action owes nothing: it is not open.
@@ -13,6 +16,9 @@
   ("à surveiller") when overdue or due within `WATCH_DAYS` days.
 - A rating calls for an écart when its scale level requires one; until one is written, the
   requirement is "écart à rédiger", not "avec écart".
+- A rating contradicts an open écart of its requirement when the écart's class is one the scale
+  calls for, and not the one the new rating calls for (an écart majeur left open on a requirement
+  now rated conforme); the auditor then keeps it, closes it as resolved, or deletes it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
-from audit_bench.model import Action, AuditSnapshot, Finding, Progress
+from audit_bench.model import Action, Assessment, AuditSnapshot, Finding, Progress
 from audit_bench.referential import NA, ReferentialTree
 from audit_bench.referential.schema import Node
 
@@ -50,6 +56,16 @@ class ClassCount:
     to_write: int
 
 
+def ratings_of(snapshot: AuditSnapshot) -> dict[str, str]:
+    """The rating of each assessed requirement (N/A included); a constat alone is not a rating."""
+    return {a.requirement: a.rating for a in snapshot.assessments if a.rated}
+
+
+def rated(snapshot: AuditSnapshot) -> dict[str, Assessment]:
+    """The assessments that hold a rating, by requirement."""
+    return {a.requirement: a for a in snapshot.assessments if a.rated}
+
+
 def progress(tree: ReferentialTree, snapshot: AuditSnapshot, section: Node | None = None) -> Progress:
     """The audit's progress, or one section's when `section` is given."""
     siae_type = snapshot.header.siae_type
@@ -57,7 +73,7 @@ def progress(tree: ReferentialTree, snapshot: AuditSnapshot, section: Node | Non
         nodes: Iterable[Node] = tree.applicable_ratable(siae_type)
     else:
         nodes = (d for d in tree.descendants(section) if d.ratable and tree.applicable(d, siae_type))
-    ratings = {a.requirement: a.rating for a in snapshot.assessments}
+    ratings = ratings_of(snapshot)
     assessed = total = na = 0
     for node in nodes:
         total += 1
@@ -69,7 +85,7 @@ def progress(tree: ReferentialTree, snapshot: AuditSnapshot, section: Node | Non
 
 
 def calls_for_finding(tree: ReferentialTree, rating: str | None) -> bool:
-    return rating is not None and tree.finding_class_for(rating) is not None
+    return bool(rating) and tree.finding_class_for(rating) is not None
 
 
 def verification_problem(action: Action) -> str | None:
@@ -97,6 +113,8 @@ def ecart_is_closed(requires_action: bool, actions: list[Action]) -> bool:
 
 
 def finding_is_closed(tree: ReferentialTree, finding: Finding, actions: list[Action]) -> bool:
+    if finding.resolved_at is not None:
+        return True
     cls = tree.finding_classes.get(finding.class_)
     return ecart_is_closed(cls is None or cls.requires_action, actions)
 
@@ -106,17 +124,33 @@ def open_findings(tree: ReferentialTree, snapshot: AuditSnapshot) -> list[Findin
 
 
 def open_actions(snapshot: AuditSnapshot) -> list[Action]:
-    return open_actions_among(snapshot.actions)
+    return open_actions_among(snapshot.actions, resolved_findings(snapshot.findings))
 
 
-def open_actions_among(actions: list[Action]) -> list[Action]:
+def resolved_findings(findings: Iterable[Finding]) -> set[str]:
+    """The écarts closed as resolved on site."""
+    return {f.id for f in findings if f.resolved_at is not None}
+
+
+def open_actions_among(actions: list[Action], resolved: set[str] = frozenset()) -> list[Action]:
     """Actions still to follow: an action is open until it is done and verified effective, or
-    until its écart is closed (an earlier ineffective action then owes nothing more)."""
+    until its écart is closed (an earlier ineffective action then owes nothing more; `resolved`:
+    the écarts closed as resolved on site)."""
     by_finding: dict[str, list[Action]] = {}
     for action in actions:
         by_finding.setdefault(action.finding, []).append(action)
-    closed = {finding for finding, its_actions in by_finding.items() if _verdict(its_actions) is True}
+    closed = {finding for finding, its_actions in by_finding.items() if _verdict(its_actions) is True} | resolved
     return [a for a in actions if not (a.status == "done" and a.effective is True) and a.finding not in closed]
+
+
+def contradicted_findings(tree: ReferentialTree, snapshot: AuditSnapshot, requirement: str,
+                          rating: str) -> list[Finding]:
+    """The open écarts of `requirement` a rating at `rating` contradicts: of a class the scale
+    calls for, other than the one this rating calls for (none for N/A or a level without one)."""
+    called_for = {tree.finding_class_for(level) for level in tree.referential.scale} - {None}
+    now_called = tree.finding_class_for(rating) if rating else None
+    return [f for f in open_findings(tree, snapshot)
+            if f.requirement == requirement and f.class_ in called_for and f.class_ != now_called]
 
 
 def is_overdue(still_open: bool, status: str, due: str, today: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from audit_bench.model import SCORE_TOTAL, AuditSnapshot, SectionScore
 from audit_bench.referential import NA, ReferentialTree
+from audit_bench.services import rules
 from audit_bench.referential.schema import Node
 
 
@@ -11,7 +12,7 @@ def generic_scores(tree: ReferentialTree, audit: AuditSnapshot) -> list[SectionS
     """Points earned over the maximum for the rated applicable items, per top-level section,
     per sub-section that groups requirements, and overall. N/A and unrated items earn nothing and
     leave the maximum; `rated` and `applicable` follow `rules.progress` (N/A counts as assessed)."""
-    ratings = {a.requirement: a.rating for a in audit.assessments}
+    ratings = rules.ratings_of(audit)
     siae_type = audit.header.siae_type
     scores: list[SectionScore] = []
 

@@ -1,13 +1,20 @@
-"""One open audit and the use cases on it: rate, attach evidence, record écarts and actions."""
+"""One open audit and the use cases on it: rate, attach evidence, record écarts and actions; and
+undo, change after change, what this session changed."""
 
 from __future__ import annotations
 
+import functools
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator, TypeVar
 
 import msgspec
 
-from audit_bench.model import Assessment, AuditHeader, AuditSnapshot, Evidence, Finding, Progress, SectionScore
+from audit_bench.model import (
+    UNRATED, Assessment, AuditHeader, AuditSnapshot, Evidence, Finding, Progress, SectionScore,
+)
 from audit_bench.referential import ReferentialTree
 from audit_bench.services import rules
 from audit_bench.services.actions import ActionPlan
@@ -22,6 +29,57 @@ from audit_bench.store.blobs import evidence_status, store_evidence_file
 from audit_bench.store.errors import ReadOnlyError, read_only_message
 
 Scorer = Callable[[ReferentialTree, AuditSnapshot], list[SectionScore]]
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+UNDO_DEPTH = 1000
+"""How many changes of a session can be undone, the last first."""
+_UNDOABLE = {"assessments": "requirement", "evidence": "id", "findings": "id", "actions": "id"}
+"""The tables an undo restores, each with the field its records are known by."""
+_FROZEN = ("assessments", "evidence", "findings")
+"""What closing an audit freezes: an undo that would change these waits for the audit to reopen."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change of the session, as the audit was before and after it."""
+
+    what: str
+    """In French, what the change was: « la cotation de 4.4 »."""
+    before: AuditSnapshot
+    after: AuditSnapshot
+
+    def tables(self) -> list[str]:
+        """The tables the change wrote (a write replaces the list of the table it changed)."""
+        return [table for table in _UNDOABLE if getattr(self.before, table) is not getattr(self.after, table)]
+
+    def changes(self, table: str) -> Iterator[tuple[str, Any, Any]]:
+        """(name, record before, record after) of each record of `table` the change altered; None
+        for a record that was not there."""
+        key = _UNDOABLE[table]
+        before = {getattr(record, key): record for record in getattr(self.before, table)}
+        after = {getattr(record, key): record for record in getattr(self.after, table)}
+        for name in [*after, *(name for name in before if name not in after)]:
+            if before.get(name) != after.get(name):
+                yield name, before.get(name), after.get(name)
+
+    def requirements(self) -> list[str]:
+        """The requirements whose rating, constat, evidence or écarts the change altered."""
+        touched = [(was or now_is).requirement for table in self.tables() if table != "actions"
+                   for _, was, now_is in self.changes(table)]
+        return list(dict.fromkeys(touched))
+
+
+def undoable(what: str) -> Callable[[Method], Method]:
+    """Make a session method one step `AuditSession.undo` can reverse; `what` names the change,
+    `{}` standing for the method's first argument (a requirement, an écart…)."""
+    def wrap(method: Method) -> Method:
+        @functools.wraps(method)
+        def change(self: "AuditSession", *args: Any, **kwargs: Any) -> Any:
+            subject = args[0] if args else next(iter(kwargs.values()), "")
+            with self._step(what.format(subject)):
+                return method(self, *args, **kwargs)
+        return change  # type: ignore[return-value]
+    return wrap
 
 
 class AuditSession(ActionPlan):
@@ -37,6 +95,8 @@ class AuditSession(ActionPlan):
         self.tree = tree
         self._scorer = scorer
         self._org = org
+        self._journal: deque[Step] = deque(maxlen=UNDO_DEPTH)
+        self._stepping = False
 
     @property
     def read_only(self) -> bool:
@@ -92,8 +152,64 @@ class AuditSession(ActionPlan):
         if self.snapshot().header.status == "closed":
             raise UserError(f"audit clos : {what} impossible (rouvrir l'audit pour modifier)")
 
+    # Undo ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _step(self, what: str) -> Iterator[None]:
+        """The changes made inside are one step of the journal (a change made by another, inside
+        it, is part of it); a change that fails, or writes nothing, leaves no step."""
+        if self._stepping:
+            yield
+            return
+        self._stepping = True
+        try:
+            before = self.snapshot()
+            yield
+            step = Step(what, before, self.snapshot())
+            if step.tables():
+                self._journal.append(step)
+        finally:
+            self._stepping = False
+
+    def undo(self) -> Step:
+        """Undo the last change of this session not undone yet, in one durable write (a rating
+        restored is a new entry of the history); returns the step undone."""
+        if not self._journal:
+            raise UserError("rien à annuler")
+        step = self._journal[-1]
+        tables = step.tables()
+        if any(table in _FROZEN for table in tables):
+            self._check_open(f"l'annulation de {step.what}")
+        else:
+            self._check_writable()
+        with self.file.batch():
+            for table in tables:
+                for name, was, now_is in step.changes(table):
+                    self._restore(table, name, was, now_is)
+        self._journal.pop()
+        return step
+
+    def _restore(self, table: str, name: str, was: Any, now_is: Any) -> None:
+        if table == "assessments":
+            if was is None:
+                self.file.remove_assessment(Assessment(requirement=name, rating=UNRATED, at=now(), by=self._by("")))
+            else:
+                self.file.set_assessment(msgspec.structs.replace(was, at=now()))
+        elif was is None:
+            self.file.delete(table, name)
+        elif now_is is None:
+            self.file.add(table, was)
+        else:
+            self.file.replace(table, was)
+
     # Ratings -------------------------------------------------------------------------------
 
+    def _by(self, by: str) -> str:
+        """Who makes a change: `by` when given, else the audit's first auditor."""
+        auditors = self.snapshot().header.auditors
+        return by or (auditors[0] if auditors else "")
+
+    @undoable("la cotation de {}")
     def rate(self, requirement: str, rating: str, note: str = "", by: str = "") -> Assessment:
         self._check_open("la cotation")
         assessment = self.checked_assessment(requirement, rating, note, by)
@@ -105,10 +221,9 @@ class AuditSession(ActionPlan):
         check_requirement(self.tree, requirement, self.siae_type)
         note = check_optional_text(note, "le constat")
         rating = check_rating(self.tree, rating, note)
-        auditors = self.snapshot().header.auditors
-        return Assessment(requirement=requirement, rating=rating, note=note, at=now(),
-                          by=by or (auditors[0] if auditors else ""))
+        return Assessment(requirement=requirement, rating=rating, note=note, at=now(), by=self._by(by))
 
+    @undoable("l'import des cotations")
     def rate_all(self, assessments: list[Assessment]) -> None:
         """Record assessments made by `checked_assessment` in one durable write: all, or none."""
         self._check_open("la cotation")
@@ -116,22 +231,43 @@ class AuditSession(ActionPlan):
             for assessment in assessments:
                 self.file.set_assessment(assessment)
 
+    @undoable("le constat de {}")
     def set_note(self, requirement: str, note: str, by: str = "") -> Assessment | None:
-        """Change the constat of a requirement, keeping its rating (an unrated note is kept too)."""
+        """Change the constat of a requirement, keeping its rating; a constat may come before
+        the rating (the requirement stays unrated). None when an unrated constat is emptied."""
         self._check_open("la modification du constat")
         check_requirement(self.tree, requirement, self.siae_type)
         current = self.snapshot().assessment_map().get(requirement)
-        if current is None:
-            raise UserError(f"coter d'abord l'exigence {requirement} avant d'y noter un constat")
-        return self.rate(requirement, current.rating, note, by or current.by)
+        if current is not None and current.rated:
+            return self.rate(requirement, current.rating, note, by or current.by)
+        noted = Assessment(requirement=requirement, rating=UNRATED, note=check_optional_text(note, "le constat"),
+                           at=now(), by=self._by(by or (current.by if current else "")))
+        return self._record_unrated(noted, current)
 
-    def clear_rating(self, requirement: str) -> None:
+    @undoable("l'effacement de la cotation de {}")
+    def clear_rating(self, requirement: str, by: str = "") -> Assessment | None:
+        """Remove the rating of a requirement; its constat stays. Returns what is left (None when
+        there was no constat)."""
         self._check_open("l'effacement de la cotation")
         check_requirement(self.tree, requirement, self.siae_type)
-        self.file.remove_assessment(requirement)
+        current = self.snapshot().assessment_map().get(requirement)
+        if current is None or not current.rated:
+            raise UserError(f"l'exigence {requirement} n'est pas cotée")
+        cleared = Assessment(requirement=requirement, rating=UNRATED, note=current.note, at=now(), by=self._by(by))
+        return self._record_unrated(cleared, current)
+
+    def _record_unrated(self, assessment: Assessment, current: Assessment | None) -> Assessment | None:
+        """Record an assessment without a rating: kept when it holds a constat, else removed."""
+        if assessment.note:
+            self.file.set_assessment(assessment)
+            return assessment
+        if current is not None:
+            self.file.remove_assessment(assessment)
+        return None
 
     # Evidence and findings (their actions: see ActionPlan) -----------------------------------------------------------
 
+    @undoable("l'ajout d'une preuve à {}")
     def add_evidence(self, requirement: str, title: str, version: str = "", location: str = "",
                      file: Path | None = None) -> Evidence:
         self._check_open("l'ajout d'une preuve")
@@ -158,6 +294,7 @@ class AuditSession(ActionPlan):
                 return evidence
         raise UserError(f"preuve inconnue « {evidence_id} » dans {self.holder}")
 
+    @undoable("la modification de la preuve {}")
     def edit_evidence(self, evidence_id: str, title: str | None = None, version: str | None = None,
                       location: str | None = None) -> Evidence:
         """Correct an evidence reference (an attached file stays attached)."""
@@ -176,6 +313,7 @@ class AuditSession(ActionPlan):
         self.file.replace("evidence", updated)
         return updated
 
+    @undoable("la suppression de la preuve {}")
     def delete_evidence(self, evidence_id: str) -> None:
         """Remove a reference; an attached file stays in the workspace's evidence store, which
         other references may share."""
@@ -190,6 +328,7 @@ class AuditSession(ActionPlan):
         check_finding_class(self.tree, class_id)
         return class_id
 
+    @undoable("la reprise d'une preuve")
     def carry_evidence(self, evidence: Evidence, requirement: str, carried_from: str, reviewed_on: str) -> Evidence:
         """Carry over a previous audit's evidence reference (its file is already in the workspace),
         marked as seen again on `reviewed_on`; each one once."""
@@ -203,6 +342,7 @@ class AuditSession(ActionPlan):
         self.file.add("evidence", carried)
         return carried
 
+    @undoable("l'ajout d'un écart à {}")
     def add_finding(self, requirement: str, class_id: str, text: str) -> Finding:
         self._check_open("l'ajout d'un écart")
         check_requirement(self.tree, requirement, self.siae_type)
@@ -211,6 +351,32 @@ class AuditSession(ActionPlan):
                           text=check_text(text, "le texte de l'écart"), at=now())
         self.file.add("findings", finding)
         return finding
+
+    set_analysis = undoable("l'analyse de l'écart {}")(ActionPlan.set_analysis)
+    add_action = undoable("l'ajout d'une action à l'écart {}")(ActionPlan.add_action)
+    edit_finding = undoable("la modification de l'écart {}")(ActionPlan.edit_finding)
+    delete_finding = undoable("la suppression de l'écart {}")(ActionPlan.delete_finding)
+    edit_action = undoable("la modification de l'action {}")(ActionPlan.edit_action)
+    delete_action = undoable("la suppression de l'action {}")(ActionPlan.delete_action)
+    update_action = undoable("le suivi de l'action {}")(ActionPlan.update_action)
+
+    def contradicted_findings(self, requirement: str) -> list[Finding]:
+        """The open écarts of `requirement` its rating now contradicts (see `rules`)."""
+        current = self.snapshot().assessment_map().get(requirement)
+        return rules.contradicted_findings(self.tree, self.snapshot(), requirement,
+                                           current.rating if current else UNRATED)
+
+    @undoable("la clôture de l'écart {}")
+    def resolve_finding(self, finding_id: str) -> Finding:
+        """Close an écart as resolved on site (its requirement's rating no longer calls for it);
+        its actions owe nothing more."""
+        self._check_open("la clôture d'un écart")
+        finding = self.finding(finding_id)
+        if finding.resolved_at is not None:
+            raise UserError(f"l'écart {finding_id} est déjà clos comme résolu")
+        resolved = msgspec.structs.replace(finding, resolved_at=now())
+        self.file.replace("findings", resolved)
+        return resolved
 
     # Header ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import msgspec
 from audit_bench.referential.schema import Annex, Metadata, Node
 
 if TYPE_CHECKING:
+    from audit_bench.model import Assessment
     from audit_bench.referential.tree import ReferentialTree
     from audit_bench.services.audits import AuditRow
     from audit_bench.services.session import AuditSession
@@ -42,11 +43,23 @@ class ScoreView(View):
     depth: int
 
 
+class HistoryEntryView(View):
+    rating: str | None
+    """None when this entry left the requirement unrated (a constat alone, or a rating cleared)."""
+    note: str
+    by: str
+    at: str
+
+
 class AssessmentView(View):
     requirement: str
-    rating: str
+    rating: str | None
+    """None when the requirement holds a constat and no rating yet."""
     note: str
     at: str
+    history: list[HistoryEntryView] = []
+    """Every assessment recorded on the requirement, oldest first; empty in files written before
+    the history was kept."""
 
 
 class EvidenceView(View):
@@ -93,6 +106,8 @@ class FindingView(View, rename={"class_": "class"}):
     actions: list[ActionView]
     immediate_action: str = ""
     root_cause: str = ""
+    resolved_at: str | None = None
+    """When the auditor closed it as resolved on site; None otherwise."""
 
 
 class ShowView(View):
@@ -131,9 +146,13 @@ def show_view(session: AuditSession) -> ShowView:
     snapshot = session.snapshot()
     header = snapshot.header
     states = session.evidence_states()
+    history: dict[str, list[Assessment]] = {}
+    for entry in snapshot.history:
+        history.setdefault(entry.requirement, []).append(entry)
     findings = [FindingView(id=f.id, requirement=f.requirement, class_=f.class_, text=f.text,
                             actions=_convert(snapshot.actions_of(f.id), list[ActionView]),
-                            immediate_action=f.immediate_action, root_cause=f.root_cause)
+                            immediate_action=f.immediate_action, root_cause=f.root_cause,
+                            resolved_at=f.resolved_at)
                 for f in snapshot.findings]
     return ShowView(
         id=header.id, referential=_convert(header.referential, PinView), org=session.org,
@@ -142,13 +161,20 @@ def show_view(session: AuditSession) -> ShowView:
         auditors=header.auditors, place=header.place, objectives=header.objectives, scope=header.scope,
         status=header.status, progress=_convert(session.progress(), ProgressView),
         scores=_convert(session.scores(), list[ScoreView]),
-        assessments=_convert(snapshot.assessments, list[AssessmentView]),
+        assessments=[_assessment_view(a, history.get(a.requirement, [])) for a in snapshot.assessments],
         evidence=[msgspec.structs.replace(view, file=states.get(view.id))
                   for view in _convert(snapshot.evidence, list[EvidenceView])],
         findings=findings,
         pending=[pending.message for pending in session.pending()],
         from_audit=header.from_audit,
     )
+
+
+def _assessment_view(assessment: Assessment, history: list[Assessment]) -> AssessmentView:
+    return AssessmentView(requirement=assessment.requirement, rating=assessment.rating or None, note=assessment.note,
+                          at=assessment.at,
+                          history=[HistoryEntryView(rating=entry.rating or None, note=entry.note, by=entry.by,
+                                                    at=entry.at) for entry in history])
 
 
 # audits --------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def filtered_items(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: st
 
 def _filter(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: str, today: date) -> Callable[[Node], bool]:
     """Whether a requirement belongs to the filter; what it needs is gathered once per filtering."""
-    rated = snapshot.assessment_map()
+    rated = rules.rated(snapshot)
     if filter_id == "all":
         return lambda node: True
     if filter_id == "unrated":
@@ -77,7 +77,7 @@ def _filter(tree: ReferentialTree, snapshot: AuditSnapshot, filter_id: str, toda
 def next_unrated(tree: ReferentialTree, snapshot: AuditSnapshot, after: str | None) -> Node | None:
     """The first applicable unrated requirement after `after` in document order, wrapping around."""
     items = tree.applicable_ratable(snapshot.header.siae_type)
-    rated = snapshot.assessment_map()
+    rated = rules.rated(snapshot)
     ids = [node.id for node in items]
     start = ids.index(after) + 1 if after in ids else 0
     for node in items[start:] + items[:start]:

@@ -24,7 +24,7 @@ __all__ = ["AuditFile", "lock_path"]
 _ID_PREFIX = {"evidence": "P", "findings": "E", "actions": "A"}
 """Readable ids within an audit: P1 (preuve), E1 (écart), A1 (action)."""
 _HEADER_ID = 1
-_LISTS = ("assessments", "evidence", "findings", "actions")
+_LISTS = ("assessments", "evidence", "findings", "actions", "history")
 """The tables that are lists in the snapshot (the header is one record)."""
 
 
@@ -35,7 +35,7 @@ class AuditFile(DocumentFile):
 
     formats = AUDIT_FORMATS
     record_types = {"header": AuditHeader, "assessments": Assessment, "evidence": Evidence, "findings": Finding,
-                    "actions": Action}
+                    "actions": Action, "history": Assessment}
     id_prefixes: ClassVar[dict[str, str]] = _ID_PREFIX
     """The prefix of each numbered table's ids (a structure file numbers more tables)."""
     _snapshot: AuditSnapshot | None = None
@@ -86,16 +86,23 @@ class AuditFile(DocumentFile):
         self.update("header", _HEADER_ID, header)
 
     def set_assessment(self, assessment: Assessment) -> None:
+        """Record the requirement's assessment, and append it to the history, in one write."""
         found = self.find("assessments", "requirement", assessment.requirement)
-        if found:
-            self.update("assessments", found[0], assessment)
-        else:
-            self.insert("assessments", assessment)
+        with self.batch():
+            if found:
+                self.update("assessments", found[0], assessment)
+            else:
+                self.insert("assessments", assessment)
+            self.insert("history", assessment)
 
-    def remove_assessment(self, requirement: str) -> None:
-        found = self.find("assessments", "requirement", requirement)
-        if found:
-            self.remove("assessments", found)
+    def remove_assessment(self, cleared: Assessment) -> None:
+        """Remove the requirement's assessment, and append `cleared` (nothing rated, nothing
+        noted: who cleared it, when) to the history, in one write."""
+        found = self.find("assessments", "requirement", cleared.requirement)
+        with self.batch():
+            if found:
+                self.remove("assessments", found)
+            self.insert("history", cleared)
 
     def next_id(self, table: str) -> str:
         prefix = self.id_prefixes[table]

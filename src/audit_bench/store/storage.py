@@ -98,7 +98,11 @@ class AtomicJSONStorage(Storage):
     @contextmanager
     def deferred(self) -> Iterator[None]:
         """Changes made inside reach the disk as one durable write when the block ends; if the
-        block raises, none of them does (the cache is dropped: the file on disk is the truth)."""
+        block raises, none of them does (the cache is dropped: the file on disk is the truth).
+        Inside another such block, it is part of that one write."""
+        if self._deferring:
+            yield
+            return
         self._deferring, self._dirty = True, False
         try:
             yield

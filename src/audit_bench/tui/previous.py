@@ -39,8 +39,10 @@ def append_reference(text: Text, previous: Previous, requirement: str, carried: 
         text.append(" »")
     assessment = reference.assessment
     text.append("\n  Cotation : ", style="dim")
-    if assessment is None:
+    if assessment is None or not assessment.rated:
         text.append("non cotée", style="dim")
+        if assessment is not None:
+            text.append(f" — {clean(assessment.note)}", style="dim")
     else:
         level = previous.tree.scale_by_value.get(assessment.rating)
         label = "N/A" if assessment.rating == NA else level.label if level else assessment.rating

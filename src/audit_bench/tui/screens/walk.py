@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from audit_bench.referential import NA
-from audit_bench.referential.schema import Node
+from audit_bench.referential.schema import Node, ScaleLevel
 from audit_bench.services import AuditSession
 from audit_bench.services import walk as walk_service
 from audit_bench.services.followup import Previous, carry_evidence, previous_of
@@ -65,6 +67,7 @@ WalkScreen #note {
         Binding("R", "carry_all", "Reprendre toutes les preuves", show=False),
         Binding("s", "summary", "Synthèse"),
         Binding("escape", "back", "Accueil"),
+        Binding("ctrl+z", "undo", "Annuler"),
         Binding("enter", "leave_note", show=False, priority=True),
     ]
 
@@ -187,6 +190,38 @@ WalkScreen #note {
         note = self.typed_note() or (current.note if current else "")
         if attempt(self, lambda: self.session.rate(node.id, level.value, note)) is None:
             return
+        self.after_rating(node, lambda: self.offer_finding(node, level))
+
+    def after_rating(self, node: Node, then: Callable[[], None]) -> None:
+        """Ask what to do with the open écarts the new rating contradicts, if any; then `then`."""
+        from audit_bench.tui.screens.confirm_contradiction import DELETE, RESOLVE, ContradictionDialog
+
+        contradicted = self.session.contradicted_findings(node.id)
+        if not contradicted:
+            then()
+            return
+        self.changed(node.id)
+        snapshot = self.session.snapshot()
+        actions = {f.id: [a.id for a in snapshot.actions_of(f.id)] for f in contradicted}
+        rating = snapshot.assessment_map()[node.id].rating
+
+        def settle(choice: str | None) -> None:
+            """One service call per écart: close it as resolved, or delete it with its actions."""
+            for finding in contradicted:
+                if choice == RESOLVE and attempt(self, lambda: self.session.resolve_finding(finding.id)):
+                    self.notify(f"Écart {finding.id} clos comme résolu.", timeout=4)
+                elif choice == DELETE:
+                    deleted = attempt(self, lambda: self.session.delete_finding(finding.id))
+                    if deleted is not None:
+                        with_actions = f", avec ses actions {', '.join(deleted)}" if deleted else ""
+                        self.notify(f"Écart {finding.id} supprimé{with_actions}.", timeout=4)
+            self.changed(node.id)
+            then()
+
+        self.app.push_screen(ContradictionDialog(self.ref, node.id, rating, contradicted, actions), settle)
+
+    def offer_finding(self, node: Node, level: ScaleLevel) -> None:
+        """After a rating: offer to write the écart it calls for, else go on to the next requirement."""
         owed = finding_owed(self.session, node.id)
         if owed:
             self.changed(node.id)
@@ -226,14 +261,41 @@ WalkScreen #note {
         def done(result) -> None:
             if result is not None:
                 self.changed(node.id)
-                self.advance(node.id)
+                self.after_rating(node, lambda: self.advance(node.id))
 
         self.app.push_screen(FormDialog(spec), done)
 
     def action_clear_rating(self) -> None:
+        """Remove the rating, after one key of confirmation; the constat stays, ctrl+z puts it back."""
         node = self.editable()
-        if node is not None and attempt(self, lambda: self.session.clear_rating(node.id) or True):
-            self.changed(node.id)
+        if node is None:
+            return
+        current = self.session.snapshot().assessment_map().get(node.id)
+        if current is None or not current.rated:
+            self.notify(f"{node.id} n'est pas cotée : rien à effacer.", severity="warning")
+            return
+
+        def clear(yes: bool | None) -> None:
+            if yes and attempt(self, lambda: self.session.clear_rating(node.id) or True):
+                self.changed(node.id)
+                self.notify(f"Cotation de {node.id} effacée (ctrl+z pour annuler).", timeout=3)
+
+        kept = " Le constat est gardé." if current.note else ""
+        self.app.push_screen(ConfirmDialog(Text(f"Effacer la cotation de {node.id} ?{kept}")), clear)
+
+    def action_undo(self) -> None:
+        """Undo the last change of the session (each ctrl+z the one before), saved at once."""
+        self.flush_pending_edits()
+        step = attempt(self, self.session.undo)
+        if step is None:
+            return
+        self.rebuild()
+        target = (step.requirements() or [self.current])[0]
+        if target in self.requirement_tree.by_id and target != self.current:
+            self.select(target)
+        else:
+            self.show(self.current)
+        self.notify(f"Annulé : {step.what}.", timeout=3)
 
     def action_next_unrated(self) -> None:
         self.advance(self.current)
@@ -345,7 +407,9 @@ WalkScreen #note {
         def now_rating(requirement: str) -> str:
             assessment = self.session.snapshot().assessment_map().get(requirement)
             level = self.ref.scale_by_value.get(assessment.rating) if assessment else None
-            return "non cotée" if assessment is None else level.label if level else assessment.rating
+            if assessment is None or not assessment.rated:
+                return "non cotée"
+            return level.label if level else assessment.rating
 
         self.app.push_screen(TextDialog(f"Suivi de l'audit précédent — {self.previous.header.date}",
                                         follow_up_text(self.previous, now_rating)))

@@ -10,6 +10,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.visual import Visual
 
+from audit_bench.model import Assessment
 from audit_bench.model.vocab import ACTION_STATUSES
 from audit_bench.referential import NA
 from audit_bench.referential.schema import Node
@@ -150,7 +151,7 @@ class RequirementDetail(ScrollView):
         snapshot = self.session.snapshot()
         assessment = snapshot.assessment_map().get(node.id)
         text.append("\n\nCotation : ", style="bold")
-        if assessment is None:
+        if assessment is None or not assessment.rated:
             text.append("non cotée", style="dim")
         elif assessment.rating == NA:
             text.append("N/A (non applicable)", style="italic")
@@ -158,8 +159,9 @@ class RequirementDetail(ScrollView):
             level = self.ref.scale_by_value.get(assessment.rating)
             text.append(clean(level.label if level else assessment.rating),
                         style=f"bold {level.colour}" if level else "bold")
-        if assessment and assessment.by:
+        if assessment and assessment.rated and assessment.by:
             text.append(f"  par {clean(assessment.by)}", style="dim")
+        self._append_history(text, snapshot.history_of(node.id))
         evidence = [e for e in snapshot.evidence if e.requirement == node.id]
         text.append(f"\n\nPreuves relevées ({len(evidence)})", style="bold underline")
         for item in evidence:
@@ -187,3 +189,35 @@ class RequirementDetail(ScrollView):
         owed = finding_owed(self.session, node.id)
         if owed:
             text.append(f"\n\n⚠ {owed} : touche e pour le rédiger.", style="bold yellow")
+
+    def _append_history(self, text: Text, history: list[Assessment]) -> None:
+        """The last changes of the rating and constat, latest first, dated; the file keeps them all."""
+        if not history:
+            return
+        shown = f", les {HISTORY_SHOWN} dernières" if len(history) > HISTORY_SHOWN else ""
+        text.append(f"\nHistorique ({len(history)}{shown})", style="dim underline")
+        for entry in reversed(history[-HISTORY_SHOWN:]):
+            text.append(f"\n  {day_and_time(entry.at)}  ", style="dim")
+            text.append(clean(self.rating_words(entry)), style="dim bold")
+            if entry.by:
+                text.append(f" par {clean(entry.by)}", style="dim")
+            if entry.note:
+                note = " ".join(entry.note.split())
+                text.append(clean(f" — « {note[:60]}{'…' if len(note) > 60 else ''} »"), style="dim")
+
+    def rating_words(self, assessment: Assessment) -> str:
+        if not assessment.rated:
+            return "non cotée"
+        if assessment.rating == NA:
+            return "N/A"
+        level = self.ref.scale_by_value.get(assessment.rating)
+        return level.label if level else assessment.rating
+
+
+HISTORY_SHOWN = 5
+"""How many of a requirement's past assessments its detail lists."""
+
+
+def day_and_time(at: str) -> str:
+    """`2026-12-05T10:42:13+01:00` as `05/12/2026 10:42`."""
+    return f"{at[8:10]}/{at[5:7]}/{at[:4]} {at[11:16]}".strip()

@@ -107,7 +107,7 @@ RequirementTree {
     def mark(self, node_id: str) -> Text:
         """The rating as its one-key digit in the level's colour, the N/A key, or a dot."""
         assessment = self.session.snapshot().assessment_map().get(node_id)
-        if assessment is None:
+        if assessment is None or not assessment.rated:
             return Text("· ", style="dim")
         if assessment.rating == NA:
             return Text(f"{NA_KEY} ", style="bold")
