@@ -12,7 +12,7 @@ import pytest
 
 from audit_bench.services import Workspace
 from audit_bench.services.exits import exit_rate, record_exits, set_local_variant
-from audit_bench.services.indicators import indicator_row, set_target
+from audit_bench.services.indicators import indicator_row, propose_ecart, set_target
 from audit_bench.services.structures import create_structure, open_structure, structure_path
 from audit_bench.services.validation import UserError
 from support import run_cli
@@ -70,8 +70,6 @@ def test_the_rate_is_an_indicator_with_a_target_a_trend_and_an_ecart_off_target(
     row = indicator_row(ws, structure, "TSD", today=date(2026, 12, 5))
     assert [(v.period, v.value, v.on_target) for v in row.values] == [
         ("2024", 60.0, True), ("2025", 52.6, False)]  # official, at the exit
-    from audit_bench.services.indicators import propose_ecart
-
     assert "52,6 % pour une cible de 60 %" in propose_ecart(ws, structure, "TSD", "2025").text
 
 
@@ -128,7 +126,7 @@ def test_sigkill_mid_write_of_counts_leaves_the_file_old_or_new(ws, structure):
                                       0.3)
         reported = max([reported, *map(int, lines)])
         with open_structure(ws, structure) as session:
-            counts = {(c.situation): c.count for c in session.snapshot().exit_counts if c.year == 2026}
+            counts = {c.situation: c.count for c in session.snapshot().exit_counts if c.year == 2026}
         if reported:
             assert counts["cdi"] == counts["chomage"], seed  # one write: both or neither
     assert reported, "the children never got to record counts"

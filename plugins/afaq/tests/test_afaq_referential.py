@@ -504,3 +504,20 @@ def test_internal_auditors_are_trained_and_independent_and_the_cycle_leaves_vali
     assert cycle.validity.section == "" and "non fixée" in cycle.validity.rule  # the seed states no validity
     assert {a.kind: a.every_months for a in cycle.audits} == {"surveillance": None, "renewal": None}
     assert tree.referential.metadata.short_name == "AFAQ"
+
+
+def test_indicators_say_their_direction_and_ratio_and_cite_their_line_of_6_6(tree):
+    """Edition 4: 6.6 (lines 318-326) states no period and no direction; the direction comes from
+    the engagement's own limit, left to the structure for IND7; the period always is."""
+    from msgspec import UNSET
+
+    flat = {i.id: i for items in indicators_by_engagement(tree).values() for _, i in items}
+    directions = {ind_id: (None if i.direction is UNSET else i.direction) for ind_id, i in flat.items()}
+    assert directions == {"IND1": "lower", "IND2": "higher", "IND3": "higher", "IND4": "lower", "IND5": "higher",
+                          "IND6": "higher", "IND7": None, "IND8": "higher", "IND9": "higher"}
+    for number, ind_id in enumerate(sorted(flat, key=lambda i: int(i[3:]))):
+        indicator = flat[ind_id]
+        assert indicator.period is UNSET, ind_id  # the structure sets it (line 328)
+        assert indicator.numerator and indicator.denominator, ind_id  # a year is recomputed from sums
+        assert indicator.source.startswith(f"6.6, ligne {318 + number}."), ind_id
+        assert "période non dite" in indicator.source, ind_id

@@ -522,3 +522,18 @@ def test_the_cycle_is_one_autodiagnostic_whose_frequency_the_structure_sets(tree
     [obligation] = cycle.obligations
     assert (obligation.met_by, obligation.every_months) == ("self-assessment", None)  # the seeds are silent
     assert tree.referential.metadata.short_name == "IAE OS"
+
+
+def test_the_exit_rate_says_where_each_situation_comes_from_and_the_uriae_base_follows_line_52(tree):
+    rate = tree.referential.exit_rate
+    assert rate.horizons == [0, 3, 6, 12]  # seed 001, line 61: « à 3, 6 et 12 mois »
+    assert rate.indicator.id == "TSD" and rate.indicator.direction == "higher" and rate.indicator.period == "year"
+    official, uriae = rate.variants
+    assert (official.id, uriae.id) == ("official", "uriae")
+    assert official.counted == uriae.counted == ["emploi-durable", "emploi-transition", "sortie-positive"]
+    assert set(uriae.excluded) - set(official.excluded) == {"autre-situation-connue", "inactif", "sans-nouvelle"}
+    assert "ligne 52" in uriae.source
+    classes = {s.class_ for s in rate.situations}
+    assert classes == {"emploi-durable", "emploi-transition", "sortie-positive", "autre", "neutralisee"}
+    for situation in rate.situations:  # a seed line, or the seeds' silence said
+        assert "seed 001, ligne" in situation.source or "non donné par les seeds" in situation.source, situation.id
