@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from audit_bench.reports.xlsx import CHECKLIST
 from audit_bench.services import UserError
-from audit_bench.services import rules
+from audit_bench.services import Workspace, rules
 from audit_bench.services.audits import create_audit, list_audits, open_audit
 from audit_bench.services.exchange import export_xlsx, import_xlsx
 from audit_bench.services.plan import PlanFilter, read_plan
@@ -153,3 +153,18 @@ def test_an_import_of_many_ratings_and_their_history_is_one_durable_write(worksp
         session.rate_all([session.checked_assessment(requirement, "C") for requirement in ("1.1", "1.2", "2.1")])
         assert len(session.snapshot().history) == 3
     assert len(writes) == 1
+
+
+def test_assess_without_a_note_keeps_the_constat_written_before(cli):
+    audit = new_audit(cli)
+    with open_audit(Workspace(cli.workspace), audit) as session:
+        session.set_note("1.1", "Entretien d'accueil non tracé")  # the constat before the rating
+    cli("assess", audit, "1.1", "E")
+    [shown] = json.loads(cli("show", audit, "--json").stdout)["assessments"]
+    assert (shown["rating"], shown["note"]) == ("E", "Entretien d'accueil non tracé")
+    cli("assess", audit, "1.1", "C")
+    [shown] = json.loads(cli("show", audit, "--json").stdout)["assessments"]
+    assert (shown["rating"], shown["note"]) == ("C", "Entretien d'accueil non tracé")
+    cli("assess", audit, "1.1", "C", "--note", "")
+    [shown] = json.loads(cli("show", audit, "--json").stdout)["assessments"]
+    assert shown["note"] == ""  # an empty --note empties it, as asked

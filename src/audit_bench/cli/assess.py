@@ -16,11 +16,11 @@ from audit_bench.model.vocab import ACTION_STATUSES, ACTION_TYPES
 @click.argument("audit_id", metavar="AUDIT")
 @click.argument("requirement", metavar="REQ")
 @click.argument("rating", metavar="RATING")
-@click.option("--note", default="", help="Constat (obligatoire pour na).")
+@click.option("--note", default=None, help="Constat (obligatoire pour na ; sans --note, le constat déjà écrit est gardé).")
 @workspace_option
 @click.pass_context
 @guarded
-def assess_command(ctx: click.Context, audit_id: str, requirement: str, rating: str, note: str,
+def assess_command(ctx: click.Context, audit_id: str, requirement: str, rating: str, note: str | None,
                    workspace: Path | None) -> None:
     """Coter une exigence (RATING : une valeur de l'échelle, ou na)."""
     with open_session(open_workspace(ctx, workspace), audit_id) as session:

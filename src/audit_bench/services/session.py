@@ -210,8 +210,13 @@ class AuditSession(ActionPlan):
         return by or (auditors[0] if auditors else "")
 
     @undoable("la cotation de {}")
-    def rate(self, requirement: str, rating: str, note: str = "", by: str = "") -> Assessment:
+    def rate(self, requirement: str, rating: str, note: str | None = None, by: str = "") -> Assessment:
+        """Rate the requirement; without `note`, its constat (written before, or with an earlier
+        rating) is kept."""
         self._check_open("la cotation")
+        if note is None:
+            current = self.snapshot().assessment_map().get(requirement)
+            note = current.note if current is not None else ""
         assessment = self.checked_assessment(requirement, rating, note, by)
         self.file.set_assessment(assessment)
         return assessment
