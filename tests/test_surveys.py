@@ -85,6 +85,11 @@ def test_survey_results_strengths_weaknesses_and_the_proposed_ecart(workspace, s
         raise_ecart(workspace, structure, survey_id, 1)
     [row] = list_surveys(workspace, structure).surveys
     assert (row.weaknesses, row.proposals, row.under_threshold) == (1, 0, False)
+    before = structure_path(workspace, structure).read_bytes()
+    with pytest.raises(UserError, match=f"des écarts ont été levés des résultats de l'enquête {survey_id} "
+                                        f"\\({finding.id}\\)"):
+        import_results(workspace, structure, survey_id, table)  # the écart cites these results
+    assert structure_path(workspace, structure).read_bytes() == before
 
 
 def test_without_a_threshold_nothing_is_proposed(workspace, structure, tmp_path):

@@ -248,10 +248,10 @@ def set_settings(workspace: Workspace, structure_id: str, threshold: float | Non
     if min_answers is not None and not 1 <= min_answers <= MAX_PEOPLE:
         raise UserError(f"échantillon minimal invalide ({min_answers}) : au moins 1 réponse")
     with open_structure(workspace, structure_id) as session:
-        current = session.snapshot().survey_settings
+        current = session.snapshot().survey_settings or SurveySettings(at="")
         settings = SurveySettings(
-            satisfaction_threshold=threshold if threshold is not None else (current and current.satisfaction_threshold),
-            min_answers=min_answers if min_answers is not None else (current and current.min_answers), at=now())
+            satisfaction_threshold=current.satisfaction_threshold if threshold is None else threshold,
+            min_answers=current.min_answers if min_answers is None else min_answers, at=now())
         session.plan_file().set_survey_settings(settings)
     return settings
 
@@ -281,11 +281,17 @@ def add_survey(workspace: Workspace, structure_id: str, population: str, moment:
 
 def import_results(workspace: Workspace, structure_id: str, survey_id: str, table: Path) -> Survey:
     """Replace the survey's questions and counts by the table's (see `survey_tables`); a table
-    with any fault changes nothing."""
+    with any fault changes nothing. Once an écart is raised from its results, they stay: the
+    écart cites them."""
     results = read_results(Path(table))
     with open_structure(workspace, structure_id) as session:
         snapshot = session.snapshot()
         survey = _survey(snapshot, survey_id)
+        refs = {_ref(survey, number) for number in range(1, len(survey.questions) + 1)}
+        raised = [f.id for f in snapshot.findings if f.source == SOURCE and f.ref in refs]
+        if raised:
+            raise UserError(f"des écarts ont été levés des résultats de l'enquête {survey.id} ({', '.join(raised)}) : "
+                            "ils restent tels qu'importés ; enregistrer une nouvelle enquête")
         trees = followed_trees(workspace, snapshot)
         questions = []
         for row in results.rows:
