@@ -198,10 +198,9 @@ def survey_view(snapshot: StructureSnapshot, survey: Survey, trees: list | None 
         warnings.append(f"échantillon faible : {survey.answers} réponse(s), moins que les {minimum} que la structure "
                         "tient pour significatives")
     if threshold is None:
-        warnings.append("seuil de satisfaction non fixé (survey settings --threshold) : ni points forts ni points "
-                        "faibles")
+        warnings.append("seuil de satisfaction non fixé : ni points forts ni points faibles")
     if not survey.questions:
-        warnings.append("résultats non importés (survey import)")
+        warnings.append("résultats non importés")
     return SurveyView(survey=_row(survey, settings, snapshot.findings), levels=survey.levels,
                       satisfied_levels=survey.levels[len(survey.levels) - satisfied_count(len(survey.levels)):],
                       threshold=threshold, min_answers=minimum, questions=questions, strengths=strengths,
@@ -242,7 +241,7 @@ def set_settings(workspace: Workspace, structure_id: str, threshold: float | Non
                  min_answers: int | None = None) -> SurveySettings:
     """Set the satisfaction threshold (%) and the least significant sample; None keeps a value."""
     if threshold is None and min_answers is None:
-        raise UserError("rien à fixer : donner --threshold (seuil de satisfaction, %) ou --min-answers")
+        raise UserError("rien à fixer : donner le seuil de satisfaction (%) ou l'échantillon minimal (réponses)")
     if threshold is not None and not 0 < threshold <= 100:
         raise UserError(f"seuil de satisfaction invalide ({threshold:g}) : un pourcentage entre 0 et 100")
     if min_answers is not None and not 1 <= min_answers <= MAX_PEOPLE:
@@ -331,6 +330,6 @@ def _no_proposal(view: SurveyView, question: int) -> str:
     if found.ecart is not None:
         return f"l'écart de la question {question} est déjà levé : {found.ecart}"
     if view.threshold is None:
-        return "seuil de satisfaction non fixé (survey settings --threshold) : aucun écart à proposer"
+        return "seuil de satisfaction non fixé : aucun écart à proposer"
     return (f"la question {question} est satisfaite à {_percent(found.rate)}, pas sous le seuil de "
             f"{_percent(view.threshold)} : aucun écart à proposer")
