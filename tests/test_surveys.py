@@ -153,6 +153,8 @@ def test_settings_bad_input(workspace, structure):
             set_settings(workspace, structure, threshold, minimum)
     set_settings(workspace, structure, threshold=80)
     assert set_settings(workspace, structure, min_answers=30).satisfaction_threshold == 80
+    stored = json.loads(structure_path(workspace, structure).read_bytes())["survey_settings"]
+    assert [(row["satisfaction_threshold"], row["min_answers"]) for row in stored.values()] == [(80, 30)]
 
 
 # Hostile tables ----------------------------------------------------------------------------------

@@ -25,8 +25,6 @@ from audit_bench.store.migrations import STRUCTURE_FORMATS
 __all__ = ["StructureFile"]
 
 _RECORD_ID = 1
-_SETTINGS_ID = 1
-"""The one row of a settings table."""
 
 
 class StructureFile(DocumentFile):
@@ -66,7 +64,7 @@ class StructureFile(DocumentFile):
                                  certifications=self.records("certifications"), findings=self.records("findings"),
                                  actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
                                  fulfilments=self.records("fulfilments"), surveys=self.records("surveys"),
-                                 survey_settings=self.record("survey_settings", _SETTINGS_ID),
+                                 survey_settings=next(iter(self.records("survey_settings")), None),
                                  checks=self.records("checks"), check_frequencies=self.records("check_frequencies"))
 
     def write_record(self, structure: Structure) -> None:
@@ -103,10 +101,8 @@ class StructureFile(DocumentFile):
         return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
 
     def set_survey_settings(self, settings: SurveySettings) -> None:
-        if self.record("survey_settings", _SETTINGS_ID) is None:
-            self.insert("survey_settings", settings)
-        else:
-            self.update("survey_settings", _SETTINGS_ID, settings)
+        """The table's one row: added, or replaced."""
+        self._upsert("survey_settings", settings)
 
     def set_check_frequency(self, frequency: CheckFrequency) -> None:
         """Add the engagement's frequency, or replace the one it has."""
