@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from audit_bench.services import UserError
+from audit_bench.services import UserError, Workspace
 from audit_bench.services.audits import create_audit
-from audit_bench.services.structures import create_structure, show_structure, structure_path
+from audit_bench.services.structures import create_structure, open_structure, show_structure, structure_path
 from audit_bench.services.surveys import (
     add_survey, import_results, list_surveys, raise_ecart, satisfaction_rate, set_settings, show_survey,
     survey_dates,
 )
-from audit_bench.services.structures import open_structure
+from test_checks import afaq_structure
 
 TODAY = date(2026, 12, 1)
 HEADER = "Question;Engagement;Pas du tout;Plutôt pas;Plutôt;Tout à fait\n"
@@ -235,9 +235,7 @@ def test_unknown_survey_is_named(workspace, structure, tmp_path):
 # CLI ----------------------------------------------------------------------------------------------
 
 def test_cli_survey_journey_and_json_keys(cli, tmp_path):
-    structure = json.loads(cli("structure", "new", "--name", "Atelier", "--siae-type", "ACI", "--json").stdout)["id"]
-    cli("structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR", "--number", "N1",
-        "--issued", "2026-01-10", "--valid-until", "2029-01-09")
+    structure = afaq_structure(cli)
     added = json.loads(cli("survey", "add", structure, "--population", "personnes", "--moment", "sortie",
                            "--from", "01/01/2026", "--to", "30/06/2026", "--population-size", "120",
                            "--answers", "80", "--json").stdout)
@@ -263,11 +261,8 @@ def test_cli_survey_journey_and_json_keys(cli, tmp_path):
 
 
 def test_cli_bad_input_is_one_line_non_zero_and_changes_nothing(cli, tmp_path):
-    structure = json.loads(cli("structure", "new", "--name", "Atelier", "--siae-type", "ACI", "--json").stdout)["id"]
-    cli("structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR", "--number", "N1",
-        "--issued", "2026-01-10", "--valid-until", "2029-01-09")
-    cli("survey", "add", structure, "--population", "personnes", "--moment", "sortie", "--from", "2026-01-01",
-        "--to", "2026-06-30", "--population-size", "10", "--answers", "5")
+    structure = afaq_structure(cli)
+    add_survey(Workspace(cli.workspace), structure, "personnes", "sortie", "2026-01-01", "2026-06-30", 10, 5)
     path = cli.workspace / "structures" / f"{structure}.json"
     before = path.read_bytes()
     bad_table = csv_file(tmp_path, "Question;Engagement;Non;Oui\nAccueil;E1;1;2\nSuivi;E12;1;1\n")
