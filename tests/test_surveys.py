@@ -200,13 +200,17 @@ def test_hostile_files_are_refused(workspace, structure, tmp_path):
     not_a_book = tmp_path / "archive.xlsx"
     with zipfile.ZipFile(not_a_book, "w") as archive:
         archive.writestr("hello.txt", "bonjour")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<" * 60_000_000)
     huge = tmp_path / "huge.csv"
     huge.write_bytes(b"Q;A;B\n" + b"x;1;1\n" * 1_000_000)
     binary = csv_file(tmp_path, "Question;Non;Oui\nA\0;1;2\n", "nul.csv")
     for table, match in [(junk, "pas un classeur XLSX"), (not_a_book, "classeur XLSX illisible"),
                          (tmp_path / "resultats.ods", "format de tableau non reconnu"),
                          (tmp_path / "absent.csv", "fichier introuvable"), (tmp_path, "format de tableau"),
-                         (huge, "tableau trop gros"), (binary, "octet nul")]:
+                         (huge, "tableau trop gros"), (binary, "octet nul"),
+                         (bomb, "classeur trop gros une fois décompressé")]:
         with pytest.raises(UserError, match=match):
             import_results(workspace, structure, survey_id, table)
     assert path.read_bytes() == before
