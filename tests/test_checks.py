@@ -103,9 +103,7 @@ def test_frequency_bad_input_changes_nothing(workspace, structure, engagement, m
 
 
 def test_cli_controles_journey_json_and_bad_input(cli):
-    structure = json.loads(cli("structure", "new", "--name", "Atelier", "--siae-type", "ACI", "--json").stdout)["id"]
-    cli("structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR", "--number", "N1",
-        "--issued", "2026-01-10", "--valid-until", "2029-01-09")
+    structure = afaq_structure(cli)
     cli("controle", "frequency", structure, "E4", "--months", "3")
     added = json.loads(cli("controle", "add", structure, "--date", "03/11/2026", "--observer", "Claire Martin",
                            "--engagement", "E4", "--result", "ecart", "--observation", "Pas de point mensuel",
@@ -136,3 +134,15 @@ def test_cli_controles_journey_json_and_bad_input(cli):
         assert result.returncode != 0 and message in result.stderr, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
     assert path.read_bytes() == before
+
+
+def afaq_structure(cli) -> str:
+    """A structure of the CLI's workspace certified AFAQ (its engagements are E1…E9), made through
+    the services: the commands under test are the ones run as a user runs them."""
+    from audit_bench.services import Workspace
+    from audit_bench.services.structures import set_certification
+
+    workspace = Workspace(cli.workspace)
+    structure = create_structure(workspace, "Atelier", "ACI").id
+    set_certification(workspace, structure, "afaq", "AFNOR", "N1", "2026-01-10", "2029-01-09")
+    return structure

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from audit_bench.services import UserError
+from audit_bench.services import UserError, Workspace
 from audit_bench.services.audits import create_audit
-from audit_bench.services.structures import create_structure, show_structure, structure_path
+from audit_bench.services.structures import create_structure, open_structure, show_structure, structure_path
 from audit_bench.services.surveys import (
     add_survey, import_results, list_surveys, raise_ecart, satisfaction_rate, set_settings, show_survey,
 )
-from audit_bench.services.structures import open_structure
+from test_checks import afaq_structure
 
 TODAY = date(2026, 12, 1)
 HEADER = "Question;Engagement;Pas du tout;Plutôt pas;Plutôt;Tout à fait\n"
@@ -84,6 +84,11 @@ def test_survey_results_strengths_weaknesses_and_the_proposed_ecart(workspace, s
         raise_ecart(workspace, structure, survey_id, 1)
     [row] = list_surveys(workspace, structure).surveys
     assert (row.weaknesses, row.proposals, row.under_threshold) == (1, 0, False)
+    before = structure_path(workspace, structure).read_bytes()
+    with pytest.raises(UserError, match=f"des écarts ont été levés des résultats de l'enquête {survey_id} "
+                                        f"\\({finding.id}\\)"):
+        import_results(workspace, structure, survey_id, table)  # the écart cites these results
+    assert structure_path(workspace, structure).read_bytes() == before
 
 
 def test_without_a_threshold_nothing_is_proposed(workspace, structure, tmp_path):
@@ -147,6 +152,8 @@ def test_settings_bad_input(workspace, structure):
             set_settings(workspace, structure, threshold, minimum)
     set_settings(workspace, structure, threshold=80)
     assert set_settings(workspace, structure, min_answers=30).satisfaction_threshold == 80
+    stored = json.loads(structure_path(workspace, structure).read_bytes())["survey_settings"]
+    assert [(row["satisfaction_threshold"], row["min_answers"]) for row in stored.values()] == [(80, 30)]
 
 
 # Hostile tables ----------------------------------------------------------------------------------
@@ -192,13 +199,17 @@ def test_hostile_files_are_refused(workspace, structure, tmp_path):
     not_a_book = tmp_path / "archive.xlsx"
     with zipfile.ZipFile(not_a_book, "w") as archive:
         archive.writestr("hello.txt", "bonjour")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<" * 60_000_000)
     huge = tmp_path / "huge.csv"
     huge.write_bytes(b"Q;A;B\n" + b"x;1;1\n" * 1_000_000)
     binary = csv_file(tmp_path, "Question;Non;Oui\nA\0;1;2\n", "nul.csv")
     for table, match in [(junk, "pas un classeur XLSX"), (not_a_book, "classeur XLSX illisible"),
                          (tmp_path / "resultats.ods", "format de tableau non reconnu"),
                          (tmp_path / "absent.csv", "fichier introuvable"), (tmp_path, "format de tableau"),
-                         (huge, "tableau trop gros"), (binary, "octet nul")]:
+                         (huge, "tableau trop gros"), (binary, "octet nul"),
+                         (bomb, "classeur trop gros une fois décompressé")]:
         with pytest.raises(UserError, match=match):
             import_results(workspace, structure, survey_id, table)
     assert path.read_bytes() == before
@@ -227,9 +238,7 @@ def test_unknown_survey_is_named(workspace, structure, tmp_path):
 # CLI ----------------------------------------------------------------------------------------------
 
 def test_cli_survey_journey_and_json_keys(cli, tmp_path):
-    structure = json.loads(cli("structure", "new", "--name", "Atelier", "--siae-type", "ACI", "--json").stdout)["id"]
-    cli("structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR", "--number", "N1",
-        "--issued", "2026-01-10", "--valid-until", "2029-01-09")
+    structure = afaq_structure(cli)
     added = json.loads(cli("survey", "add", structure, "--population", "personnes", "--moment", "sortie",
                            "--from", "01/01/2026", "--to", "30/06/2026", "--population-size", "120",
                            "--answers", "80", "--json").stdout)
@@ -255,11 +264,8 @@ def test_cli_survey_journey_and_json_keys(cli, tmp_path):
 
 
 def test_cli_bad_input_is_one_line_non_zero_and_changes_nothing(cli, tmp_path):
-    structure = json.loads(cli("structure", "new", "--name", "Atelier", "--siae-type", "ACI", "--json").stdout)["id"]
-    cli("structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR", "--number", "N1",
-        "--issued", "2026-01-10", "--valid-until", "2029-01-09")
-    cli("survey", "add", structure, "--population", "personnes", "--moment", "sortie", "--from", "2026-01-01",
-        "--to", "2026-06-30", "--population-size", "10", "--answers", "5")
+    structure = afaq_structure(cli)
+    add_survey(Workspace(cli.workspace), structure, "personnes", "sortie", "2026-01-01", "2026-06-30", 10, 5)
     path = cli.workspace / "structures" / f"{structure}.json"
     before = path.read_bytes()
     bad_table = csv_file(tmp_path, "Question;Engagement;Non;Oui\nAccueil;E1;1;2\nSuivi;E12;1;1\n")

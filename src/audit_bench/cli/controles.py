@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from audit_bench.cli.audits import JSON_OPTION, one_line
-from audit_bench.cli.common import Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, \
-    workspace_option
+from audit_bench.cli.common import Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, workspace_option
 
 RESULTS = {"conforme": True, "ecart": False}
 STATES = {"done": "fait", "due": "à faire", "missed": "MANQUÉ"}

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import click
 
 from audit_bench.cli.audits import JSON_OPTION, one_line
-from audit_bench.cli.common import Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, path_value, \
-    workspace_option
+from audit_bench.cli.common import (
+    Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
+)
 from audit_bench.model.surveys import MOMENTS, POPULATIONS
 
 if TYPE_CHECKING:
@@ -162,6 +163,8 @@ def print_survey(view: SurveyView) -> None:
         echo(f"Écart proposé (survey ecart {view.survey.id} {proposal.question}) : {one_line(proposal.text)}")
     for warning in view.warnings:
         echo(f"attention : {warning}")
+    if view.threshold is None:
+        echo("Le seuil se fixe par « audit-bench survey settings STRUCT --threshold POURCENT ».")
 
 
 @survey_group.command("settings")

@@ -20,6 +20,8 @@ from audit_bench.services.text import fold
 from audit_bench.services.validation import UserError, check_characters
 
 MAX_BYTES = 5_000_000
+MAX_UNPACKED = 50_000_000
+"""What a workbook's archive may hold once decompressed: openpyxl reads some parts whole."""
 MAX_QUESTIONS = 300
 MIN_LEVELS, MAX_LEVELS = 2, 11
 MAX_TEXT = 1_000
@@ -105,6 +107,14 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
 
     if not zipfile.is_zipfile(path):
         raise UserError(f"{path.name} n'est pas un classeur XLSX (pas une archive) : l'enregistrer au format .xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UserError(f"{path.name} : classeur XLSX illisible ({type(exc).__name__})") from None
+    if unpacked > MAX_UNPACKED:
+        raise UserError(f"{path.name} : classeur trop gros une fois décompressé ({unpacked} octets, au plus "
+                        f"{MAX_UNPACKED}) : une ligne par question suffit")
     try:
         values, formulas = (_first_sheet(path, load_workbook(path, read_only=True, data_only=computed))
                             for computed in (True, False))

@@ -198,8 +198,7 @@ def survey_view(snapshot: StructureSnapshot, survey: Survey, trees: list | None 
         warnings.append(f"échantillon faible : {survey.answers} réponse(s), moins que les {minimum} que la structure "
                         "tient pour significatives")
     if threshold is None:
-        warnings.append("seuil de satisfaction non fixé (survey settings --threshold) : ni points forts ni points "
-                        "faibles")
+        warnings.append("seuil de satisfaction non fixé : ni points forts ni points faibles")
     if not survey.questions:
         warnings.append("résultats non importés")
     return SurveyView(survey=_row(survey, settings, snapshot.findings), levels=survey.levels,
@@ -236,16 +235,16 @@ def set_settings(workspace: Workspace, structure_id: str, threshold: float | Non
                  min_answers: int | None = None) -> SurveySettings:
     """Set the satisfaction threshold (%) and the least significant sample; None keeps a value."""
     if threshold is None and min_answers is None:
-        raise UserError("rien à fixer : donner --threshold (seuil de satisfaction, %) ou --min-answers")
+        raise UserError("rien à fixer : donner le seuil de satisfaction (%) ou l'échantillon minimal (réponses)")
     if threshold is not None and not 0 < threshold <= 100:
         raise UserError(f"seuil de satisfaction invalide ({threshold:g}) : un pourcentage entre 0 et 100")
     if min_answers is not None and not 1 <= min_answers <= MAX_PEOPLE:
         raise UserError(f"échantillon minimal invalide ({min_answers}) : au moins 1 réponse")
     with open_structure(workspace, structure_id) as session:
-        current = session.snapshot().survey_settings
+        current = session.snapshot().survey_settings or SurveySettings(at="")
         settings = SurveySettings(
-            satisfaction_threshold=threshold if threshold is not None else (current and current.satisfaction_threshold),
-            min_answers=min_answers if min_answers is not None else (current and current.min_answers), at=now())
+            satisfaction_threshold=current.satisfaction_threshold if threshold is None else threshold,
+            min_answers=current.min_answers if min_answers is None else min_answers, at=now())
         session.plan_file().set_settings("survey_settings", settings)
     return settings
 
@@ -275,11 +274,17 @@ def add_survey(workspace: Workspace, structure_id: str, population: str, moment:
 
 def import_results(workspace: Workspace, structure_id: str, survey_id: str, table: Path) -> Survey:
     """Replace the survey's questions and counts by the table's (see `survey_tables`); a table
-    with any fault changes nothing."""
+    with any fault changes nothing. Once an écart is raised from its results, they stay: the
+    écart cites them."""
     results = read_results(Path(table))
     with open_structure(workspace, structure_id) as session:
         snapshot = session.snapshot()
         survey = _survey(snapshot, survey_id)
+        refs = {_ref(survey, number) for number in range(1, len(survey.questions) + 1)}
+        raised = [f.id for f in snapshot.findings if f.source == SOURCE and f.ref in refs]
+        if raised:
+            raise UserError(f"des écarts ont été levés des résultats de l'enquête {survey.id} ({', '.join(raised)}) : "
+                            "ils restent tels qu'importés ; enregistrer une nouvelle enquête")
         trees = followed_trees(workspace, snapshot)
         questions = []
         for row in results.rows:
@@ -319,6 +324,6 @@ def _no_proposal(view: SurveyView, question: int) -> str:
     if found.ecart is not None:
         return f"l'écart de la question {question} est déjà levé : {found.ecart}"
     if view.threshold is None:
-        return "seuil de satisfaction non fixé (survey settings --threshold) : aucun écart à proposer"
+        return "seuil de satisfaction non fixé : aucun écart à proposer"
     return (f"la question {question} est satisfaite à {_percent(found.rate)}, pas sous le seuil de "
             f"{_percent(view.threshold)} : aucun écart à proposer")

@@ -33,8 +33,6 @@ from audit_bench.store.migrations import STRUCTURE_FORMATS
 __all__ = ["StructureFile"]
 
 _RECORD_ID = 1
-_SETTINGS_ID = 1
-"""The one row of a settings table."""
 
 
 class StructureFile(DocumentFile):
@@ -120,15 +118,13 @@ class StructureFile(DocumentFile):
         return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
 
     def settings(self, table: str) -> Any:
-        """The one row of a register's settings table, or None while the structure has set none."""
-        return self.record(table, _SETTINGS_ID)
+        """The one row of a register's settings table (whatever its id), or None while the
+        structure has set none."""
+        return next(iter(self.records(table)), None)
 
     def set_settings(self, table: str, settings: msgspec.Struct) -> None:
-        """Set a register's settings (its table's one row)."""
-        if self.settings(table) is None:
-            self.insert(table, settings)
-        else:
-            self.update(table, _SETTINGS_ID, settings)
+        """Set a register's settings: the table's one row, added or replaced."""
+        self._upsert(table, settings)
 
     def set_check_frequency(self, frequency: CheckFrequency) -> None:
         """Add the engagement's frequency, or replace the one it has."""

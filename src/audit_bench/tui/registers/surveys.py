@@ -112,7 +112,7 @@ SurveysTab #survey-questions { height: 1fr; }
         table.fit(6)
         if keep in table.keys:
             table.move_cursor(table.keys.index(keep))
-        self.show_survey()
+        self.show_current()
 
     @property
     def current_id(self) -> str | None:
@@ -121,9 +121,9 @@ SurveysTab #survey-questions { height: 1fr; }
 
     def on_fixed_table_row_highlighted(self, event: FixedTable.RowHighlighted) -> None:
         if event.table.id == "survey-list":
-            self.show_survey()
+            self.show_current()
 
-    def show_survey(self) -> None:
+    def show_current(self) -> None:
         survey_id = self.current_id
         self.survey = None if survey_id is None else attempt(
             self, lambda: show_survey(self.workspace, self.structure_id, survey_id))
