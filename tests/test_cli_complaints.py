@@ -113,3 +113,16 @@ def test_a_complaint_received_tomorrow_is_refused(afaq):
                  "--subject", "x", check=False)
     assert result.returncode == 1 and "à venir" in result.stderr
     assert data(workspace) == before
+
+
+def test_a_second_writer_is_refused_in_one_line(afaq):
+    from audit_bench.services import Workspace
+    from audit_bench.services.structures import open_structure
+
+    cli, structure, workspace = afaq
+    with open_structure(Workspace(workspace), structure):  # this process writes the structure
+        before = data(workspace)
+        result = cli("complaint", "add", structure, "--received", "2026-04-01", "--channel", "mail", "--from",
+                     "client", "--subject", "Accueil", check=False)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "lecture seule" in result.stderr
+        assert data(workspace) == before

@@ -20,7 +20,7 @@ from msgspec import UNSET
 
 from audit_bench.model import Finding, StructureSnapshot
 from audit_bench.model.complaints import (
-    ACKNOWLEDGEMENT, ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_PREFIX, DELAY_UNITS,
+    ACKNOWLEDGEMENT, ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_PREFIX, DELAY_UNITS, MAX_DELAY_DAYS,
     Complaint, ComplaintAnswer, ComplaintSettings,
 )
 from audit_bench.referential import ReferentialTree
@@ -36,7 +36,6 @@ from audit_bench.services.workspace import Workspace
 SOURCE = "reclamation"
 """The source of the écarts a complaint raises (`model.vocab.SOURCES`)."""
 NO_DELAY = "délai non fixé"
-MAX_DELAY_DAYS = 365
 
 
 def complaint_ref(complaint_id: str) -> str:
