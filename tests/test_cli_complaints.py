@@ -57,7 +57,8 @@ def test_a_complaint_is_recorded_answered_listed_and_raises_its_ecart(afaq):
     assert (raised["id"], raised["source"], raised["ref"]) == (ecart, "reclamation", "réclamation R2")
     bilan = json.loads(cli("complaint", "bilan", structure, "--year", "2026", "--json").stdout)
     assert (bilan["total"], bilan["late"], bilan["share_on_time"]) == (2, 1, 100.0)
-    assert "Par canal : Écrite — courrier 1, Orale 1" in cli("complaint", "bilan", structure, "--year", "2026").stdout
+    printed = cli("complaint", "bilan", structure, "--year", "2026").stdout
+    assert "Par canal : Écrite — courrier 1, Orale 1" in printed
 
 
 def test_the_structure_sets_holidays_and_its_own_delay_where_none_is_fixed(tmp_path):

@@ -188,7 +188,8 @@ def bilan_command(ctx: click.Context, structure_id: str, year: int, as_json: boo
 def print_bilan(bilan: ComplaintBilan) -> None:
     echo(f"Bilan des réclamations {bilan.year} — {bilan.structure}")
     echo(f"Délai de réponse : {delay_text(bilan.delay)}")
-    echo(f"Réclamations reçues : {bilan.total} ; répondues : {bilan.answered} ; sans réponse : {bilan.unanswered} ; "
+    echo(f"Réclamations reçues : {bilan.total} ; répondues : {bilan.answered} ; "
+         f"sans réponse : {bilan.unanswered} ; "
          f"en cours : {bilan.open} ; en retard : {bilan.late}")
     for title, counts in (("Par canal", bilan.by_channel), ("Par réclamant", bilan.by_complainant),
                           ("Par objet", bilan.by_subject)):
@@ -204,7 +205,8 @@ def print_bilan(bilan: ComplaintBilan) -> None:
 @complaint_group.command("settings")
 @click.argument("structure_id", metavar="STRUCT")
 @click.option("--holidays", "zone", default=None, metavar="DEPT",
-              help="Jours fériés d'un département qui a les siens (57, 67, 68, 971…) ; vide : ceux de la métropole.")
+              help="Jours fériés d'un département qui a les siens (57, 67, 68, 971…) ; "
+                   "vide : ceux de la métropole.")
 @click.option("--delay", type=click.IntRange(min=1), default=None, metavar="N",
               help="Délai de réponse de la structure, là où ses référentiels n'en fixent pas.")
 @click.option("--unit", type=Choice(list(DELAY_UNITS)), default=None, help=f"Unité : {', '.join(DELAY_UNITS)}.")

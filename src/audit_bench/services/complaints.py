@@ -462,7 +462,8 @@ def _check_answerable(complaint: Complaint, on: str) -> None:
         raise UserError(f"réclamation {complaint.id} close le {closing.on} "
                         f"({ANSWER_KINDS[closing.kind].lower()}) : rien à répondre")
     if on < complaint.received:
-        raise UserError(f"réponse du {on} avant la réception de la réclamation {complaint.id} ({complaint.received})")
+        raise UserError(f"réponse du {on} avant la réception de la réclamation {complaint.id} "
+                        f"({complaint.received})")
     if complaint.answers and on < complaint.answers[-1].on:
         raise UserError(f"réponse du {on} avant la précédente ({complaint.answers[-1].on})")
 

@@ -66,7 +66,8 @@ def detail_text(view: ComplaintView) -> Text:
 
 
 def bilan_text(bilan: ComplaintBilan) -> Text:
-    text = Text(f"Réclamations reçues : {bilan.total} ; sans réponse : {bilan.unanswered} ; en cours : {bilan.open} ; "
+    text = Text(f"Réclamations reçues : {bilan.total} ; sans réponse : {bilan.unanswered} ; "
+                f"en cours : {bilan.open} ; "
                 f"en retard : {bilan.late}\n")
     for title, counts in (("Par canal", bilan.by_channel), ("Par réclamant", bilan.by_complainant),
                           ("Par objet", bilan.by_subject)):
