@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import msgspec
 from msgspec import UNSET
 
-from audit_bench.model import Finding, StructureSnapshot
+from audit_bench.model import ECART_CLASSES, Finding, StructureSnapshot
 from audit_bench.model.complaints import (
     ACKNOWLEDGEMENT, ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_PREFIX, DELAY_UNITS, MAX_DELAY_DAYS,
     Complaint, ComplaintAnswer, ComplaintSettings,
@@ -27,6 +27,7 @@ from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import cite_as
 from audit_bench.services.clock import now
 from audit_bench.services.listing import workspace_rows
+from audit_bench.services.rules import ecart_is_closed, open_actions_among
 from audit_bench.services.structures import StructureSession, open_structure
 from audit_bench.services.text import fold
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
@@ -93,10 +94,14 @@ class EcartProposal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RaisedEcart(msgspec.Struct, frozen=True, kw_only=True):
+    """An écart a complaint raised, and how far its treatment is (`services.rules`)."""
+
     id: str
     text: str
     actions: int
     open_actions: int
+    """Actions still to follow: not yet done and verified effective."""
+    closed: bool
 
 
 class ComplaintView(msgspec.Struct, frozen=True, kw_only=True):
@@ -258,8 +263,10 @@ def _raised(snapshot: StructureSnapshot, findings: Iterable[Finding]) -> list[Ra
     raised = []
     for finding in findings:
         actions = snapshot.actions_of(finding.id)
+        requires_action = ECART_CLASSES.get(finding.class_, ("", True))[1]
         raised.append(RaisedEcart(id=finding.id, text=finding.text, actions=len(actions),
-                                  open_actions=sum(1 for a in actions if a.status != "done")))
+                                  open_actions=len(open_actions_among(actions)),
+                                  closed=ecart_is_closed(requires_action, actions)))
     return raised
 
 
