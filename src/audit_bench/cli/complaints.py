@@ -14,7 +14,7 @@ from audit_bench.model.complaints import ANSWER_KINDS, CHANNELS, COMPLAINANTS, C
 from audit_bench.model.vocab import ECART_CLASSES
 
 if TYPE_CHECKING:
-    from audit_bench.services.complaints import AnswerDelay, ComplaintBilan, ComplaintRow, ComplaintView, RaisedEcart
+    from audit_bench.services.complaints import AnswerDelay, ComplaintBilan, ComplaintRow, ComplaintView
 
 YEAR = click.IntRange(1900, 9999)
 
@@ -24,11 +24,6 @@ def delay_text(delay: AnswerDelay | None) -> str:
     from audit_bench.services.complaints import NO_DELAY
 
     return f"{delay.text} ({delay.rule})" if delay is not None else NO_DELAY
-
-
-def ecart_state(ecart: RaisedEcart) -> str:
-    """« 2 action(s), 1 ouverte(s) », or that the écart is closed."""
-    return f"{ecart.actions} action(s), " + ("clos" if ecart.closed else f"{ecart.open_actions} ouverte(s)")
 
 
 def row_line(row: ComplaintRow) -> str:
@@ -150,7 +145,7 @@ def print_complaint(view: ComplaintView, structure_id: str) -> None:
     for reason in view.late_reasons:
         echo(f"EN RETARD : {reason}")
     for ecart in view.ecarts:
-        echo(f"Écart {ecart.id} : {one_line(ecart.text)} ({ecart_state(ecart)})")
+        echo(f"Écart {ecart.id} : {one_line(ecart.text)} ({ecart.state})")
     echo(f"Écart proposé : {one_line(view.proposal.text)}")
     echo(f"  (l'ouvrir : audit-bench complaint ecart {structure_id} {view.id})")
 
@@ -204,7 +199,7 @@ def print_bilan(bilan: ComplaintBilan) -> None:
     echo(f"Délai de première réponse (médiane) : {median} jour(s) ; dans le délai : {bilan.on_time} ({share})")
     echo(f"Écarts soulevés : {len(bilan.ecarts)} ; actions : {bilan.actions}")
     for ecart in bilan.ecarts:
-        echo(f"  {ecart.id} : {one_line(ecart.text)} ({ecart_state(ecart)})")
+        echo(f"  {ecart.id} : {one_line(ecart.text)} ({ecart.state})")
 
 
 @complaint_group.command("settings")

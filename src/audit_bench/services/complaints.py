@@ -103,6 +103,11 @@ class RaisedEcart(msgspec.Struct, frozen=True, kw_only=True):
     """Actions still to follow: not yet done and verified effective."""
     closed: bool
 
+    @property
+    def state(self) -> str:
+        """« 2 action(s), 1 ouverte(s) », or that the écart is closed."""
+        return f"{self.actions} action(s), " + ("clos" if self.closed else f"{self.open_actions} ouverte(s)")
+
 
 class ComplaintView(msgspec.Struct, frozen=True, kw_only=True):
     """One complaint with everything `complaint show` prints."""

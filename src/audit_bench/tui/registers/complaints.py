@@ -61,7 +61,7 @@ def detail_text(view: ComplaintView) -> Text:
     for reason in view.late_reasons:
         text.append(f"\nEn retard : {clean(reason)}", style="bold red")
     for ecart in view.ecarts:
-        text.append(f"\nÉcart {clean(ecart.id)} : {clean(ecart.text)}", style="dim")
+        text.append(f"\nÉcart {clean(ecart.id)} : {clean(ecart.text)} ({ecart.state})", style="dim")
     return text
 
 
@@ -80,7 +80,7 @@ def bilan_text(bilan: ComplaintBilan) -> Text:
                 f"({share})\n")
     text.append(f"Écarts soulevés : {len(bilan.ecarts)} ; actions : {bilan.actions}\n")
     for ecart in bilan.ecarts:
-        text.append(f"  {clean(ecart.id)} : {clean(ecart.text)}\n")
+        text.append(f"  {clean(ecart.id)} : {clean(ecart.text)} ({ecart.state})\n")
     return text
 
 
