@@ -37,6 +37,8 @@ from audit_bench.services.workspace import Workspace
 SOURCE = "reclamation"
 """The source of the écarts a complaint raises (`model.vocab.SOURCES`)."""
 NO_DELAY = "délai non fixé"
+OWN_DELAY = "délai fixé par la structure"
+"""The rule of a delay the structure set (where no referential of its fixes one)."""
 
 
 def complaint_ref(complaint_id: str) -> str:
@@ -219,7 +221,7 @@ def answer_delay(snapshot: StructureSnapshot, trees: Iterable[ReferentialTree]) 
         return min(fixed, key=lambda d: (d.days, units.index(d.unit)))
     settings = snapshot.complaint_settings
     if settings is not None and settings.answer_days is not None:
-        return AnswerDelay(days=settings.answer_days, unit=settings.answer_unit, rule="délai fixé par la structure")
+        return AnswerDelay(days=settings.answer_days, unit=settings.answer_unit, rule=OWN_DELAY)
     return None
 
 

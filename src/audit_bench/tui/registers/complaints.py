@@ -13,12 +13,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from audit_bench.model.complaints import ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_STATUSES
+from audit_bench.model.complaints import ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_STATUSES, DELAY_UNITS
 from audit_bench.services import Workspace
 from audit_bench.services.complaints import (
-    NO_DELAY, ComplaintBilan, ComplaintView, add_complaint, answer_complaint, complaint_bilan, complaint_views,
-    raise_ecart, settings,
+    NO_DELAY, OWN_DELAY, ComplaintBilan, ComplaintView, add_complaint, answer_complaint, complaint_bilan,
+    complaint_views, raise_ecart, set_settings, settings,
 )
+from audit_bench.services.errors import UserError
+from audit_bench.services.workdays import HOLIDAY_ZONES, METROPOLE
 from audit_bench.tui.forms import Field, FormDialog, FormSpec, TextDialog
 from audit_bench.tui.refusals import attempt
 from audit_bench.tui.text import clean, plain
@@ -98,6 +100,7 @@ ComplaintsTab #complaint-detail { height: auto; max-height: 8; padding: 0 1; bor
         Binding("r", "answer", "Répondre"),
         Binding("e", "ecart", "Écart"),
         Binding("b", "bilan", "Bilan de l'année"),
+        Binding("s", "settings", "Réglages"),
     ]
 
     def __init__(self, workspace: Workspace, structure_id: str, today: Callable[[], date] = date.today) -> None:
@@ -124,7 +127,7 @@ ComplaintsTab #complaint-detail { height: auto; max-height: 8; padding: 0 1; bor
         late = sum(1 for view in self.views if view.late)
         self.query_one("#complaints-rule", Static).update(Text(
             f"{clean(rule)}   {len(self.views)} réclamation(s), {late} en retard   "
-            "a : nouvelle  r : répondre  e : écart  b : bilan"))
+            "a : nouvelle  r : répondre  e : écart  b : bilan  s : réglages"))
         self.show_rows()
         self.show_detail()
 
@@ -224,3 +227,32 @@ ComplaintsTab #complaint-detail { height: auto; max-height: 8; padding: 0 1; bor
         bilan = attempt(self, lambda: complaint_bilan(self.workspace, self.structure_id, year, self.today()))
         if bilan is not None:
             self.app.push_screen(TextDialog(f"Bilan des réclamations {year}", bilan_text(bilan)))
+
+    def action_settings(self) -> None:
+        """The public holidays counted and, where no referential of the structure fixes it, the
+        structure's own answer delay (empty: none)."""
+        found = attempt(self, lambda: settings(self.workspace, self.structure_id))
+        if found is None:
+            return
+        current, delay = found
+        zones = [("", METROPOLE), *((code, f"{label} ({code})") for code, (_, label) in HOLIDAY_ZONES.items())]
+        zone = current.holiday_zone if current is not None else None
+        fields = [Field("zone", "Jours fériés comptés", zone or "", options=zones)]
+        own = delay is None or delay.rule == OWN_DELAY
+        if own:
+            fields += [Field("days", "Délai de réponse fixé par la structure (vide : aucun)",
+                             str(delay.days) if delay else "", placeholder="ex. 10"),
+                       Field("unit", "Unité du délai", delay.unit if delay else "",
+                             options=list(DELAY_UNITS.items()))]
+
+        def submit(values: dict[str, str]) -> bool:
+            days = values.get("days", "").strip()
+            if days and not days.isdigit():
+                raise UserError(f"délai de réponse invalide « {days} » : un nombre de jours")
+            set_settings(self.workspace, self.structure_id, holiday_zone=values["zone"],
+                         answer_days=int(days) if days else None, answer_unit=values["unit"] if days else None,
+                         clear_delay=own and not days and delay is not None)
+            return True
+
+        context = None if own else Text(f"Délai de réponse : {delay.text} — {clean(delay.rule)}")
+        self.change(FormSpec("Réglages du registre des réclamations", fields, submit, context=context))
