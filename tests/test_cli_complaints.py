@@ -57,7 +57,8 @@ def test_a_complaint_is_recorded_answered_listed_and_raises_its_ecart(afaq):
     assert (raised["id"], raised["source"], raised["ref"]) == (ecart, "reclamation", "réclamation R2")
     bilan = json.loads(cli("complaint", "bilan", structure, "--year", "2026", "--json").stdout)
     assert (bilan["total"], bilan["late"], bilan["share_on_time"]) == (2, 1, 100.0)
-    assert "Par canal : Écrite — courrier 1, Orale 1" in cli("complaint", "bilan", structure, "--year", "2026").stdout
+    printed = cli("complaint", "bilan", structure, "--year", "2026").stdout
+    assert "Par canal : Écrite — courrier 1, Orale 1" in printed
 
 
 def test_the_structure_sets_holidays_and_its_own_delay_where_none_is_fixed(tmp_path):
@@ -113,3 +114,16 @@ def test_a_complaint_received_tomorrow_is_refused(afaq):
                  "--subject", "x", check=False)
     assert result.returncode == 1 and "à venir" in result.stderr
     assert data(workspace) == before
+
+
+def test_a_second_writer_is_refused_in_one_line(afaq):
+    from audit_bench.services import Workspace
+    from audit_bench.services.structures import open_structure
+
+    cli, structure, workspace = afaq
+    with open_structure(Workspace(workspace), structure):  # this process writes the structure
+        before = data(workspace)
+        result = cli("complaint", "add", structure, "--received", "2026-04-01", "--channel", "mail", "--from",
+                     "client", "--subject", "Accueil", check=False)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "lecture seule" in result.stderr
+        assert data(workspace) == before

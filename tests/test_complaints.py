@@ -220,7 +220,13 @@ def test_the_yearly_bilan_counts_channels_types_subjects_delays_and_ecarts(ws):
     assert [(c.label, c.count) for c in bilan.by_subject] == [("Accueil", 2), ("Retard de rappel", 2)]
     assert bilan.median_answer_days == 2
     assert (bilan.on_time, bilan.share_on_time) == (2, 66.7)
-    assert [(e.id, e.actions, e.open_actions) for e in bilan.ecarts] == [(finding.id, 1, 1)]
+    assert [(e.id, e.actions, e.open_actions, e.closed) for e in bilan.ecarts] == [(finding.id, 1, 1, False)]
+    with open_structure(ws, structure_id) as session:
+        action = session.snapshot().actions[0]
+        session.update_action(action.id, status="done")
+        session.update_action(action.id, verified_by="Responsable qualité", effective=True)
+    [ecart] = complaint_bilan(ws, structure_id, 2026, TODAY).ecarts
+    assert (ecart.open_actions, ecart.closed) == (0, True)
     assert bilan.actions == 1
 
 

@@ -174,3 +174,30 @@ async def _narrow(workspace):
         assert table.width <= 80
         [row] = rows(pilot.app)
         assert row[-2:] == ["sans réponse", "RETARD"] and row[3].endswith("…")
+
+
+def test_the_structure_sets_its_holidays_and_own_delay_from_the_tab(workspace):
+    asyncio.run(_settings(workspace))
+
+
+async def _settings(workspace):
+    structure_id = create_structure(workspace, "Chantier des Saules", "ACI").id
+    add_complaint(workspace, structure_id, "2026-04-02", "mail", "client", "Bruit", today=TODAY)
+    async with tab_app(ComplaintsTab(workspace, structure_id), lambda: TODAY).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "délai non fixé" in text_of(pilot.app, "#complaints-rule")
+        assert rows(pilot.app)[0][4] == "non fixé"
+        await pilot.press("s")
+        await pilot.pause()
+        pilot.app.screen.query_one("#zone", Choice).value = "57"
+        await fill(pilot, "days", "5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "5 jours ouvrables — délai fixé par la structure" in text_of(pilot.app, "#complaints-rule")
+        assert rows(pilot.app)[0][4] == "2026-04-10"  # Good Friday, a holiday in Moselle
+        await pilot.press("s")
+        await pilot.pause()
+        await fill(pilot, "days", "")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert show_complaint(workspace, structure_id, "R1", TODAY).delay is None

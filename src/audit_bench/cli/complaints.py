@@ -145,7 +145,7 @@ def print_complaint(view: ComplaintView, structure_id: str) -> None:
     for reason in view.late_reasons:
         echo(f"EN RETARD : {reason}")
     for ecart in view.ecarts:
-        echo(f"Écart {ecart.id} : {one_line(ecart.text)} ({ecart.actions} action(s), {ecart.open_actions} ouverte(s))")
+        echo(f"Écart {ecart.id} : {one_line(ecart.text)} ({ecart.state})")
     echo(f"Écart proposé : {one_line(view.proposal.text)}")
     echo(f"  (l'ouvrir : audit-bench complaint ecart {structure_id} {view.id})")
 
@@ -188,7 +188,8 @@ def bilan_command(ctx: click.Context, structure_id: str, year: int, as_json: boo
 def print_bilan(bilan: ComplaintBilan) -> None:
     echo(f"Bilan des réclamations {bilan.year} — {bilan.structure}")
     echo(f"Délai de réponse : {delay_text(bilan.delay)}")
-    echo(f"Réclamations reçues : {bilan.total} ; répondues : {bilan.answered} ; sans réponse : {bilan.unanswered} ; "
+    echo(f"Réclamations reçues : {bilan.total} ; répondues : {bilan.answered} ; "
+         f"sans réponse : {bilan.unanswered} ; "
          f"en cours : {bilan.open} ; en retard : {bilan.late}")
     for title, counts in (("Par canal", bilan.by_channel), ("Par réclamant", bilan.by_complainant),
                           ("Par objet", bilan.by_subject)):
@@ -198,13 +199,14 @@ def print_bilan(bilan: ComplaintBilan) -> None:
     echo(f"Délai de première réponse (médiane) : {median} jour(s) ; dans le délai : {bilan.on_time} ({share})")
     echo(f"Écarts soulevés : {len(bilan.ecarts)} ; actions : {bilan.actions}")
     for ecart in bilan.ecarts:
-        echo(f"  {ecart.id} : {one_line(ecart.text)} ({ecart.actions} action(s), {ecart.open_actions} ouverte(s))")
+        echo(f"  {ecart.id} : {one_line(ecart.text)} ({ecart.state})")
 
 
 @complaint_group.command("settings")
 @click.argument("structure_id", metavar="STRUCT")
 @click.option("--holidays", "zone", default=None, metavar="DEPT",
-              help="Jours fériés d'un département qui a les siens (57, 67, 68, 971…) ; vide : ceux de la métropole.")
+              help="Jours fériés d'un département qui a les siens (57, 67, 68, 971…) ; "
+                   "vide : ceux de la métropole.")
 @click.option("--delay", type=click.IntRange(min=1), default=None, metavar="N",
               help="Délai de réponse de la structure, là où ses référentiels n'en fixent pas.")
 @click.option("--unit", type=Choice(list(DELAY_UNITS)), default=None, help=f"Unité : {', '.join(DELAY_UNITS)}.")

@@ -50,6 +50,9 @@ COMPLAINT_STATUSES: dict[str, str] = {
 """Where a complaint is (`status` of `complaints --json`): no answer yet; acknowledged, the final
 answer to come; answered by a solution or a reasoned refusal."""
 
+MAX_DELAY_DAYS = 365
+"""The longest answer delay a referential or a structure may set."""
+
 COMPLAINT_PREFIX = "R"
 """Complaints are numbered R1, R2… within their structure."""
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from audit_bench.model.complaints import DELAY_UNITS
+from audit_bench.model.complaints import DELAY_UNITS, MAX_DELAY_DAYS
 from audit_bench.model.vocab import (
     EXIT_CLASSES, INDICATOR_DIRECTIONS, INDICATOR_PERIODS, KINDS, OBLIGATION_RECORDS,
 )
@@ -262,7 +262,7 @@ class ComplaintRules(Citation, kw_only=True):
     cited where the referential states it; where it is silent, `answer_days` is None and the
     structure sets its own delay."""
 
-    answer_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
+    answer_days: Annotated[int, msgspec.Meta(ge=1, le=MAX_DELAY_DAYS)] | None = None
     answer_unit: DelayUnit = "jours-ouvrables"
     """A key of `model.complaints.DELAY_UNITS`; jours ouvrables: Monday to Saturday less public
     holidays (counted by `services.workdays`)."""

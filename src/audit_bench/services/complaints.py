@@ -18,15 +18,16 @@ from typing import Any, Iterable
 import msgspec
 from msgspec import UNSET
 
-from audit_bench.model import Finding, StructureSnapshot
+from audit_bench.model import ECART_CLASSES, Finding, StructureSnapshot
 from audit_bench.model.complaints import (
-    ACKNOWLEDGEMENT, ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_PREFIX, DELAY_UNITS,
+    ACKNOWLEDGEMENT, ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_PREFIX, DELAY_UNITS, MAX_DELAY_DAYS,
     Complaint, ComplaintAnswer, ComplaintSettings,
 )
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import cite_as
 from audit_bench.services.clock import now
 from audit_bench.services.engagements import followed_trees
+from audit_bench.services.rules import ecart_is_closed, open_actions_among
 from audit_bench.services.structures import StructureSession, open_structure
 from audit_bench.services.text import fold
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
@@ -36,7 +37,8 @@ from audit_bench.services.workspace import Workspace
 SOURCE = "reclamation"
 """The source of the écarts a complaint raises (`model.vocab.SOURCES`)."""
 NO_DELAY = "délai non fixé"
-MAX_DELAY_DAYS = 365
+OWN_DELAY = "délai fixé par la structure"
+"""The rule of a delay the structure set (where no referential of its fixes one)."""
 
 
 def complaint_ref(complaint_id: str) -> str:
@@ -94,10 +96,19 @@ class EcartProposal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RaisedEcart(msgspec.Struct, frozen=True, kw_only=True):
+    """An écart a complaint raised, and how far its treatment is (`services.rules`)."""
+
     id: str
     text: str
     actions: int
     open_actions: int
+    """Actions still to follow: not yet done and verified effective."""
+    closed: bool
+
+    @property
+    def state(self) -> str:
+        """« 2 action(s), 1 ouverte(s) », or that the écart is closed."""
+        return f"{self.actions} action(s), " + ("clos" if self.closed else f"{self.open_actions} ouverte(s)")
 
 
 class ComplaintView(msgspec.Struct, frozen=True, kw_only=True):
@@ -201,7 +212,7 @@ def answer_delay(snapshot: StructureSnapshot, trees: Iterable[ReferentialTree]) 
         return min(fixed, key=lambda d: (d.days, units.index(d.unit)))
     settings = snapshot.complaint_settings
     if settings is not None and settings.answer_days is not None:
-        return AnswerDelay(days=settings.answer_days, unit=settings.answer_unit, rule="délai fixé par la structure")
+        return AnswerDelay(days=settings.answer_days, unit=settings.answer_unit, rule=OWN_DELAY)
     return None
 
 
@@ -244,8 +255,10 @@ def _raised(snapshot: StructureSnapshot, findings: Iterable[Finding]) -> list[Ra
     raised = []
     for finding in findings:
         actions = snapshot.actions_of(finding.id)
+        requires_action = ECART_CLASSES.get(finding.class_, ("", True))[1]
         raised.append(RaisedEcart(id=finding.id, text=finding.text, actions=len(actions),
-                                  open_actions=sum(1 for a in actions if a.status != "done")))
+                                  open_actions=len(open_actions_among(actions)),
+                                  closed=ecart_is_closed(requires_action, actions)))
     return raised
 
 
@@ -447,7 +460,8 @@ def _check_answerable(complaint: Complaint, on: str) -> None:
         raise UserError(f"réclamation {complaint.id} close le {closing.on} "
                         f"({ANSWER_KINDS[closing.kind].lower()}) : rien à répondre")
     if on < complaint.received:
-        raise UserError(f"réponse du {on} avant la réception de la réclamation {complaint.id} ({complaint.received})")
+        raise UserError(f"réponse du {on} avant la réception de la réclamation {complaint.id} "
+                        f"({complaint.received})")
     if complaint.answers and on < complaint.answers[-1].on:
         raise UserError(f"réponse du {on} avant la précédente ({complaint.answers[-1].on})")
 

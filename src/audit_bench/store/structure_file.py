@@ -1,12 +1,13 @@
 """One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications,
 and the écarts of other sources than audits with their actions (numbered as in an audit file),
-the cycle's settings and the obligations recorded as met, the complaints register and its settings.
+the cycle's settings and the obligations recorded as met.
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
-reviews) is one more entry in `record_types`: a file without it reads as an empty table. So the
-complaints (`complaints`, `complaint_settings`) came without a format change or a migration: a file
-written before them has no complaint, and nothing that was stored changes meaning.
+reviews) is one more entry in `record_types`: a file without it reads as an empty table.
+
+The complaints register (`complaints`, `complaint_settings`) came so, without a format change or a
+migration: a file written before it has no complaint, and nothing stored changes meaning.
 """
 
 from __future__ import annotations

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from audit_bench.model.complaints import ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_STATUSES
+from audit_bench.model.complaints import ANSWER_KINDS, CHANNELS, COMPLAINANTS, COMPLAINT_STATUSES, DELAY_UNITS
 from audit_bench.services import Workspace
 from audit_bench.services.complaints import (
-    NO_DELAY, ComplaintBilan, ComplaintView, add_complaint, answer_complaint, complaint_bilan, complaint_views,
-    raise_ecart, settings,
+    NO_DELAY, OWN_DELAY, ComplaintBilan, ComplaintView, add_complaint, answer_complaint, complaint_bilan,
+    complaint_views, raise_ecart, set_settings, settings,
 )
+from audit_bench.services.errors import UserError
+from audit_bench.services.workdays import HOLIDAY_ZONES, METROPOLE
 from audit_bench.tui.forms import Field, FormDialog, FormSpec, TextDialog
 from audit_bench.tui.refusals import attempt
 from audit_bench.tui.registers import RegisterTab
@@ -60,12 +62,13 @@ def detail_text(view: ComplaintView) -> Text:
     for reason in view.late_reasons:
         text.append(f"\nEn retard : {clean(reason)}", style="bold red")
     for ecart in view.ecarts:
-        text.append(f"\nÉcart {clean(ecart.id)} : {clean(ecart.text)}", style="dim")
+        text.append(f"\nÉcart {clean(ecart.id)} : {clean(ecart.text)} ({ecart.state})", style="dim")
     return text
 
 
 def bilan_text(bilan: ComplaintBilan) -> Text:
-    text = Text(f"Réclamations reçues : {bilan.total} ; sans réponse : {bilan.unanswered} ; en cours : {bilan.open} ; "
+    text = Text(f"Réclamations reçues : {bilan.total} ; sans réponse : {bilan.unanswered} ; "
+                f"en cours : {bilan.open} ; "
                 f"en retard : {bilan.late}\n")
     for title, counts in (("Par canal", bilan.by_channel), ("Par réclamant", bilan.by_complainant),
                           ("Par objet", bilan.by_subject)):
@@ -78,7 +81,7 @@ def bilan_text(bilan: ComplaintBilan) -> Text:
                 f"({share})\n")
     text.append(f"Écarts soulevés : {len(bilan.ecarts)} ; actions : {bilan.actions}\n")
     for ecart in bilan.ecarts:
-        text.append(f"  {clean(ecart.id)} : {clean(ecart.text)}\n")
+        text.append(f"  {clean(ecart.id)} : {clean(ecart.text)} ({ecart.state})\n")
     return text
 
 
@@ -98,6 +101,7 @@ ComplaintsTab #complaint-detail { height: auto; max-height: 8; padding: 0 1; bor
         Binding("r", "answer", "Répondre"),
         Binding("e", "ecart", "Écart"),
         Binding("b", "bilan", "Bilan de l'année"),
+        Binding("s", "settings", "Réglages"),
     ]
 
     def __init__(self, workspace: Workspace, structure_id: str) -> None:
@@ -121,7 +125,7 @@ ComplaintsTab #complaint-detail { height: auto; max-height: 8; padding: 0 1; bor
         late = sum(1 for view in self.views if view.late)
         self.query_one("#complaints-rule", Static).update(Text(
             f"{clean(rule)}   {len(self.views)} réclamation(s), {late} en retard   "
-            "a : nouvelle  r : répondre  e : écart  b : bilan"))
+            "a : nouvelle  r : répondre  e : écart  b : bilan  s : réglages"))
         self.show_rows()
         self.show_detail()
 
@@ -221,3 +225,32 @@ ComplaintsTab #complaint-detail { height: auto; max-height: 8; padding: 0 1; bor
         bilan = attempt(self, lambda: complaint_bilan(self.workspace, self.structure_id, year, self.today()))
         if bilan is not None:
             self.app.push_screen(TextDialog(f"Bilan des réclamations {year}", bilan_text(bilan)))
+
+    def action_settings(self) -> None:
+        """The public holidays counted and, where no referential of the structure fixes it, the
+        structure's own answer delay (empty: none)."""
+        found = attempt(self, lambda: settings(self.workspace, self.structure_id))
+        if found is None:
+            return
+        current, delay = found
+        zones = [("", METROPOLE), *((code, f"{label} ({code})") for code, (_, label) in HOLIDAY_ZONES.items())]
+        zone = current.holiday_zone if current is not None else None
+        fields = [Field("zone", "Jours fériés comptés", zone or "", options=zones)]
+        own = delay is None or delay.rule == OWN_DELAY
+        if own:
+            fields += [Field("days", "Délai de réponse fixé par la structure (vide : aucun)",
+                             str(delay.days) if delay else "", placeholder="ex. 10"),
+                       Field("unit", "Unité du délai", delay.unit if delay else "",
+                             options=list(DELAY_UNITS.items()))]
+
+        def submit(values: dict[str, str]) -> bool:
+            days = values.get("days", "").strip()
+            if days and not days.isdigit():
+                raise UserError(f"délai de réponse invalide « {days} » : un nombre de jours")
+            set_settings(self.workspace, self.structure_id, holiday_zone=values["zone"],
+                         answer_days=int(days) if days else None, answer_unit=values["unit"] if days else None,
+                         clear_delay=own and not days and delay is not None)
+            return True
+
+        context = None if own else Text(f"Délai de réponse : {delay.text} — {clean(delay.rule)}")
+        self.change(FormSpec("Réglages du registre des réclamations", fields, submit, context=context))
