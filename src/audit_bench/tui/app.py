@@ -104,6 +104,12 @@ class AuditBenchApp(App):
         """The Accueil is the base screen: one screen fewer to build before the first paint."""
         return HomeScreen(self.workspace)
 
+    def open_registers(self, structure_id: str, register: str = "complaints") -> None:
+        """Open a structure's registers on one tab (a key of `REGISTER_TABS`), from any screen."""
+        from audit_bench.tui.screens.registers import StructureRegistersScreen
+
+        self.push_screen(StructureRegistersScreen(self.workspace, structure_id, register))
+
     def open_audit(self, audit_id: str, at: str | None = None) -> None:
         """Open an audit's walk (or say why not), from any screen that lists audits; `at`: the
         requirement to select (an écart's, from the plan)."""

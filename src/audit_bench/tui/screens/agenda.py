@@ -238,9 +238,7 @@ AgendaScreen #agenda-detail {
         if kind is not None:
             self.new_audit(item, kind)
         elif register is not None:
-            from audit_bench.tui.screens.registers import StructureRegistersScreen
-
-            self.app.push_screen(StructureRegistersScreen(self.workspace, item.structure, register))
+            self.app.open_registers(item.structure, register)
         elif item.kind == "obligation":
             self.mark_done(item)
 

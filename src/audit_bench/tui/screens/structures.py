@@ -281,9 +281,7 @@ StructureScreen #structure-audits {
         self.app.push_screen(ConfirmDialog(Text(question)), answered)
 
     def action_registers(self) -> None:
-        from audit_bench.tui.screens.registers import StructureRegistersScreen
-
-        self.app.push_screen(StructureRegistersScreen(self.workspace, self.structure_id))
+        self.app.open_registers(self.structure_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()
