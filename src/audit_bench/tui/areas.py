@@ -26,6 +26,6 @@ AREAS: list[Area] = [
     Area("a", "Audits", None),
     Area("s", "Structures", "audit_bench.tui.screens.structures:StructuresScreen"),
     Area("p", "Plan d'amélioration", "audit_bench.tui.screens.plan:PlanScreen"),
-    Area("r", "Registres", "audit_bench.tui.screens.registers:RegistersScreen"),
+    Area("r", "Registres", "audit_bench.tui.screens.structures:RegistersScreen"),
     Area("g", "Agenda", "audit_bench.tui.screens.agenda:AgendaScreen"),
 ]

@@ -1,6 +1,7 @@
 """Registres: the structure's registers of the quality year, one tab per register (réclamations,
-enquêtes, indicateurs, contrôles, sorties). The area opens on the list of structures; Entrée opens
-one structure's registers, whose tabs are reached by their digit.
+enquêtes, indicateurs, contrôles, sorties). The area opens on the list of structures
+(`structures.RegistersScreen`); Entrée opens one structure's registers, whose tabs are reached by
+their digit.
 
 Each tab is a widget of `tui/registers/` built with the workspace and the structure's id; it reads
 and writes through its register's service and shows its own flags and keys."""
@@ -14,7 +15,6 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from audit_bench.services import Workspace
 from audit_bench.services.structures import structure_name
-from audit_bench.tui.screens.structures import StructuresScreen
 from audit_bench.tui.registers import RegisterTab, checks, complaints, exits, indicators, surveys
 from audit_bench.tui.text import clean
 from audit_bench.tui.widgets.key_bar import KeyBar
@@ -28,16 +28,6 @@ REGISTER_TABS: dict[str, tuple[str, type[RegisterTab]]] = {
     "exits": (exits.TAB_TITLE, exits.ExitsTab),
 }
 """Each register's tab title and class, in the order of their digit keys."""
-
-
-class RegistersScreen(StructuresScreen):
-    """The structures, to choose whose registers to open (Entrée); n creates a structure and opens
-    its registers."""
-
-    TITLE = "Registres — choisir une structure"
-
-    def open_structure(self, structure_id: str) -> None:
-        self.app.push_screen(StructureRegistersScreen(self.workspace, structure_id))
 
 
 class StructureRegistersScreen(Screen):

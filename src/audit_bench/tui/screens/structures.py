@@ -119,6 +119,16 @@ class StructuresScreen(Screen):
         self.app.pop_screen()
 
 
+class RegistersScreen(StructuresScreen):
+    """The Registres area: the structures, to choose whose registers to open (Entrée); n creates a
+    structure and opens its registers."""
+
+    TITLE = "Registres — choisir une structure"
+
+    def open_structure(self, structure_id: str) -> None:
+        self.app.open_registers(structure_id)
+
+
 class StructureScreen(Screen):
     """One structure: its record (e), people (p), certifications (c), audits (Entrée opens one),
     and its registers (r)."""
