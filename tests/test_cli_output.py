@@ -103,7 +103,7 @@ def test_demo_of_one_plugin(cli):
 
 SHOW_KEYS = {"id", "referential", "org", "structure", "siae_type", "kind", "date", "end_date", "auditors", "place",
              "objectives", "scope", "status", "progress", "scores", "assessments", "evidence", "findings", "pending",
-             "from_audit", "follow_up"}
+             "from_audit", "follow_up", "conclusion"}
 NODE_KEYS = {"id", "title", "text", "kind", "ratable", "intent", "guidance", "variants", "evidence", "indicators",
              "children"}
 

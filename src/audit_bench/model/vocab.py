@@ -91,3 +91,6 @@ AGENDA_STATES: dict[str, str] = {"overdue": "en retard", "due": "dû", "upcoming
 
 SCORE_TOTAL = "total"
 """The section id of the overall score row, whoever computes the scores."""
+
+CERTIFICATION_KINDS: tuple[str, ...] = ("initial", "surveillance", "renewal")
+"""The kinds of audit a certification decision rests on: they are closed only with the auditor's conclusion."""

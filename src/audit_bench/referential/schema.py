@@ -230,6 +230,20 @@ class Cycle(Schema, kw_only=True):
     obligations: list[Obligation] = []
 
 
+class Recommendation(Schema, kw_only=True):
+    """One recommendation the auditor may give: « favorable », « défavorable »…"""
+
+    id: Identifier
+    label: NonEmpty
+
+
+class Recommendations(Citation, kw_only=True):
+    """The recommendations of an audit's conclusion, and the audit kinds they apply to."""
+
+    kinds: Annotated[list[AuditKind], msgspec.Meta(min_length=1)]
+    choices: Annotated[list[Recommendation], msgspec.Meta(min_length=1)]
+
+
 class Referential(Schema, kw_only=True):
     schema_version: int = 1
     id: Identifier
@@ -252,6 +266,9 @@ class Referential(Schema, kw_only=True):
     annexes: list[Annex] = []
     cycle: Cycle | UnsetType = UNSET
     """The certification cycle and the recurring obligations; absent: the referential states none."""
+    recommendations: Recommendations | UnsetType = UNSET
+    """The recommendation an auditor gives in the conclusion, for the kinds that call for one; absent:
+    none (a self-assessment grid). UNSET so that frozen referentials keep their hash."""
 
 
 SCHEMA_VERSION = 1
@@ -273,3 +290,9 @@ def cite_as(referential: Referential) -> str:
     """The referential's short name in citations (« AFAQ »)."""
     short = referential.metadata.short_name
     return short if short is not UNSET else referential.id.upper()
+
+
+def recommendations_for(referential: Referential, kind: str) -> list[Recommendation]:
+    """The recommendations an audit of this kind concludes with; none when the referential gives none."""
+    declared = referential.recommendations
+    return [] if declared is UNSET or kind not in declared.kinds else list(declared.choices)
