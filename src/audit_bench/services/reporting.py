@@ -18,7 +18,8 @@ import msgspec
 
 from audit_bench.services import rules
 from audit_bench.services.validation import UserError
-from audit_bench.services.walk import REPORTS_FOLDER
+from audit_bench.model import slug
+from audit_bench.services.walk import REPORTS_FOLDER, report_path
 from audit_bench.store.atomic import (
     DIR_MODE, commit_temp_file, discard_temp, ensure_dir, fsync_dir, write_temp_file,
 )
@@ -143,6 +144,20 @@ def auditor_check(workspace: Workspace, session: AuditSession) -> AuditorCheck |
 
     found = header_auditor_warnings(workspace, session.tree, session.snapshot().header)
     return AuditorCheck(*found) if found is not None else None
+
+
+def proposed_report_path(workspace: Path, session: AuditSession, suffix: str = ".pdf") -> Path:
+    """Where the Synthèse proposes to write the report: the workspace's `rapports/` folder, the
+    file named from the structure and the audit's first day (`les-saules-2026-11-20.pdf`)."""
+    return report_path(workspace, f"{slug(session.org)}-{session.snapshot().header.date}", suffix)
+
+
+def chosen_report_path(typed: str, suffix: str = ".pdf") -> Path:
+    """The file the auditor typed, absolute (`~` expanded), with the report's suffix when it has none."""
+    if not typed.strip():
+        raise UserError("chemin du rapport vide : donner le fichier à écrire")
+    path = Path(typed.strip()).expanduser().absolute()
+    return path if path.suffix else path.with_name(path.name + suffix)
 
 
 def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:
