@@ -73,3 +73,27 @@ def test_the_referentials_declare_their_recommendations_and_one_without_keeps_it
     mini = load_referential(MINI_YAML)
     assert b"recommendations" not in msgspec.json.encode(mini)
     assert content_hash(mini) == content_hash(msgspec.json.decode(msgspec.json.encode(mini), type=type(mini)))
+
+
+def test_the_report_prints_the_conclusion_and_recommendation_right_after_the_summary(tmp_path):
+    from docx import Document
+
+    from test_report import pdf_text
+
+    workspace = tmp_path / "ws"
+    audit = new_audit(workspace, "renewal")
+    run_cli(workspace, "conclude", audit, "--text", "Le système qualité vit.\n\nLa revue de direction reste à tenir.",
+            "--recommendation", "favorable-sous-reserve")
+    run_cli(workspace, "report", audit, "-o", str(tmp_path / "r.pdf"))
+    run_cli(workspace, "report", audit, "-o", str(tmp_path / "r.docx"))
+
+    _, pdf = pdf_text(tmp_path / "r.pdf")
+    pdf = pdf.replace("\u00a0", " ")
+    assert pdf.index("2. Synthèse") < pdf.index("Aucun écart n’a été relevé.") < pdf.index(
+        "3. Conclusion de l’auditeur Recommandation : Favorable sous réserve de levée des écarts "
+        "Le système qualité vit. La revue de direction reste à tenir. 4. ")
+    word = [p.text.replace("\u00a0", " ") for p in Document(tmp_path / "r.docx").paragraphs]
+    at = next(i for i, p in enumerate(word) if p.endswith("Conclusion de l’auditeur"))
+    assert word[at + 1:at + 4] == ["Recommandation : Favorable sous réserve de levée des écarts",
+                                   "Le système qualité vit.", "La revue de direction reste à tenir."]
+    assert word.index(next(p for p in word if p.endswith("Synthèse"))) < at

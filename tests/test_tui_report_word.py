@@ -15,7 +15,7 @@ def test_w_writes_the_report_for_word_in_the_reports_folder(workspace_factory):
     asyncio.run(_word_report(workspace))
     report = workspace.path / "rapports" / "chantier-du-val-2026-10-01.docx"
     paragraphs = [p.text for p in Document(report).paragraphs]
-    assert paragraphs[:2] == ["Rapport d'audit", "Chantier du Val"]
+    assert paragraphs[:2] == ["Rapport d’audit", "Chantier du Val"]
     assert not report.with_suffix(".pdf").exists()
 
 

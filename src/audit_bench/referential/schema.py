@@ -296,3 +296,8 @@ def recommendations_for(referential: Referential, kind: str) -> list[Recommendat
     """The recommendations an audit of this kind concludes with; none when the referential gives none."""
     declared = referential.recommendations
     return [] if declared is UNSET or kind not in declared.kinds else list(declared.choices)
+
+
+def recommendation_label(referential: Referential, kind: str, recommendation: str) -> str:
+    """A recommendation in words (« Favorable »); its id when the referential does not name it."""
+    return next((c.label for c in recommendations_for(referential, kind) if c.id == recommendation), recommendation)

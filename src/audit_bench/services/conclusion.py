@@ -21,12 +21,6 @@ def recommendations(session: AuditSession) -> list[Recommendation]:
     return recommendations_for(session.tree.referential, session.snapshot().header.kind)
 
 
-def recommendation_label(session: AuditSession, recommendation: str | None) -> str:
-    """The recommendation in words (« Favorable »); its id when the referential no longer names it."""
-    labels = {choice.id: choice.label for choice in recommendations(session)}
-    return labels.get(recommendation or "", recommendation or "")
-
-
 def conclude(session: AuditSession, text: str, recommendation: str | None = None) -> Conclusion:
     """Write (or rewrite) the conclusion: the text, and the recommendation when the referential
     offers some for this kind of audit (refused when it offers none)."""

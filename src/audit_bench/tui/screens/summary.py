@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from audit_bench.services import AuditSession
+from audit_bench.referential.schema import recommendation_label
 from audit_bench.services import rules
 from audit_bench.services import conclusion as conclusion_service
 from audit_bench.services.reporting import chosen_report_path, proposed_report_path
@@ -133,8 +134,9 @@ SummaryScreen #summary {
         else:
             if conclusion.recommendation is not None:
                 text.append("\nRecommandation : ", style="bold")
-                text.append(clean(conclusion_service.recommendation_label(self.session, conclusion.recommendation)),
-                            style="bold")
+                label = recommendation_label(self.session.tree.referential, self.session.snapshot().header.kind,
+                                             conclusion.recommendation)
+                text.append(clean(label), style="bold")
             text.append("\n")
             text.append(clean(conclusion.text))
         if missing is not None:
