@@ -167,8 +167,8 @@ SummaryScreen #summary {
             return
         from audit_bench.tui.forms import ConfirmDialog
 
-        question = Text(f"Le fichier {clean(output)} existe déjà.\n", style="bold")
-        question.append("Entrée : le remplacer · Échap : choisir un autre nom")
+        question = Text(f"Le fichier {clean(output)} existe déjà. Le remplacer ?", style="bold")
+        question.append("\nSinon (Échap), choisir un autre nom.")
         self.app.push_screen(ConfirmDialog(question), lambda yes: self.start_report(output, replace=True) if yes
                              else self.action_report(suffix, str(output)))
 
