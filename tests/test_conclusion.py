@@ -97,3 +97,18 @@ def test_the_report_prints_the_conclusion_and_recommendation_right_after_the_sum
     assert word[at + 1:at + 4] == ["Recommandation : Favorable sous réserve de levée des écarts",
                                    "Le système qualité vit.", "La revue de direction reste à tenir."]
     assert word.index(next(p for p in word if p.endswith("Synthèse"))) < at
+
+
+def test_an_autodiagnostic_concludes_in_its_own_name_without_recommendation(tmp_path):
+    from test_report import pdf_text
+
+    workspace = tmp_path / "ws"
+    audit = run_cli(workspace, "new", "--referential", "iae_os", "--org", "Rebond", "--siae-type", "EI",
+                    "--kind", "self-assessment", "--date", "2026-11-20").stdout.strip()
+    refused = run_cli(workspace, "conclude", audit, "--text", "Bien.", "--recommendation", "favorable", check=False)
+    assert "ne prévoit pas de recommandation pour un autodiagnostic" in refused.stderr
+    run_cli(workspace, "conclude", audit, "--text", "Plan d'action 2027 à suivre en réunion d'équipe.")
+    run_cli(workspace, "report", audit, "-o", str(tmp_path / "r.pdf"))
+    _, pdf = pdf_text(tmp_path / "r.pdf")
+    assert "Conclusion de l’autodiagnostic Plan d’action 2027 à suivre en réunion d’équipe." in pdf
+    assert "Recommandation" not in pdf

@@ -94,3 +94,8 @@ SCORE_TOTAL = "total"
 
 CERTIFICATION_KINDS: tuple[str, ...] = ("initial", "surveillance", "renewal")
 """The kinds of audit a certification decision rests on: they are closed only with the auditor's conclusion."""
+
+
+def conclusion_title(kind: str) -> str:
+    """The heading of an audit's conclusion: the auditor's, or for an autodiagnostic the structure's own."""
+    return "Conclusion de l'autodiagnostic" if kind == "self-assessment" else "Conclusion de l'auditeur"

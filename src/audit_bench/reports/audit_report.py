@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from audit_bench.model import ACTION_STATUSES, Action, Assessment, Finding
+from audit_bench.model.vocab import conclusion_title
 from audit_bench.referential.schema import NA, Node
 from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
@@ -250,7 +251,7 @@ class _ReportBuilder(ReportContent):
         if written is None:
             return []
         recommendation, conclusion = written
-        out = self.heading("Conclusion de l'auditeur")
+        out = self.heading(conclusion_title(self.header.kind))
         if recommendation is not None:
             out.append(self.p(f"<b>Recommandation</b>{NBSP}: {text(recommendation)}"))
         return out + self.user(conclusion)

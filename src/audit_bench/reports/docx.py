@@ -29,6 +29,7 @@ from docx.shared import Pt
 from docx.table import Table, _Cell
 
 from audit_bench.model import ACTION_STATUSES, Action
+from audit_bench.model.vocab import conclusion_title
 from audit_bench.referential.schema import NA
 from audit_bench.reports.content import FollowUp, PluginContribution, ReportContent, ReportInput, printed
 from audit_bench.reports.typography import NBSP, french_date, french_number, french_percent, plural, quoted
@@ -372,7 +373,7 @@ class _WordBuilder(ReportContent):
         if written is None:
             return
         recommendation, conclusion = written
-        self.heading("Conclusion de l'auditeur")
+        self.heading(conclusion_title(self.header.kind))
         if recommendation is not None:
             self.labelled("Recommandation", recommendation)
         self.user(conclusion)

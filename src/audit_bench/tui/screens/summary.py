@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from audit_bench.services import AuditSession
+from audit_bench.model.vocab import conclusion_title
 from audit_bench.referential.schema import recommendation_label
 from audit_bench.services import rules
 from audit_bench.services import conclusion as conclusion_service
@@ -128,7 +129,8 @@ SummaryScreen #summary {
         """The conclusion as written, or what it lacks (and whether closing waits for it)."""
         conclusion = self.session.snapshot().header.conclusion
         missing = conclusion_service.missing_conclusion(self.session)
-        text = Text("\n\nConclusion de l'auditeur (n : rédiger)", style="bold underline")
+        text = Text(f"\n\n{conclusion_title(self.session.snapshot().header.kind)} (n : rédiger)",
+                    style="bold underline")
         if conclusion is None:
             text.append("\nnon rédigée", style="dim italic")
         else:
@@ -230,7 +232,8 @@ SummaryScreen #summary {
         if not writable(self, self.session):
             return
         conclusion = self.session.snapshot().header.conclusion
-        fields = [Field("text", "Conclusion de l'auditeur", conclusion.text if conclusion else "", required=True)]
+        title = conclusion_title(self.session.snapshot().header.kind)
+        fields = [Field("text", title, conclusion.text if conclusion else "", required=True)]
         choices = conclusion_service.recommendations(self.session)
         if choices:
             fields.append(Field("recommendation", "Recommandation",
@@ -246,7 +249,7 @@ SummaryScreen #summary {
                 self.notify("Conclusion enregistrée.")
                 self.render_summary()
 
-        self.app.push_screen(FormDialog(FormSpec("Conclusion de l'audit", fields, submit)), done)
+        self.app.push_screen(FormDialog(FormSpec(title, fields, submit)), done)
 
     def action_toggle_closed(self) -> None:
         """Close or reopen, once the auditor has read what it freezes or unfreezes."""
