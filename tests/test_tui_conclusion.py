@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import yaml
+from textual.widgets import Input
 
 from audit_bench.services.audits import create_audit
-from test_tui_journeys import FilePlugin, SIZE, app_for, choose, essai_referential, make_workspace, records, shown
-from test_tui_journeys import type_text
+from test_tui_journeys import FilePlugin, SIZE, app_for, choose, essai_referential, make_workspace, rated_audit
+from test_tui_journeys import records, shown, type_text
 
 RECOMMENDATIONS = {"rule": "choix du référentiel d'essai", "kinds": ["initial", "surveillance", "renewal"],
                    "choices": [{"id": "favorable", "label": "Favorable"},
@@ -60,3 +61,30 @@ async def _conclude_then_close(workspace, audit_id: str) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert records(workspace, audit_id)[0].status == "closed"
+
+
+def test_the_report_is_written_where_the_auditor_types(workspace_factory, tmp_path):
+    """A folder typed gets the proposed name; a name without suffix gets the report's."""
+    workspace = workspace_factory()
+    rated_audit(workspace)
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    asyncio.run(_report_where_typed(workspace, [str(elsewhere), str(elsewhere / "version-finale")]))
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["chantier-du-val-2026-10-01.pdf", "version-finale.pdf"]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in elsewhere.iterdir())
+
+
+async def _report_where_typed(workspace, places: list[str]) -> None:
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        for place in places:
+            await pilot.press("r")
+            await pilot.pause()
+            app.screen.query_one("#path", Input).value = ""
+            await type_text(pilot, place)
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()

@@ -152,12 +152,15 @@ def proposed_report_path(workspace: Path, session: AuditSession, suffix: str = "
     return report_path(workspace, f"{slug(session.org)}-{session.snapshot().header.date}", suffix)
 
 
-def chosen_report_path(typed: str, suffix: str = ".pdf") -> Path:
-    """The file the auditor typed, absolute (`~` expanded), with the report's suffix when it has none."""
+def chosen_report_path(typed: str, proposed: Path) -> Path:
+    """The file the auditor typed, absolute (`~` expanded): in a folder typed, the proposed name;
+    without a suffix, the proposed one (.pdf, .docx)."""
     if not typed.strip():
         raise UserError("chemin du rapport vide : donner le fichier à écrire")
     path = Path(typed.strip()).expanduser().absolute()
-    return path if path.suffix else path.with_name(path.name + suffix)
+    if path.is_dir() and not path.is_symlink():
+        return path / proposed.name
+    return path if path.suffix else path.with_name(path.name + proposed.suffix)
 
 
 def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:

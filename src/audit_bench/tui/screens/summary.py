@@ -150,14 +150,14 @@ SummaryScreen #summary {
         replaced only once the auditor says so, else the path is asked again."""
         from audit_bench.tui.forms import Field, FormDialog, FormSpec
 
-        proposed = typed or str(proposed_report_path(self.app.workspace.path, self.session, suffix))
+        proposed = proposed_report_path(self.app.workspace.path, self.session, suffix)
         word = suffix == ".docx"
 
         def submit(values: dict[str, str]) -> Path:
-            return chosen_report_path(values["path"], suffix)
+            return chosen_report_path(values["path"], proposed)
 
         spec = FormSpec("Rapport Word (.docx)" if word else "Rapport PDF",
-                        [Field("path", "Fichier à écrire", proposed, required=True)], submit,
+                        [Field("path", "Fichier à écrire", typed or str(proposed), required=True)], submit,
                         context=Text("Le dossier rapports/ de l'espace de travail est proposé ; un fichier "
                                      "existant n'est remplacé qu'après confirmation.", style="dim"),
                         submit_label="Écrire")
