@@ -112,3 +112,17 @@ def test_an_autodiagnostic_concludes_in_its_own_name_without_recommendation(tmp_
     _, pdf = pdf_text(tmp_path / "r.pdf")
     assert "Conclusion de l’autodiagnostic Plan d’action 2027 à suivre en réunion d’équipe." in pdf
     assert "Recommandation" not in pdf
+
+
+def test_a_word_template_may_place_the_conclusion_and_recommendation(tmp_path):
+    from docx import Document
+
+    template = Document()
+    template.add_paragraph("Avis : {{ recommandation }} — {{ conclusion }}")
+    template.save(tmp_path / "modele.docx")
+    workspace = tmp_path / "ws"
+    audit = new_audit(workspace, "initial")
+    run_cli(workspace, "conclude", audit, "--text", "Système en place.", "--recommendation", "favorable")
+    run_cli(workspace, "report", audit, "-o", str(tmp_path / "r.docx"), "--template", str(tmp_path / "modele.docx"))
+    first = Document(tmp_path / "r.docx").paragraphs[0].text
+    assert first == "Avis : Favorable — Système en place."

@@ -54,6 +54,8 @@ TEMPLATE_FIELDS = {
     "identifiant_audit": "identifiant de l'audit",
     "empreinte_referentiel": "empreinte SHA-256 du référentiel figé",
     "date_rapport": "date d'établissement du rapport",
+    "conclusion": "conclusion de l'auditeur (ou de l'autodiagnostic), vide tant qu'elle n'est pas rédigée",
+    "recommandation": "recommandation de la conclusion (ex. « Favorable »), vide sans recommandation",
     REPORT_FIELD: "le corps du rapport : à placer seul dans son paragraphe",
 }
 """The fields a template may use (documented in the README), with what each holds."""
@@ -152,6 +154,7 @@ def _field_values(content: ReportContent) -> dict[str, str]:
     header, referential = content.header, content.tree.referential
     overall = next((s for s in content.data.scores if s.depth < 0), None)
     facts = dict(content.cover_facts())
+    conclusion = content.auditor_conclusion()
     return {
         "titre": content.title(),
         "structure": header.org,
@@ -171,6 +174,8 @@ def _field_values(content: ReportContent) -> dict[str, str]:
         "identifiant_audit": header.id,
         "empreinte_referentiel": header.referential.sha256,
         "date_rapport": french_date(content.data.generated_on),
+        "conclusion": conclusion[1] if conclusion else "",
+        "recommandation": (conclusion[0] or "") if conclusion else "",
     }
 
 
