@@ -13,13 +13,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from audit_bench.services import AuditSession
 from audit_bench.model.vocab import conclusion_title
 from audit_bench.referential.schema import recommendation_label
-from audit_bench.services import rules
+from audit_bench.services import AuditSession
 from audit_bench.services import conclusion as conclusion_service
-from audit_bench.services.reporting import chosen_report_path, proposed_report_path
+from audit_bench.services import rules
 from audit_bench.services.errors import REFUSALS
+from audit_bench.services.reporting import chosen_report_path, proposed_report_path
 from audit_bench.tui.refusals import attempt, describe, writable
 from audit_bench.tui.text import clean, sentence
 from audit_bench.tui.widgets.audit_header import AuditHeader
@@ -127,17 +127,16 @@ SummaryScreen #summary {
 
     def conclusion_text(self) -> Text:
         """The conclusion as written, or what it lacks (and whether closing waits for it)."""
-        conclusion = self.session.snapshot().header.conclusion
+        header = self.session.snapshot().header
+        conclusion = header.conclusion
         missing = conclusion_service.missing_conclusion(self.session)
-        text = Text(f"\n\n{conclusion_title(self.session.snapshot().header.kind)} (n : rédiger)",
-                    style="bold underline")
+        text = Text(f"\n\n{conclusion_title(header.kind)} (n : rédiger)", style="bold underline")
         if conclusion is None:
             text.append("\nnon rédigée", style="dim italic")
         else:
             if conclusion.recommendation is not None:
+                label = recommendation_label(self.session.tree.referential, header.kind, conclusion.recommendation)
                 text.append("\nRecommandation : ", style="bold")
-                label = recommendation_label(self.session.tree.referential, self.session.snapshot().header.kind,
-                                             conclusion.recommendation)
                 text.append(clean(label), style="bold")
             text.append("\n")
             text.append(clean(conclusion.text))
@@ -263,7 +262,7 @@ SummaryScreen #summary {
             self.notify(f"{sentence(missing)} (touche n).", title="Audit non clos", severity="error", markup=False)
             return
         question = closing_question(self.session) if closing else Text(
-            "Rouvrir l'audit ? Cotations, constats, preuves et écarts redeviendront modifiables ; "
+            "Rouvrir l'audit ? Cotations, constats, preuves, écarts et conclusion redeviendront modifiables ; "
             "la date de clôture sera effacée.")
         self.app.push_screen(ConfirmDialog(question), lambda yes: self.toggle_closed(closing) if yes else None)
 
@@ -288,7 +287,7 @@ def closing_question(session: AuditSession) -> Text:
     progress = session.progress()
     unrated = progress.total - progress.assessed
     text = Text("Clore l'audit ?", style="bold")
-    text.append("\nCotations, constats, preuves et écarts seront figés ; les actions restent suivies "
+    text.append("\nCotations, constats, preuves, écarts et conclusion seront figés ; les actions restent suivies "
                 "(avancement, vérification de l'efficacité).")
     if unrated:
         verb = "ne sont pas cotées" if unrated > 1 else "n'est pas cotée"
