@@ -72,3 +72,30 @@ async def _edit_and_delete(workspace, audit_id: str) -> None:
         assert (findings, actions, [e.id for e in evidence]) == ([], [], ["P1"])
         assert app.screen.keys == [("evidence", "P1")]
         assert list(app._notifications)[-1].message == "Écart E1 supprimé."
+
+
+def test_on_a_closed_audit_an_ecart_is_refused_up_front_and_an_action_stays_editable(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = rated_audit(workspace)
+    with open_audit(workspace, audit_id) as session:
+        session.close_audit()
+    asyncio.run(_closed(workspace, audit_id))
+
+
+async def _closed(workspace, audit_id: str) -> None:
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        for key in ("m", "delete"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.title == "Écarts et actions", f"{key} opened a dialog"
+            assert list(app._notifications)[-1].message == (
+                "Audit clos : ses écarts sont figés (rouvrir l'audit dans la synthèse pour modifier).")
+        await pilot.press("down", "m")
+        await pilot.pause()
+        app.screen.query_one("#owner", Input).value = "Référente qualité"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert records(workspace, audit_id)[4][0].owner == "Référente qualité"

@@ -203,10 +203,22 @@ FindingsScreen #finding-detail {
                         context=plain(action.text))
         self.app.push_screen(FormDialog(spec), lambda updated: updated and self.refresh_rows(f"A:{updated.id}"))
 
-    def action_edit(self) -> None:
-        """Correct the selected écart (text, class), action (text, owner, type) or evidence reference."""
+    def changeable(self) -> tuple[str, str] | None:
+        """The selected row if it may change: refused up front, before any dialog, when the audit
+        is held elsewhere, or closed for an écart or a reference (its actions stay followed)."""
         chosen = self.selected()
         if chosen is None or not writable(self, self.session):
+            return None
+        if chosen[0] != "action" and self.session.snapshot().header.status == "closed":
+            self.notify(f"Audit clos : {FROZEN[chosen[0]]} (rouvrir l'audit dans la synthèse pour modifier).",
+                        title="Refusé", severity="error", markup=False)
+            return None
+        return chosen
+
+    def action_edit(self) -> None:
+        """Correct the selected écart (text, class), action (text, owner, type) or evidence reference."""
+        chosen = self.changeable()
+        if chosen is None:
             return
         kind, ident = chosen
         spec = {"finding": self.finding_form, "action": self.action_form, "evidence": self.evidence_form}[kind](ident)
@@ -241,8 +253,8 @@ FindingsScreen #finding-detail {
 
     def action_delete(self) -> None:
         """Delete the selected row once the auditor has read what goes with it."""
-        chosen = self.selected()
-        if chosen is None or not writable(self, self.session):
+        chosen = self.changeable()
+        if chosen is None:
             return
         kind, ident = chosen
         question = deletion_question(self.session, kind, ident)
@@ -271,6 +283,7 @@ FindingsScreen #finding-detail {
 
 
 DELETED = {"finding": "Écart", "action": "Action", "evidence": "Preuve"}
+FROZEN = {"finding": "ses écarts sont figés", "evidence": "ses preuves sont figées"}
 
 
 def deletion_question(session: AuditSession, kind: str, ident: str) -> Text:
