@@ -90,7 +90,8 @@ FindingsScreen #finding-detail {
                 table.add_row("", _clip(f"   → {action.id} {action.text}", width), plain(action.owner),
                               plain(action.due), _status(action), _effective(action), key=f"A:{action.id}")
                 self.keys.append(("action", action.id))
-        for evidence in sorted(snapshot.evidence, key=lambda e: (e.requirement, e.id)):
+        order = {node.id: index for index, node in enumerate(tree.ratable)}  # the referential's order
+        for evidence in sorted(snapshot.evidence, key=lambda e: (order.get(e.requirement, len(order)), e.id)):
             table.add_row(plain(evidence.requirement), _clip(f"▪ {evidence.id} {evidence.title}", width),
                           Text("preuve", style="dim"), "", "", "", key=f"P:{evidence.id}")
             self.keys.append(("evidence", evidence.id))
