@@ -108,15 +108,15 @@ def test_a_new_internal_audit_warns_of_auditors_the_referential_would_refuse(tmp
     _, body = pdf_text(report)
     flat = " ".join(body.split())
     assert "Qualification et indépendance des auditeurs internes" in flat
-    assert ("Exigence : AFAQ 6.2 — auditeurs formés à l'audit qualité et au référentiel, indépendants de "
-            "l'activité auditée.") in flat.replace("\u00a0", " ")
-    assert "À vérifier : Nadia Benali exerce l'activité auditée « Accompagnement » : pas indépendant(e)." in \
+    assert ("Exigence : AFAQ 6.2 — auditeurs formés à l’audit qualité et au référentiel, indépendants de "
+            "l’activité auditée.") in flat.replace("\u00a0", " ")
+    assert "À vérifier : Nadia Benali exerce l’activité auditée « Accompagnement » : pas indépendant(e)." in \
         flat.replace("\u00a0", " ")
     word = tmp_path / "rapport.docx"
     cli(ws, "report", created.stdout.strip(), "-o", str(word))
     words = " ".join(word_text(word).replace("\u00a0", " ").split())
     assert "Qualification et indépendance des auditeurs internes" in words
-    assert "À vérifier : Nadia Benali exerce l'activité auditée « Accompagnement » : pas indépendant(e)." in words
+    assert "À vérifier : Nadia Benali exerce l’activité auditée « Accompagnement » : pas indépendant(e)." in words
     shown = json.loads(cli(ws, "structure", "show", structure, "--json").stdout)
     assert shown["people"][0]["activity"] == "Accompagnement"
     quiet = cli(ws, "new", "--referential", "afaq", "--structure", structure, "--kind", "surveillance",

@@ -103,7 +103,7 @@ def test_demo_of_one_plugin(cli):
 
 SHOW_KEYS = {"id", "referential", "org", "structure", "siae_type", "kind", "date", "end_date", "auditors", "place",
              "objectives", "scope", "status", "progress", "scores", "assessments", "evidence", "findings", "pending",
-             "from_audit", "follow_up"}
+             "from_audit", "follow_up", "conclusion"}
 NODE_KEYS = {"id", "title", "text", "kind", "ratable", "intent", "guidance", "variants", "evidence", "indicators",
              "children"}
 
@@ -132,7 +132,7 @@ def test_json_keys_of_the_contract(cli):
     assert set(installed["referentials"][0]) == {"id", "title", "version", "requirements", "plugin"}
     tree = json.loads(cli("referential", "show", "mini", "--json").stdout)
     assert set(tree) == {"id", "title", "version", "metadata", "siae_types", "scale", "finding_classes", "nodes",
-                         "glossary", "annexes"}
+                         "glossary", "annexes", "recommendations"}
     assert set(tree["nodes"][0]) == NODE_KEYS and set(tree["nodes"][0]["children"][0]) == NODE_KEYS
     assert set(tree["nodes"][0]["children"][0]["variants"]["AI"]) == {"text", "applicable", "guidance"}
     assert set(tree["scale"][0]) == {"value", "label", "score", "requires_finding"}

@@ -21,6 +21,7 @@ from audit_bench.services import Workspace
 from audit_bench.services.audits import list_audits, open_audit
 from audit_bench.services.reporting import build_report, report_input
 from audit_bench.services.validation import UserError
+from audit_bench.reports.typography import french_typography
 from support import run_cli
 from test_report import HOSTILE_NOTE, HUGE_WORD, new_audit
 
@@ -39,7 +40,8 @@ def word_text(path: Path) -> str:
 
 
 def squeezed(value: str) -> str:
-    return "".join(value.replace("\u00a0", " ").split())
+    """Text as the report prints it (French typography), without whitespace."""
+    return "".join(french_typography(value).replace("\u00a0", " ").split())
 
 
 @pytest.mark.parametrize("referential", ["cedre", "afaq", "iae_os"])
@@ -66,12 +68,12 @@ def test_every_demo_audit_reads_back_whole_from_word(demo_source, referential, t
             assert squeezed(f"{action.id} — {action.text}") in flat and squeezed(action.owner) in flat
         document = Document(output)
         headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-        assert headings[0] == "1. Objectifs, champ et critères de l'audit" and headings[-1].endswith("Signatures")
+        assert headings[0] == "1. Objectifs, champ et critères de l’audit" and headings[-1].endswith("Signatures")
         checklists = [table for table in document.tables if table.rows[0].cells[0].text == "Exigence"]
         assert checklists and all(table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
                                   for table in checklists)  # repeated on every page
         if referential == "iae_os":
-            assert "3. RECAP et RADAR de l'offre de services" in headings
+            assert "3. RECAP et RADAR de l’offre de services" in headings
             pictures = [shape for shape in document.inline_shapes]
             assert pictures, "the radar is a picture"
             with zipfile.ZipFile(output) as archive:
@@ -123,11 +125,11 @@ def test_the_sample_template_restyles_the_report_and_fills_its_fields(demo_sourc
         build_report(workspace, session, output, today=TODAY, template=SAMPLE_TEMPLATE)
         org = session.org
     document = Document(output)
-    assert document.paragraphs[0].text == "Rapport d'autodiagnostic" and document.paragraphs[1].text == org
+    assert document.paragraphs[0].text == "Rapport d’autodiagnostic" and document.paragraphs[1].text == org
     assert "{{" not in word_text(output)
     assert f"{org} — " in document.sections[0].header.paragraphs[0].text
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "1. Objectifs, champ et critères de l'audit"
+    assert headings[0] == "1. Objectifs, champ et critères de l’audit"
     assert str(document.styles["Heading 1"].font.color.rgb) == "1F5F3A"  # the template's own style
     assert document.inline_shapes, "the radar is there too"
 
@@ -164,9 +166,9 @@ def test_a_template_without_the_report_field_gets_the_report_after_its_own_conte
     with open_audit(workspace, audit_id, write=False) as session:
         build_report(workspace, session, output, today=TODAY, template=template)
     paragraphs = [p.text for p in Document(output).paragraphs]
-    assert paragraphs[0] == "Papier à en-tête de Chantier « Les Jardins » — cœur de ville"
-    assert "1. Objectifs, champ et critères de l'audit" in paragraphs
-    assert "Rapport d'audit" not in paragraphs  # the template's page stands for the cover
+    assert paragraphs[0] == "Papier à en-tête de Chantier «\u00a0Les Jardins\u00a0» — cœur de ville"
+    assert "1. Objectifs, champ et critères de l’audit" in paragraphs
+    assert "Rapport d’audit" not in paragraphs  # the template's page stands for the cover
 
 
 def test_report_command_writes_word_and_refuses_a_template_for_a_pdf(cli, tmp_path):
@@ -174,7 +176,7 @@ def test_report_command_writes_word_and_refuses_a_template_for_a_pdf(cli, tmp_pa
                    "--date", "2026-11-20").stdout.strip()
     output = tmp_path / "rapport.docx"
     cli("report", audit_id, "-o", str(output))
-    assert Document(io.BytesIO(output.read_bytes())).paragraphs[0].text == "Rapport d'audit"
+    assert Document(io.BytesIO(output.read_bytes())).paragraphs[0].text == "Rapport d’audit"
     refused = cli("report", audit_id, "-o", str(tmp_path / "r.pdf"), "--template", str(SAMPLE_TEMPLATE), check=False)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "--template" in refused.stderr
     assert not (tmp_path / "r.pdf").exists()

@@ -16,6 +16,7 @@ from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.followup import carry_evidence, last_audit, previous_of
 from audit_bench.services.reporting import build_report
 from audit_bench.services.validation import UserError
+from audit_bench.reports.typography import french_typography
 from support import run_cli, tree_digest
 from test_exchange_docx import word_text
 from test_report import pdf_text
@@ -27,7 +28,8 @@ NEXT = "2027-11-20"
 
 
 def squeezed(value: str) -> str:
-    return re.sub(r"\s+", "", value)
+    """Text as the report prints it (French typography), without whitespace."""
+    return re.sub(r"\s+", "", french_typography(value))
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +73,13 @@ def test_new_from_each_demo_audit_keeps_the_reference_and_follows_its_open_ecart
     run_cli(demo, "report", created, "-o", str(output))
     _, body = pdf_text(output)
     flat = squeezed(body)
-    assert "Suivi des écarts de l'audit précédent" in body
+    assert "Suivi des écarts de l’audit précédent" in body
     for finding in follow_up["open_findings"]:
         assert squeezed(finding["text"]) in flat
         for action in finding["actions"]:
             assert squeezed(f"{action['id']} — {action['text']}") in flat
     if not follow_up["open_findings"]:
-        assert "Aucun écart de l'audit précédent ne restait ouvert." in body
+        assert "Aucun écart de l’audit précédent ne restait ouvert." in body
     assert squeezed("Reprise de l'audit précédent, revue le") in flat
 
 

@@ -16,6 +16,7 @@ from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workspace
 from audit_bench.services.reporting import build_report
 from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.reports.typography import french_typography
 from support import mini_plugin
 
 TODAY = date(2026, 11, 22)
@@ -42,8 +43,9 @@ def pdf_text(path: Path) -> tuple[list[str], str]:
 
 
 def squeezed(value: str) -> str:
-    """Text without any whitespace: wrapped lines and split long words compare equal."""
-    return re.sub(r"\s+", "", value.replace("\u00a0", " "))
+    """Text as the report prints it (French typography) without any whitespace: wrapped lines and
+    split long words compare equal."""
+    return re.sub(r"\s+", "", french_typography(value).replace("\u00a0", " "))
 
 
 def assert_page_numbers(pages: list[str]) -> None:
@@ -80,29 +82,29 @@ def test_report_holds_the_audit_in_french(workspace, tmp_path):
 
     pages, whole = pdf_text(output)
     assert_page_numbers(pages)
-    assert "Chantier « Les Jardins » — cœur de ville — Référentiel d'essai" in pages[1]  # running header
+    assert "Chantier « Les Jardins » — cœur de ville — Référentiel d’essai" in pages[1].replace("\u00a0", " ")  # running header
     for expected in ("Chantier « Les Jardins » — cœur de ville", "Livret remis à l’embauche : « Bienvenue »",
                      "1 250 €", "Œuvre commune… ça marche, où, déjà, même",
                      "du 20 au 21 novembre 2026", "Rapport établi le 22 novembre 2026.",
-                     "Atelier et chantier d'insertion (ACI)", "Référentiel d'essai « Qualité & insertion »",
+                     "Atelier et chantier d’insertion (ACI)", "Référentiel d’essai « Qualité & insertion »",
                      "édition 15 janvier 2026", "Claire Martin, Yves Dupont", "Lyon 7e",
-                     "Statut de l'audit en cours", "Vérifier l'application du référentiel",
+                     "Statut de l’audit en cours", "Vérifier l’application du référentiel",
                      "Atelier bois et espaces verts"):
         assert expected in whole, expected
     # the écart with its requirement's text, its constat and both actions with their follow-up
     assert f"{finding.id} · Écart majeur · exigence 1.2" in whole
-    assert "Un entretien d'accueil a lieu dans les 8 jours." in whole
-    assert "Les entretiens d'accueil ne sont pas tracés." in whole
+    assert "Un entretien d’accueil a lieu dans les 8 jours." in whole
+    assert "Les entretiens d’accueil ne sont pas tracés." in whole
     for action in (first, second):
         assert squeezed(action.text) in squeezed(whole)
     assert "31 décembre 2026" in whole and "31 janvier 2027" in whole
     assert "efficace, vérifiée par Yves Dupont" in whole
     # the evidence index and the checklist
-    assert f"{evidence.id} 1.1 Livret d'accueil v3 2026 Classeur qualité" in whole
+    assert f"{evidence.id} 1.1 Livret d’accueil v3 2026 Classeur qualité" in whole
     assert "Motif : Structure créée il y a six mois" in whole
     # points not covered: 2.1 was not rated; 1.3 applies to ACI and is not rated either
     not_covered = whole[whole.index("Points non couverts"):]
-    assert "1.3 L'encadrant technique présente le chantier le premier jour." in not_covered
+    assert "1.3 L’encadrant technique présente le chantier le premier jour." in not_covered
     assert "2.1 Les réclamations sont enregistrées et traitées." in not_covered
     assert "Signatures" in whole and "Représentant de la structure" in whole
     assert any("non cotée" in warning for warning in warnings)
@@ -118,8 +120,8 @@ def test_structure_type_variant_and_exclusions(workspace, tmp_path):
         output = tmp_path / "ai.pdf"
         build_report(workspace, session, output, today=TODAY)
     _, whole = pdf_text(output)
-    assert "Exigence (variante AI) : La structure remet un livret d'accueil à chaque salarié mis à disposition." in whole
-    assert "Statut de l'audit clos le" in whole
+    assert "Exigence (variante AI) : La structure remet un livret d’accueil à chaque salarié mis à disposition." in whole
+    assert "Statut de l’audit clos le" in whole
     checklist = whole[whole.index("Liste de contrôle complète"):whole.index("Points non couverts")]
     assert "1.3" not in checklist  # not applicable to an AI: left out of the checklist…
     assert "ne les applique pas au type « Association intermédiaire (AI) » : 1.3" in whole  # …and said so
@@ -248,11 +250,11 @@ def test_plugin_sections_appear_and_failing_ones_are_reported_missing(tmp_path):
     _, whole = pdf_text(output)
     assert "Tableau de bord du réseau" in whole
     assert "1 cotations, 1 audit(s) antérieur(s) « comparés »" in whole
-    assert "Section manquante : le module « radar » n'a pas pu produire sa section du rapport." in whole
-    assert "RuntimeError: radar indisponible" in whole
+    assert "Section manquante : le module « radar » n’a pas pu produire sa section du rapport." in whole
+    assert "RuntimeError : radar indisponible" in whole
     assert "Section manquante : le module « cassant »" in whole and "dessin impossible" in whole
     # the section comes after the summary and before the écarts
-    assert whole.index("Synthèse") < whole.index("Tableau de bord du réseau") < whole.index("Écarts et plans d'action")
+    assert whole.index("Synthèse") < whole.index("Tableau de bord du réseau") < whole.index("Écarts et plans d’action")
     assert any("radar" in w and "manquante" in w for w in warnings)
     assert any("cassant" in w for w in warnings)
 
@@ -330,3 +332,21 @@ def test_table_cells_never_break_a_line_at_a_no_break_space(workspace, tmp_path)
     lines = [line.replace("\u00a0", " ") for page in PdfReader(output).pages for line in page.extract_text().split("\n")]
     for amount in amounts:  # each in one piece on one line of the checklist's cell
         assert any(amount.replace("\u00a0", " ") in line for line in lines), amount
+
+
+def test_the_report_sets_every_text_in_french_typography_and_keeps_it_escaped(workspace, tmp_path):
+    """One apostrophe and French spacing even where the text typed lacks them; markup stays text."""
+    from docx import Document
+
+    audit_id = new_audit(workspace)
+    typed = "Voir l'annexe: «CEDRE» signée?! <b>non</b> & 10:30 https://x.fr"
+    with open_audit(workspace, audit_id) as session:
+        session.rate("1.1", "C", typed)
+        build_report(workspace, session, tmp_path / "r.pdf", today=TODAY)
+        build_report(workspace, session, tmp_path / "r.docx", today=TODAY)
+    printed = "Voir l’annexe\u00a0: «\u00a0CEDRE\u00a0» signée\u00a0?! <b>non</b> & 10:30 https://x.fr"
+    pages, whole = pdf_text(tmp_path / "r.pdf")
+    assert printed.replace("\u00a0", " ") in whole  # pypdf extracts a no-break space as a space
+    assert "Rapport d’audit" in pages[0] and "Rapport d'audit" not in "".join(pages)
+    assert any(printed in p.text for table in Document(tmp_path / "r.docx").tables
+               for row in table.rows for cell in row.cells for p in cell.paragraphs)

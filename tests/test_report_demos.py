@@ -11,11 +11,13 @@ from audit_bench.services import Workspace
 from audit_bench.services.reporting import build_report
 from audit_bench.services.audits import list_audits, open_audit
 from audit_bench.services.demo import load_demo
+from audit_bench.reports.typography import french_typography
 from test_report import pdf_text
 
 
 def squeezed(value: str) -> str:
-    return re.sub(r"\s+", "", value)
+    """Text as the report prints it (French typography), without whitespace."""
+    return re.sub(r"\s+", "", french_typography(value))
 
 
 @pytest.fixture(scope="module")
@@ -78,5 +80,5 @@ def test_an_autodiagnostic_report_speaks_of_who_made_it_not_of_an_audit_team(dem
     with open_audit(demo_workspace, row.id, write=False) as session:
         build_report(demo_workspace, session, output, today=date(2026, 11, 22))
     _, body = pdf_text(output)
-    assert "Rapport d'autodiagnostic" in body and "Autodiagnostic réalisé" in body and "Réalisé par" in body
+    assert "Rapport d’autodiagnostic" in body and "Autodiagnostic réalisé" in body and "Réalisé par" in body
     assert "Équipe d'audit" not in body and "Audit réalisé" not in body

@@ -142,16 +142,16 @@ async def _typed_control_characters(workspace_factory):
         assert_no_raw_controls(app, "the evidence form")
 
 
-@pytest.mark.parametrize("hostile_id", ["../../x", "ABSOLUTE"])
-def test_the_report_is_named_after_a_safe_slug_of_the_audit_id_inside_the_reports_folder(
-        workspace_factory, tmp_path: Path, hostile_id: str):
-    """The id the report is named after is read from the file's content: a hand-edited `../../x`
-    or absolute path must not lead the report (or its folder) outside `<workspace>/rapports`."""
+@pytest.mark.parametrize("hostile_date", ["../../x", "ABSOLUTE"])
+def test_the_proposed_report_is_named_after_a_safe_slug_inside_the_reports_folder(
+        workspace_factory, tmp_path: Path, hostile_date: str):
+    """The date the proposed report is named after is read from the file's content: a hand-edited
+    `../../x` or absolute path must not lead the report (or its folder) outside `<workspace>/rapports`."""
     outside = tmp_path / "dehors"
-    hostile_id = str(outside / "x") if hostile_id == "ABSOLUTE" else hostile_id
+    hostile_date = str(outside / "x") if hostile_date == "ABSOLUTE" else hostile_date
     workspace = workspace_factory()
     audit_id = rated_audit(workspace)
-    edit_audit(workspace, audit_id, lambda data: data["header"]["1"].update(id=hostile_id))
+    edit_audit(workspace, audit_id, lambda data: data["header"]["1"].update(date=hostile_date))
     previous = os.umask(0)  # the reports folder is private whatever the umask
     try:
         asyncio.run(_write_report(workspace))
@@ -170,7 +170,7 @@ async def _write_report(workspace: Workspace) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "s")
         await pilot.pause()
-        await pilot.press("r")
+        await pilot.press("r", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -180,11 +180,11 @@ async def _write_report(workspace: Workspace) -> None:
 
 def test_a_report_name_linked_outside_the_reports_folder_is_refused(workspace_factory, tmp_path: Path):
     workspace = workspace_factory()
-    audit_id = rated_audit(workspace)
+    rated_audit(workspace)
     target = tmp_path / "ailleurs.pdf"
     target.write_text("précieux", encoding="utf-8")
     (workspace.path / "rapports").mkdir(mode=0o700)
-    link = workspace.path / "rapports" / f"{audit_id}.pdf"
+    link = workspace.path / "rapports" / "chantier-du-val-2026-10-01.pdf"
     link.symlink_to(target)
     asyncio.run(_refused_report(workspace))
     assert link.is_symlink() and target.read_text(encoding="utf-8") == "précieux"
@@ -193,7 +193,7 @@ def test_a_report_name_linked_outside_the_reports_folder_is_refused(workspace_fa
 async def _refused_report(workspace: Workspace) -> None:
     app = app_for(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "s", "r")
+        await pilot.press("enter", "s", "r", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -593,22 +593,25 @@ async def _findings_and_synthesis(workspace_factory):
         summary = shown(app, "#summary-text")
         assert "1 Accueil" in summary and "Écart mineur" in summary and "Ensemble" in summary
         assert "Actions : 1 dont 1 réalisée(s)" in summary
-        await pilot.press("r")
+        await pilot.press("r", "enter")  # the proposed place: rapports/<structure>-<date>.pdf
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        report = workspace.path / "rapports" / f"{audit_id}.pdf"
+        report = workspace.path / "rapports" / "chantier-du-val-2026-10-01.pdf"
         assert report.read_bytes().startswith(b"%PDF")
         assert any(str(report) in n.message for n in app._notifications)
         report.write_bytes(b"version amendee")
-        await pilot.press("r")  # the file exists: the app asks before replacing it
+        await pilot.press("r", "enter")  # the file exists: the app asks before replacing it
         await pilot.pause()
         assert "existe déjà" in app.screen.question.plain
+        await pilot.press("escape")  # not replaced: the path is asked again
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value == str(report)
         await pilot.press("escape")
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert report.read_bytes() == b"version amendee"
-        await pilot.press("r", "enter")
+        await pilot.press("r", "enter", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

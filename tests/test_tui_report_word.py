@@ -1,4 +1,4 @@
-"""The Synthèse offers the report in Word too: `w` writes it beside the PDF's place."""
+"""The Synthèse offers the report in Word too: `w` proposes the PDF's place, in .docx."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ def test_w_writes_the_report_for_word_in_the_reports_folder(workspace_factory):
     workspace = workspace_factory()
     audit_id = rated_audit(workspace)
     asyncio.run(_word_report(workspace))
-    report = workspace.path / "rapports" / f"{audit_id}.docx"
+    report = workspace.path / "rapports" / "chantier-du-val-2026-10-01.docx"
     paragraphs = [p.text for p in Document(report).paragraphs]
-    assert paragraphs[:2] == ["Rapport d'audit", "Chantier du Val"]
-    assert not (workspace.path / "rapports" / f"{audit_id}.pdf").exists()
+    assert paragraphs[:2] == ["Rapport d’audit", "Chantier du Val"]
+    assert not report.with_suffix(".pdf").exists()
 
 
 async def _word_report(workspace) -> None:
@@ -25,7 +25,7 @@ async def _word_report(workspace) -> None:
         await pilot.press("enter", "s")
         await pilot.pause()
         assert "w : le rapport Word (.docx)" in shown(app, "#summary-text")
-        await pilot.press("w")
+        await pilot.press("w", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

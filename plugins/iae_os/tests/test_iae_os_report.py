@@ -56,7 +56,7 @@ def test_section_with_previous_evaluation(tree, evaluations, tmp_path):
     sections = audit_bench_iae_os.report_sections(tree=tree, audit=newer, history=[older])
     assert len(sections) == 1 and isinstance(sections[0], ReportSection)
     text = render(sections[0], tmp_path / "recap.pdf")
-    for expected in ("RECAP et RADAR de l'offre de services", "Résultat", "Note maxi", "Tendance",
+    for expected in ("RECAP et RADAR de l’offre de services", "Résultat", "Note maxi", "Tendance",
                      "1.1 - Recrutement et relations prescripteurs", "5.3 - Suivi des fonctions supports",
                      "Axe 3 : Compétences et formation", "Évaluation du 13 novembre 2026",
                      "Évaluation du 14 novembre 2025", "Comparaison avec l'évaluation du 14 novembre 2025", "Maîtrisé", "À consolider", "À engager",

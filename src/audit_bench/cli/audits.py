@@ -148,6 +148,10 @@ def print_show(view: ShowView) -> None:
     if view.auditors:
         echo("Auditeurs : " + ", ".join(one_line(name) for name in view.auditors))
     echo(f"Avancement : {view.progress.assessed}/{view.progress.total} exigences cotées")
+    if view.conclusion is not None:
+        recommendation = view.conclusion.recommendation
+        echo(f"Conclusion : {one_line(view.conclusion.text)}"
+             + (f" (recommandation : {recommendation})" if recommendation else ""))
     for score in view.scores:
         percent = "—" if score.percent is None else f"{score.percent:.0f} %"
         echo(f"  {'  ' * max(score.depth, 0)}{score.section} {one_line(score.title)} : {percent}")
@@ -199,8 +203,10 @@ def print_show(view: ShowView) -> None:
 @guarded
 def close_command(ctx: click.Context, audit_id: str, workspace: Path | None) -> None:
     """Clore un audit : cotations, preuves et écarts figés ; les actions restent suivies."""
+    from audit_bench.services.conclusion import close_audit
+
     with open_session(open_workspace(ctx, workspace), audit_id) as session:
-        for pending in session.close_audit():
+        for pending in close_audit(session):
             echo(f"à compléter : {one_line(pending.message)}", err=True)
 
 

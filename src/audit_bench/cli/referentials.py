@@ -71,6 +71,10 @@ def print_referential(tree: ReferentialTree) -> None:
         echo("Types de structure : " + ", ".join(f"{t.id} ({t.label})" for t in referential.siae_types))
     echo("Échelle : " + ", ".join(f"{level.value} = {level.label}" for level in referential.scale) + ", na = N/A")
     echo("Classes d'écart : " + ", ".join(f"{c.id} = {c.label}" for c in referential.finding_classes))
+    if referential.recommendations:
+        recommendations = referential.recommendations
+        echo(f"Recommandations ({', '.join(recommendations.kinds)}) : "
+             + ", ".join(f"{choice.id} = {choice.label}" for choice in recommendations.choices))
     for node in tree.walk():
         depth = len(tree.parents(node.id))
         marker = "•" if node.ratable else "▸"

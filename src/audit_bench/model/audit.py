@@ -18,6 +18,14 @@ class ReferentialPin(Record, kw_only=True):
     title: str = ""
 
 
+class Conclusion(Record, kw_only=True):
+    """The auditor's conclusion: free text, and the recommendation (an id of the referential's
+    `recommendations`) when the audit's kind calls for one."""
+
+    text: str
+    recommendation: str | None = None
+
+
 class AuditHeader(Record, kw_only=True):
     id: str
     referential: ReferentialPin
@@ -41,6 +49,8 @@ class AuditHeader(Record, kw_only=True):
     from_audit: str | None = None
     """The audit this one starts from (`new --from`): its ratings, notes, evidence and open écarts
     are shown as reference. Optional: files written before it read as None, no format change."""
+    conclusion: Conclusion | None = None
+    """The auditor's conclusion; files written before it read as None, no format change."""
 
 
 class Assessment(Record, kw_only=True):

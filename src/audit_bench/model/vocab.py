@@ -110,3 +110,10 @@ EXIT_CLASSES: dict[str, str] = {
 """The classes of exit situations the taux de sortie dynamique sorts exits into (issue 15; seed 001
 names « emploi durable » and « sorties positives », lines 173 and 177); which situation is in which
 class is the iae_os plugin's data."""
+CERTIFICATION_KINDS: tuple[str, ...] = ("initial", "surveillance", "renewal")
+"""The kinds of audit a certification decision rests on: they are closed only with the auditor's conclusion."""
+
+
+def conclusion_title(kind: str) -> str:
+    """The heading of an audit's conclusion: the auditor's, or for an autodiagnostic the structure's own."""
+    return "Conclusion de l'autodiagnostic" if kind == "self-assessment" else "Conclusion de l'auditeur"

@@ -308,6 +308,18 @@ class ExitRate(Schema, kw_only=True):
             if unknown:
                 raise ValueError(f"la variante « {variant.id} » nomme « {unknown[0]} », ni une classe de sortie "
                                  f"({', '.join(EXIT_CLASSES)}) ni une situation de sortie")
+class Recommendation(Schema, kw_only=True):
+    """One recommendation the auditor may give: « favorable », « défavorable »…"""
+
+    id: Identifier
+    label: NonEmpty
+
+
+class Recommendations(Citation, kw_only=True):
+    """The recommendations of an audit's conclusion, and the audit kinds they apply to."""
+
+    kinds: Annotated[list[AuditKind], msgspec.Meta(min_length=1)]
+    choices: Annotated[list[Recommendation], msgspec.Meta(min_length=1)]
 
 
 class Referential(Schema, kw_only=True):
@@ -337,6 +349,9 @@ class Referential(Schema, kw_only=True):
     that the referentials frozen before it keep their hash."""
     exit_rate: ExitRate | UnsetType = UNSET
     """The taux de sortie dynamique (IAE): absent, the referential states none."""
+    recommendations: Recommendations | UnsetType = UNSET
+    """The recommendation an auditor gives in the conclusion, for the kinds that call for one; absent:
+    none (a self-assessment grid). UNSET so that frozen referentials keep their hash."""
 
 
 SCHEMA_VERSION = 1
@@ -358,3 +373,14 @@ def cite_as(referential: Referential) -> str:
     """The referential's short name in citations (« AFAQ »)."""
     short = referential.metadata.short_name
     return short if short is not UNSET else referential.id.upper()
+
+
+def recommendations_for(referential: Referential, kind: str) -> list[Recommendation]:
+    """The recommendations an audit of this kind concludes with; none when the referential gives none."""
+    declared = referential.recommendations
+    return [] if declared is UNSET or kind not in declared.kinds else list(declared.choices)
+
+
+def recommendation_label(referential: Referential, kind: str, recommendation: str) -> str:
+    """A recommendation in words (« Favorable »); its id when the referential does not name it."""
+    return next((c.label for c in recommendations_for(referential, kind) if c.id == recommendation), recommendation)

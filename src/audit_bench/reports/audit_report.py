@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from audit_bench.model import ACTION_STATUSES, Action, Assessment, Finding
+from audit_bench.model.vocab import conclusion_title
 from audit_bench.referential.schema import NA, Node
 from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
@@ -22,7 +23,8 @@ from audit_bench.reports.cells import Run, TextCell, bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
 from audit_bench.reports.sections import ReportSection
 from audit_bench.reports.styles import FONT_BOLD, printable, text
-from audit_bench.reports.typography import NBSP, french_date, french_number, french_percent, plural, quoted
+from audit_bench.reports.typography import NBSP, french_date, french_markup, french_number, french_percent, plural
+from audit_bench.reports.typography import quoted
 
 ALERT = colors.HexColor("#b3261e")
 LONG_NOTE = 1500
@@ -87,7 +89,8 @@ class _ReportBuilder(ReportContent):
     # helpers
 
     def p(self, markup: str, style: str = "body") -> Paragraph:
-        return Paragraph(markup, self.st[style])
+        """A paragraph of the report's words and escaped user text, all in French typography."""
+        return Paragraph(french_markup(markup), self.st[style])
 
     def user(self, value: str, style: str = "body") -> list[Paragraph]:
         """User text as paragraphs, one per block of lines, so a huge note can flow over pages."""
@@ -126,6 +129,7 @@ class _ReportBuilder(ReportContent):
         story.append(PageBreak())
         story += self.frame_of_audit()
         story += self.summary()
+        story += self.auditor_conclusion_section()
         for contribution in self.contributions:
             story += self.plugin_section(contribution)
         if self.data.follow_up is not None:
@@ -241,6 +245,16 @@ class _ReportBuilder(ReportContent):
             out.append(self.p("Reste à faire", "h3"))
             out += [self.p(f"• {text(item)}") for item in self.data.pending]
         return out
+
+    def auditor_conclusion_section(self) -> list[Flowable]:
+        written = self.auditor_conclusion()
+        if written is None:
+            return []
+        recommendation, conclusion = written
+        out = self.heading(conclusion_title(self.header.kind))
+        if recommendation is not None:
+            out.append(self.p(f"<b>Recommandation</b>{NBSP}: {text(recommendation)}"))
+        return out + self.user(conclusion)
 
     def plugin_section(self, contribution: PluginContribution) -> list[Flowable]:
         if contribution.section is not None:

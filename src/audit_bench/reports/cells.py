@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from audit_bench.reports.styles import FONT, FONT_BOLD, FONT_ITALIC, printable, styles
+from audit_bench.reports.typography import french_typography
 
 
 class Run(NamedTuple):
@@ -191,8 +192,8 @@ def italic(value: str) -> Run:
 
 
 def cell(*runs: Run | str, style: str = "small") -> TextCell:
-    """A table cell of text, user text included (never read as markup, made printable here);
-    a plain string is a run in the regular font; "—" when there is no text."""
+    """A table cell of text, user text included (never read as markup, made printable and set in
+    French typography here); a plain string is a run in the regular font; "—" when there is no text."""
     runs = tuple(Run(run) if isinstance(run, str) else run for run in runs)
-    printed = [run._replace(text=printable(run.text)) for run in runs if run.text]
+    printed = [run._replace(text=french_typography(printable(run.text))) for run in runs if run.text]
     return TextCell(printed or [Run("—")], styles()[style])

@@ -15,10 +15,10 @@ from typing import Any, Iterator, NamedTuple
 
 from audit_bench.model import AUDIT_STATUSES, KINDS, Action, Assessment, AuditSnapshot, Evidence, Finding, Progress
 from audit_bench.model import SectionScore
-from audit_bench.referential.schema import NA, Node, ScaleLevel
+from audit_bench.referential.schema import NA, Node, ScaleLevel, recommendation_label
 from audit_bench.referential.tree import ReferentialTree
 from audit_bench.reports.typography import NBSP, french_date, french_number, french_percent, french_period, plural
-from audit_bench.reports.typography import quoted
+from audit_bench.reports.typography import french_typography, quoted
 
 NA_LABEL = "Non applicable (N/A)"
 EVIDENCE_PROBLEMS = {
@@ -33,6 +33,11 @@ def xml_safe(value: str) -> str:
     """Text an XML document (Word, Excel) may hold: a control character (only a hand-edited
     file has one) becomes "�" instead of making the file unreadable."""
     return _XML_ILLEGAL.sub("\ufffd", value)
+
+
+def printed(value: str) -> str:
+    """Text as a Word document prints it: in French typography, XML-safe."""
+    return xml_safe(french_typography(value))
 
 
 @dataclass
@@ -326,6 +331,16 @@ class ReportContent:
                 + (f" ({band})" if band else "")
                 + f" — {french_number(score.score)} / {french_number(score.max)} points, "
                 f"{score.rated} / {score.applicable} exigences cotées")
+
+    def auditor_conclusion(self) -> tuple[str | None, str] | None:
+        """(the recommendation in words, or None; the text) of the auditor's conclusion; None until written."""
+        conclusion = self.header.conclusion
+        if conclusion is None:
+            return None
+        recommendation = conclusion.recommendation
+        label = None if recommendation is None else recommendation_label(self.tree.referential, self.header.kind,
+                                                                           recommendation)
+        return label, conclusion.text
 
     def conclusions(self) -> list[str]:
         sentences = []

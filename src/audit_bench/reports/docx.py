@@ -29,8 +29,9 @@ from docx.shared import Pt
 from docx.table import Table, _Cell
 
 from audit_bench.model import ACTION_STATUSES, Action
+from audit_bench.model.vocab import conclusion_title
 from audit_bench.referential.schema import NA
-from audit_bench.reports.content import FollowUp, PluginContribution, ReportContent, ReportInput, xml_safe
+from audit_bench.reports.content import FollowUp, PluginContribution, ReportContent, ReportInput, printed
 from audit_bench.reports.typography import NBSP, french_date, french_number, french_percent, plural, quoted
 
 REPORT_FIELD = "rapport"
@@ -53,6 +54,8 @@ TEMPLATE_FIELDS = {
     "identifiant_audit": "identifiant de l'audit",
     "empreinte_referentiel": "empreinte SHA-256 du référentiel figé",
     "date_rapport": "date d'établissement du rapport",
+    "conclusion": "conclusion de l'auditeur (ou de l'autodiagnostic), vide tant qu'elle n'est pas rédigée",
+    "recommandation": "recommandation de la conclusion (ex. « Favorable »), vide sans recommandation",
     REPORT_FIELD: "le corps du rapport : à placer seul dans son paragraphe",
 }
 """The fields a template may use (documented in the README), with what each holds."""
@@ -128,7 +131,7 @@ def _on_template(template: Path, data: ReportInput) -> tuple[WordDocument, _Word
     tpl = _load_template(template)
     content = ReportContent(data)
     marker = f"audit-bench-rapport-{id(tpl)}"
-    context = {name: xml_safe(value) for name, value in _field_values(content).items()}
+    context = {name: printed(value) for name, value in _field_values(content).items()}
     context[REPORT_FIELD] = marker
     try:
         tpl.render(context, jinja_env=_sandbox(), autoescape=True)
@@ -151,6 +154,7 @@ def _field_values(content: ReportContent) -> dict[str, str]:
     header, referential = content.header, content.tree.referential
     overall = next((s for s in content.data.scores if s.depth < 0), None)
     facts = dict(content.cover_facts())
+    conclusion = content.auditor_conclusion()
     return {
         "titre": content.title(),
         "structure": header.org,
@@ -170,6 +174,8 @@ def _field_values(content: ReportContent) -> dict[str, str]:
         "identifiant_audit": header.id,
         "empreinte_referentiel": header.referential.sha256,
         "date_rapport": french_date(content.data.generated_on),
+        "conclusion": conclusion[1] if conclusion else "",
+        "recommandation": (conclusion[0] or "") if conclusion else "",
     }
 
 
@@ -196,14 +202,14 @@ class _WordBuilder(ReportContent):
         if style in self.style_ids:
             paragraph._p.style = self.style_ids[style]
         if value:
-            run = paragraph.add_run(xml_safe(value))
+            run = paragraph.add_run(printed(value))
             run.bold, run.italic = bold or None, italic or None
         return paragraph
 
     def labelled(self, label: str, value: str) -> Any:
         """« Label : value », the label in bold."""
         paragraph = self.para(f"{label}{NBSP}: ", bold=True)
-        paragraph.add_run(xml_safe(value))
+        paragraph.add_run(printed(value))
         return paragraph
 
     def user(self, value: str, style: str | None = None) -> None:
@@ -234,13 +240,13 @@ class _WordBuilder(ReportContent):
             first = next(lines)
             first._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for cell, label, size in zip(self.cells(table, first), header, sizes or [None] * columns):
-                cell.paragraphs[0].add_run(label).bold = True
+                cell.paragraphs[0].add_run(printed(label)).bold = True
                 if size:
                     cell.width = size
         for line, values in zip(lines, rows):
             for cell, value, size in zip(self.cells(table, line), values, sizes or [None] * columns):
                 if value:
-                    cell.paragraphs[0].add_run(xml_safe(value))
+                    cell.paragraphs[0].add_run(printed(value))
                 if size:
                     cell.width = size  # Word reads each cell's width, LibreOffice the grid's
         return table
@@ -256,17 +262,17 @@ class _WordBuilder(ReportContent):
         """Running header and footer (« page X » as a Word field), language French."""
         header, referential = self.header, self.tree.referential
         section = self.document.sections[0]
-        section.header.paragraphs[0].text = xml_safe(f"{header.org} — {referential.title} (version {self.tree.version})")
+        section.header.paragraphs[0].text = printed(f"{header.org} — {referential.title} (version {self.tree.version})")
         footer = section.footer.paragraphs[0]
-        footer.text = xml_safe(f"Rapport établi le {french_date(self.data.generated_on)} avec audit-bench — "
+        footer.text = printed(f"Rapport établi le {french_date(self.data.generated_on)} avec audit-bench — "
                                f"audit {header.id} — page ")
         page = OxmlElement("w:fldSimple")
         page.set(qn("w:instr"), "PAGE")
         footer._p.append(page)
         properties = self.document.core_properties
-        properties.title = xml_safe(f"Rapport d'audit — {header.org}")[:255]
-        properties.author = xml_safe(", ".join(header.auditors))[:255]
-        properties.subject = xml_safe(f"{referential.title} (version {self.tree.version})")[:255]
+        properties.title = printed(f"Rapport d'audit — {header.org}")[:255]
+        properties.author = printed(", ".join(header.auditors))[:255]
+        properties.subject = printed(f"{referential.title} (version {self.tree.version})")[:255]
         properties.language = "fr-FR"
         defaults = self.document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang")
         if defaults:
@@ -284,6 +290,7 @@ class _WordBuilder(ReportContent):
             self.cover()
         self.frame_of_audit()
         self.summary()
+        self.auditor_conclusion_section()
         for contribution in self.data.contributions:
             self.plugin_section(contribution)
         if self.data.follow_up is not None:
@@ -365,6 +372,16 @@ class _WordBuilder(ReportContent):
             self.heading("Reste à faire", 2)
             for item in self.data.pending:
                 self.para(item, "List Bullet")
+
+    def auditor_conclusion_section(self) -> None:
+        written = self.auditor_conclusion()
+        if written is None:
+            return
+        recommendation, conclusion = written
+        self.heading(conclusion_title(self.header.kind))
+        if recommendation is not None:
+            self.labelled("Recommandation", recommendation)
+        self.user(conclusion)
 
     def plugin_section(self, contribution: PluginContribution) -> None:
         if contribution.section is None:

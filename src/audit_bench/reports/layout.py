@@ -17,6 +17,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, T
 from audit_bench.reports import styles as report_styles
 from audit_bench.reports.cells import TextCell, bold, cell
 from audit_bench.reports.styles import FONT, printable
+from audit_bench.reports.typography import french_typography
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -57,8 +58,9 @@ def build_document(flowables: list[Flowable], *, title: str, running_header: str
 
 
 def _line(value: str) -> str:
-    """Stored text as one drawable line: a canvas draws a line break as an undrawable glyph."""
-    return printable(value).replace("\n", " ").replace("\t", " ")
+    """Stored text as one drawable line in French typography: a canvas draws a line break as an
+    undrawable glyph."""
+    return french_typography(printable(value)).replace("\n", " ").replace("\t", " ")
 
 
 def try_layout(flowables: list[Flowable]) -> None:

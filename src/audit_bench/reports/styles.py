@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from audit_bench.reports.typography import NBSP
+from audit_bench.reports.typography import NBSP, french_typography
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -118,5 +118,6 @@ def printable(value: str) -> str:
 
 
 def text(value: str) -> str:
-    """User text made safe for a Paragraph: drawable, markup characters escaped, line breaks kept."""
-    return escape(printable(value)).replace("\n", "<br/>")
+    """User text made safe for a Paragraph: drawable, in French typography, markup characters
+    escaped, line breaks kept."""
+    return escape(french_typography(printable(value))).replace("\n", "<br/>")

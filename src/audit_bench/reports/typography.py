@@ -1,10 +1,11 @@
-"""French typography for the report: dates in words, decimal commas, no-break spaces.
+"""French typography for the report: dates in words, decimal commas, no-break spaces, one apostrophe.
 
 The no-break space is U+00A0, never U+202F: reportlab's Paragraph breaks lines at U+202F.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 NBSP = "\u00a0"
@@ -58,6 +59,31 @@ def french_number(value: float, decimals: int = 1) -> str:
 
 def french_percent(value: float | None) -> str:
     return "—" if value is None else f"{french_number(value)}{NBSP}%"
+
+
+APOSTROPHE = "\u2019"
+_SPACES = "[ \u00a0\u202f]*"
+_OPENING_GUILLEMET = re.compile(f"«{_SPACES}")
+_CLOSING_GUILLEMET = re.compile(f"{_SPACES}»")
+_HIGH_PUNCTUATION = re.compile(rf"(?<=[^\s;:!?(\[{{]){_SPACES}([;:!?]+)(?=\s|$|[»)\]}}\"'’.,…])")
+"""A run of ; : ! ? that ends a word (« Note: », « vraiment ?! »), not one inside a word, a time
+or an address (10:30, https://, C:\\)."""
+_MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")
+"""Paragraph markup: tags and character entities, which typography must not touch."""
+
+
+def french_typography(value: str) -> str:
+    """Text as French prints it, whatever was typed or transcribed: the apostrophe ’, a no-break
+    space inside « » and before ; : ! ? (inserted where missing, U+00A0 for the reason above)."""
+    value = value.replace("'", APOSTROPHE)
+    if "«" in value or "»" in value:
+        value = _CLOSING_GUILLEMET.sub(f"{NBSP}»", _OPENING_GUILLEMET.sub(f"«{NBSP}", value))
+    return _HIGH_PUNCTUATION.sub(rf"{NBSP}\1", value)
+
+
+def french_markup(markup: str) -> str:
+    """`french_typography` on the text of Paragraph markup, its tags and entities left as they are."""
+    return "".join(part if i % 2 else french_typography(part) for i, part in enumerate(_MARKUP.split(markup)))
 
 
 def quoted(value: str) -> str:

@@ -18,7 +18,8 @@ import msgspec
 
 from audit_bench.services import rules
 from audit_bench.services.validation import UserError
-from audit_bench.services.walk import REPORTS_FOLDER
+from audit_bench.model import slug
+from audit_bench.services.walk import REPORTS_FOLDER, report_path
 from audit_bench.store.atomic import (
     DIR_MODE, commit_temp_file, discard_temp, ensure_dir, fsync_dir, write_temp_file,
 )
@@ -143,6 +144,23 @@ def auditor_check(workspace: Workspace, session: AuditSession) -> AuditorCheck |
 
     found = header_auditor_warnings(workspace, session.tree, session.snapshot().header)
     return AuditorCheck(*found) if found is not None else None
+
+
+def proposed_report_path(workspace: Path, session: AuditSession, suffix: str = ".pdf") -> Path:
+    """Where the Synthèse proposes to write the report: the workspace's `rapports/` folder, the
+    file named from the structure and the audit's first day (`les-saules-2026-11-20.pdf`)."""
+    return report_path(workspace, f"{slug(session.org)}-{session.snapshot().header.date}", suffix)
+
+
+def chosen_report_path(typed: str, proposed: Path) -> Path:
+    """The file the auditor typed, absolute (`~` expanded): in a folder typed, the proposed name;
+    without a suffix, the proposed one (.pdf, .docx)."""
+    if not typed.strip():
+        raise UserError("chemin du rapport vide : donner le fichier à écrire")
+    path = Path(typed.strip()).expanduser().absolute()
+    if path.is_dir() and not path.is_symlink():
+        return path / proposed.name
+    return path if path.suffix else path.with_name(path.name + proposed.suffix)
 
 
 def checked_output(workspace: Path, output: Path, *, force: bool) -> Path:

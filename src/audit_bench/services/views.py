@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from audit_bench.referential.schema import Annex, Metadata, Node
+from audit_bench.referential.schema import Annex, Metadata, Node, Recommendations
 
 if TYPE_CHECKING:
     from audit_bench.model import Assessment
@@ -110,6 +110,12 @@ class FindingView(View, rename={"class_": "class"}):
     """When the auditor closed it as resolved on site; None otherwise."""
 
 
+class ConclusionView(View):
+    text: str
+    recommendation: str | None
+    """The id of one of the referential's recommendations; None when it offers none."""
+
+
 class ShowView(View):
     """`audit-bench show`: one audit, everything it holds and what it still owes."""
 
@@ -138,6 +144,8 @@ class ShowView(View):
     """The audit this one starts from (`new --from`); `follow_up` then says what it left open."""
     follow_up: FollowUpView | None = None
     """Set by the face, which has the workspace to read the previous audit."""
+    conclusion: ConclusionView | None = None
+    """The auditor's conclusion; None until written (`conclude`)."""
 
 
 def show_view(session: AuditSession) -> ShowView:
@@ -167,6 +175,7 @@ def show_view(session: AuditSession) -> ShowView:
         findings=findings,
         pending=[pending.message for pending in session.pending()],
         from_audit=header.from_audit,
+        conclusion=None if header.conclusion is None else _convert(header.conclusion, ConclusionView),
     )
 
 
@@ -316,6 +325,8 @@ class ReferentialView(View):
     nodes: list[NodeView]
     glossary: list[GlossaryView]
     annexes: list[Annex]
+    recommendations: Recommendations | None = None
+    """The recommendations of a conclusion and the audit kinds they apply to; None: the referential has none."""
 
 
 def referential_view(tree: ReferentialTree) -> ReferentialView:
@@ -328,6 +339,7 @@ def referential_view(tree: ReferentialTree) -> ReferentialView:
         nodes=[_node_view(tree, node) for node in referential.nodes],
         glossary=_convert(referential.glossary, list[GlossaryView]),
         annexes=referential.annexes,
+        recommendations=referential.recommendations or None,
     )
 
 

@@ -13,12 +13,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from audit_bench.model.vocab import conclusion_title
+from audit_bench.referential.schema import recommendation_label
 from audit_bench.services import AuditSession
+from audit_bench.services import conclusion as conclusion_service
 from audit_bench.services import rules
-from audit_bench.services import walk as walk_service
 from audit_bench.services.errors import REFUSALS
+from audit_bench.services.reporting import chosen_report_path, proposed_report_path
 from audit_bench.tui.refusals import attempt, describe, writable
-from audit_bench.tui.text import clean
+from audit_bench.tui.text import clean, sentence
 from audit_bench.tui.widgets.audit_header import AuditHeader
 from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.title_bar import TitleBar
@@ -32,8 +35,8 @@ def bar(percent: float | None, width: int) -> Text:
 
 
 class SummaryScreen(Screen[str | None]):
-    """What the audit says so far; `r` writes the report to <workspace>/rapports/<audit-id>.pdf,
-    `w` the same report for Word (.docx)."""
+    """What the audit says so far and its conclusion; `r` writes the report where the auditor
+    chooses (proposed: <workspace>/rapports/<structure>-<date>.pdf), `w` the same for Word (.docx)."""
 
     DEFAULT_CSS = """
 SummaryScreen #summary {
@@ -47,6 +50,7 @@ SummaryScreen #summary {
         Binding("r", "report('.pdf')", "Générer le rapport"),
         Binding("w", "report('.docx')", "Rapport Word"),
         Binding("i", "edit_header", "En-tête de l'audit"),
+        Binding("n", "conclude", "Conclusion"),
         Binding("c", "toggle_closed", "Clore / rouvrir l'audit"),
         Binding("escape", "back", "Retour au parcours"),
     ]
@@ -111,24 +115,63 @@ SummaryScreen #summary {
             if len(pending) > 20:
                 text.append(f"\n  … et {len(pending) - 20} autre(s)", style="dim")
         header = snapshot.header
+        text.append(self.conclusion_text())
         text.append("\n\nEn-tête de l'audit (i : compléter)", style="bold underline")
         for label, value in (("Lieu", header.place), ("Objectifs", header.objectives), ("Champ", header.scope),
                              ("Dernier jour", header.end_date or ""), ("Auditeurs", ", ".join(header.auditors))):
             text.append(f"\n{label:<13}")
             text.append(clean(value) if value else "non précisé", style="" if value else "dim italic")
         text.append("\n\nr : générer le rapport PDF · w : le rapport Word (.docx) · i : en-tête · "
-                    "c : clore ou rouvrir l'audit", style="dim")
+                    "n : conclusion · c : clore ou rouvrir l'audit", style="dim")
         return text
 
-    def action_report(self, suffix: str) -> None:
-        output = walk_service.report_path(self.app.workspace.path, self.session.id, suffix)
+    def conclusion_text(self) -> Text:
+        """The conclusion as written, or what it lacks (and whether closing waits for it)."""
+        header = self.session.snapshot().header
+        conclusion = header.conclusion
+        missing = conclusion_service.missing_conclusion(self.session)
+        text = Text(f"\n\n{conclusion_title(header.kind)} (n : rédiger)", style="bold underline")
+        if conclusion is None:
+            text.append("\nnon rédigée", style="dim italic")
+        else:
+            if conclusion.recommendation is not None:
+                label = recommendation_label(self.session.tree.referential, header.kind, conclusion.recommendation)
+                text.append("\nRecommandation : ", style="bold")
+                text.append(clean(label), style="bold")
+            text.append("\n")
+            text.append(clean(conclusion.text))
+        if missing is not None:
+            text.append(f"\n⚠ {clean(sentence(missing))}.", style="bold yellow")
+        return text
+
+    def action_report(self, suffix: str, typed: str | None = None) -> None:
+        """Ask where to write the report (the proposed path filled in); an existing file is
+        replaced only once the auditor says so, else the path is asked again."""
+        from audit_bench.tui.forms import Field, FormDialog, FormSpec
+
+        proposed = proposed_report_path(self.app.workspace.path, self.session, suffix)
+        word = suffix == ".docx"
+
+        def submit(values: dict[str, str]) -> Path:
+            return chosen_report_path(values["path"], proposed)
+
+        spec = FormSpec("Rapport Word (.docx)" if word else "Rapport PDF",
+                        [Field("path", "Fichier à écrire", typed or str(proposed), required=True)], submit,
+                        context=Text("Le dossier rapports/ de l'espace de travail est proposé ; un fichier "
+                                     "existant n'est remplacé qu'après confirmation.", style="dim"),
+                        submit_label="Écrire")
+        self.app.push_screen(FormDialog(spec), lambda output: output and self.report_to(output, suffix))
+
+    def report_to(self, output: Path, suffix: str) -> None:
         if output.is_symlink() or not output.is_file():
             self.start_report(output, replace=False)  # nothing to replace, or the service refuses it
             return
         from audit_bench.tui.forms import ConfirmDialog
 
-        question = Text(f"Le rapport {clean(output)} existe déjà. Le remplacer ?")
-        self.app.push_screen(ConfirmDialog(question), lambda yes: self.start_report(output, replace=True) if yes else None)
+        question = Text(f"Le fichier {clean(output)} existe déjà. Le remplacer ?", style="bold")
+        question.append("\nSinon (Échap), choisir un autre nom.")
+        self.app.push_screen(ConfirmDialog(question), lambda yes: self.start_report(output, replace=True) if yes
+                             else self.action_report(suffix, str(output)))
 
     def start_report(self, output: Path, *, replace: bool) -> None:
         self.notify("Génération du rapport…", timeout=3)
@@ -181,6 +224,32 @@ SummaryScreen #summary {
 
         self.app.push_screen(FormDialog(FormSpec("En-tête de l'audit", fields, submit)), done)
 
+    def action_conclude(self) -> None:
+        """The conclusion's text and, where the referential defines them for this kind, the recommendation."""
+        from audit_bench.tui.forms import Field, FormDialog, FormSpec
+
+        if not writable(self, self.session):
+            return
+        conclusion = self.session.snapshot().header.conclusion
+        title = conclusion_title(self.session.snapshot().header.kind)
+        fields = [Field("text", title, conclusion.text if conclusion else "", required=True)]
+        choices = conclusion_service.recommendations(self.session)
+        if choices:
+            fields.append(Field("recommendation", "Recommandation",
+                                (conclusion.recommendation if conclusion else None) or "",
+                                options=[("", "À choisir"), *((c.id, c.label) for c in choices)]))
+
+        def submit(values: dict[str, str]) -> bool:
+            conclusion_service.conclude(self.session, values["text"], values.get("recommendation") or None)
+            return True
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.notify("Conclusion enregistrée.")
+                self.render_summary()
+
+        self.app.push_screen(FormDialog(FormSpec(title, fields, submit)), done)
+
     def action_toggle_closed(self) -> None:
         """Close or reopen, once the auditor has read what it freezes or unfreezes."""
         from audit_bench.tui.forms import ConfirmDialog
@@ -188,8 +257,12 @@ SummaryScreen #summary {
         if not writable(self, self.session):
             return
         closing = self.session.snapshot().header.status != "closed"
+        missing = conclusion_service.missing_conclusion(self.session) if closing else None
+        if missing is not None:
+            self.notify(f"{sentence(missing)} (touche n).", title="Audit non clos", severity="error", markup=False)
+            return
         question = closing_question(self.session) if closing else Text(
-            "Rouvrir l'audit ? Cotations, constats, preuves et écarts redeviendront modifiables ; "
+            "Rouvrir l'audit ? Cotations, constats, preuves, écarts et conclusion redeviendront modifiables ; "
             "la date de clôture sera effacée.")
         self.app.push_screen(ConfirmDialog(question), lambda yes: self.toggle_closed(closing) if yes else None)
 
@@ -198,7 +271,7 @@ SummaryScreen #summary {
             if attempt(self, lambda: self.session.reopen_audit() or True):
                 self.notify("Audit rouvert.")
         else:
-            pending = attempt(self, self.session.close_audit)
+            pending = attempt(self, lambda: conclusion_service.close_audit(self.session))
             if pending is not None:
                 self.notify("Audit clos." + (f" Reste à faire : {len(pending)} point(s)." if pending else ""),
                             severity="warning" if pending else "information")
@@ -214,7 +287,7 @@ def closing_question(session: AuditSession) -> Text:
     progress = session.progress()
     unrated = progress.total - progress.assessed
     text = Text("Clore l'audit ?", style="bold")
-    text.append("\nCotations, constats, preuves et écarts seront figés ; les actions restent suivies "
+    text.append("\nCotations, constats, preuves, écarts et conclusion seront figés ; les actions restent suivies "
                 "(avancement, vérification de l'efficacité).")
     if unrated:
         verb = "ne sont pas cotées" if unrated > 1 else "n'est pas cotée"
