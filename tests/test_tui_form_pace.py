@@ -124,7 +124,7 @@ async def _wizard_kinds(tmp_path):
         screen = pilot.app.screen
         kind = screen.query_one("#kind", Choice)
         assert [value for _, value in kind.options] == ["self-assessment"] and kind.value == "self-assessment"
-        assert "(v. 1.0+audit-bench.4)" in screen.query_one("#referential", Choice).render().plain
+        assert "(v. 1.0+audit-bench.5)" in screen.query_one("#referential", Choice).render().plain
         await burst(pilot, [*keys("ce")])
         assert screen.query_one("#referential", Choice).value == "cedre"
         assert [value for _, value in kind.options] == list(KINDS)

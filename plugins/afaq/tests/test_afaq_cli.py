@@ -25,7 +25,7 @@ def test_referentials_lists_afaq(tmp_path):
     afaq = [r for r in listing["referentials"] if r["id"] == "afaq"]
     assert len(afaq) == 1
     assert afaq[0]["requirements"] == RATABLE
-    assert afaq[0]["version"] == "2009-02-19+audit-bench.3"
+    assert afaq[0]["version"] == "2009-02-19+audit-bench.4"
     assert not [e for e in listing["errors"] if e["plugin"] == "afaq"]
 
 

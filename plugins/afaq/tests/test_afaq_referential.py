@@ -249,7 +249,7 @@ def test_metadata(tree):
     assert ref.metadata.validity_years is None  # the seed states no validity
     assert _flat(ref.metadata.scope) == SEED_LINE_53  # quoted, not paraphrased
     assert "non l'accompagnateur" in {a.id: a for a in ref.annexes}["domaine-application"].text  # line 51
-    assert ref.version == "2009-02-19+audit-bench.3"  # REF-209's edition, then this data's edition
+    assert ref.version == "2009-02-19+audit-bench.4"  # REF-209's edition, then this data's edition
 
 
 def test_no_structure_type_is_defined(tree):

@@ -36,7 +36,7 @@ def shown(tmp_path_factory) -> dict:
 def test_referentials_lists_cedre_with_its_ratable_count(tmp_path):
     listing = run_json(tmp_path, "referentials")
     cedre = [r for r in listing["referentials"] if r["id"] == "cedre"]
-    assert cedre and cedre[0]["requirements"] == 94 and cedre[0]["version"] == "2+audit-bench.3"
+    assert cedre and cedre[0]["requirements"] == 94 and cedre[0]["version"] == "2+audit-bench.4"
     assert not [e for e in listing["errors"] if e["plugin"] == "cedre"]
 
 

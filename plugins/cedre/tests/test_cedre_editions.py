@@ -56,10 +56,10 @@ def test_an_audit_keeps_its_edition_and_a_new_audit_takes_the_current_one(tmp_pa
 
     after = Workspace(workspace)  # the installed plugin: the current edition
     new = create_audit(after, "cedre", "Chantier des Saules", "internal", siae_type="ACI", audit_date="2026-02-15")
-    assert new.referential.version == "2+audit-bench.3"
+    assert new.referential.version == "2+audit-bench.4"
     rows = {row.id: row for row in list_audits(after)}
     assert (rows[old.id].referential_version, rows[old.id].total) == ("2", 89)
-    assert (rows[new.id].referential_version, rows[new.id].total) == ("2+audit-bench.3", 92)
+    assert (rows[new.id].referential_version, rows[new.id].total) == ("2+audit-bench.4", 92)
     with open_audit(after, old.id, write=False) as session:
         assert not any(session.tree.applicable(session.tree.node(i), "ACI") for i in REINSTATED)
     with open_audit(after, new.id) as session:

@@ -19,7 +19,7 @@ def test_plugin_manager_loads_the_referential_without_errors():
     assert [e for e in registry.errors if e.plugin == "cedre"] == []
     loaded = registry.referentials["cedre"]
     assert loaded.plugin == "cedre"
-    assert loaded.tree.version == "2+audit-bench.3"
+    assert loaded.tree.version == "2+audit-bench.4"
     assert len(loaded.tree.ratable) == 94
     demos = dict(registry.call("demo_audits").results)["cedre"]
     assert [d.org for d in demos] == ["Les Jardins du Moulin Vert"]

@@ -556,7 +556,7 @@ def test_finding_classes(tree):
 def test_metadata_and_structure_types(tree):
     referential = tree.referential
     # CEDRE's own version, then the edition of this data file (header rule 14)
-    assert (referential.id, referential.version) == ("cedre", "2+audit-bench.3")
+    assert (referential.id, referential.version) == ("cedre", "2+audit-bench.4")
     assert referential.metadata.issuer == "COORACE"
     assert referential.metadata.edition_date == "2008-05-19"
     assert referential.metadata.validity_years == 3

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from audit_bench.model.vocab import KINDS, OBLIGATION_RECORDS
+from audit_bench.model.vocab import KINDS, OBLIGATION_RECORDS, REVIEW_DECISIONS, REVIEW_READS, ROLES
 
 NA = "na"
 """The rating every referential accepts: not applicable, with a reason in the note."""
@@ -27,6 +27,10 @@ AuditKind = Literal[tuple(KINDS)]
 Months = Annotated[int, msgspec.Meta(ge=1, le=120)]
 ObligationRecord = Literal[tuple(OBLIGATION_RECORDS)]
 """The kind of record that shows an obligation met (model.vocab.OBLIGATION_RECORDS)."""
+ReviewReads = Literal[tuple(REVIEW_READS)]
+"""The records a review input is built from (model.vocab.REVIEW_READS)."""
+ReviewDecision = Literal[tuple(REVIEW_DECISIONS)]
+Role = Literal[tuple(ROLES)]
 
 
 class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -230,6 +234,40 @@ class Cycle(Schema, kw_only=True):
     obligations: list[Obligation] = []
 
 
+class ReviewInput(Schema, kw_only=True):
+    """One thing the management review must analyse, as the referential words it."""
+
+    id: Identifier
+    title: NonEmpty
+    """In the referential's words (« les réclamations et leur traitement »): the pack's heading."""
+    section: str = ""
+    line: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    """The line of the referential's text (`metadata.source`) that states it."""
+    reads: ReviewReads
+    """The records the pack's section is built from."""
+
+
+class ReviewOutput(Schema, kw_only=True):
+    """A kind of decision the review must take, as the referential words it."""
+
+    kind: ReviewDecision
+    title: NonEmpty
+    section: str = ""
+    line: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+
+class ReviewRules(Schema, kw_only=True):
+    """The referential's management review (AFAQ 6.7 bilan annuel, CEDRE 4.4 revue de direction)."""
+
+    section: str = ""
+    participants: list[Role] = []
+    """The roles that must take part (AFAQ 6.7: the board's representative, the direction, the
+    référent qualité); the consistency check names a missing one."""
+    inputs: Annotated[list[ReviewInput], msgspec.Meta(min_length=1)]
+    """In the referential's order: the pack has one section per input."""
+    outputs: list[ReviewOutput] = []
+
+
 class Referential(Schema, kw_only=True):
     schema_version: int = 1
     id: Identifier
@@ -252,6 +290,9 @@ class Referential(Schema, kw_only=True):
     annexes: list[Annex] = []
     cycle: Cycle | UnsetType = UNSET
     """The certification cycle and the recurring obligations; absent: the referential states none."""
+    review: ReviewRules | UnsetType = UNSET
+    """What its management review must cover and decide; absent: the referential states nothing
+    (left out of the encoding, so earlier frozen copies keep their hash)."""
 
 
 SCHEMA_VERSION = 1
