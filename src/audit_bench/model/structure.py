@@ -8,6 +8,7 @@ import unicodedata
 
 from audit_bench.model.audit import Action, Finding, Record
 from audit_bench.model.cycle import CycleSetting, Fulfilment
+from audit_bench.model.review import Review
 
 STRUCTURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a structure id may be: it names a file of the workspace."""
@@ -62,6 +63,8 @@ class StructureSnapshot(Record, kw_only=True):
     """The actions of those écarts."""
     cycle_settings: list[CycleSetting] = []
     fulfilments: list[Fulfilment] = []
+    reviews: list[Review] = []
+    """Its management reviews (a file written before them has none)."""
 
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]

@@ -121,3 +121,12 @@ REVIEW_DECISIONS: dict[str, str] = {
 
 REVIEW_STATES: dict[str, str] = {"draft": "en préparation", "signed": "signée", "superseded": "remplacée"}
 """A review's state: a signed review is never edited, only superseded by a new version."""
+
+REVIEW_CHECKS: dict[str, str] = {
+    "ecart-without-action": "Écart sans action",
+    "action-not-verified": "Action réalisée, efficacité non vérifiée",
+    "no-internal-audit": "Aucun audit interne dans la période",
+    "previous-decision-not-followed": "Décision de la revue précédente non suivie",
+    "missing-participant": "Participant attendu absent",
+}
+"""What the consistency check of a review points out (the `kind` of `review check --json`)."""

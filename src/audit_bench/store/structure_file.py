@@ -1,6 +1,7 @@
 """One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications,
 and the écarts of other sources than audits with their actions (numbered as in an audit file),
-the cycle's settings and the obligations recorded as met.
+the cycle's settings and the obligations recorded as met, and its management reviews (one row
+each, its frozen pack inside once signed).
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
@@ -13,7 +14,7 @@ from pathlib import Path
 import msgspec
 
 from audit_bench.model import (
-    Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
+    Action, Certification, CycleSetting, Finding, Fulfilment, Person, Review, Structure, StructureSnapshot,
 )
 from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DocumentFile
@@ -31,7 +32,7 @@ class StructureFile(DocumentFile):
     formats = STRUCTURE_FORMATS
     record_types = {"record": Structure, "people": Person, "certifications": Certification,
                     "findings": Finding, "actions": Action, "cycle_settings": CycleSetting,
-                    "fulfilments": Fulfilment}
+                    "fulfilments": Fulfilment, "reviews": Review}
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id
@@ -57,7 +58,7 @@ class StructureFile(DocumentFile):
         return StructureSnapshot(structure=record, people=self.records("people"),
                                  certifications=self.records("certifications"), findings=self.records("findings"),
                                  actions=self.records("actions"), cycle_settings=self.records("cycle_settings"),
-                                 fulfilments=self.records("fulfilments"))
+                                 fulfilments=self.records("fulfilments"), reviews=self.records("reviews"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -91,6 +92,16 @@ class StructureFile(DocumentFile):
 
     def remove_fulfilment(self, referential: str, obligation: str, on: str) -> bool:
         return self._remove("fulfilments", referential=referential, obligation=obligation, on=on)
+
+    def set_review(self, review: Review) -> None:
+        """Add the review, or write it over the one of the same id."""
+        self._upsert("reviews", review, id=review.id)
+
+    def set_reviews(self, reviews: list[Review]) -> None:
+        """Write several reviews in one durable write (a new version and the one it supersedes)."""
+        with self.batch():
+            for review in reviews:
+                self.set_review(review)
 
     def _matching(self, table: str, key: dict[str, str]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()
