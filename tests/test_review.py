@@ -71,8 +71,9 @@ def test_the_pack_has_every_afaq_input_in_its_order_built_from_the_records(bench
     assert section(view, "reclamations").no_data == REGISTER_NOT_KEPT
     assert section(view, "reclamations").title == "Les réclamations et leur traitement"
     audits = section(view, "audits-internes")
-    assert figures(audits) == {"Audit interne du 2026-04-02 (clos) : écarts": 2,
-                               f"{afaq['audit']} : Écart mineur": 1, f"{afaq['audit']} : Écart majeur": 1}
+    assert [(f.label, f.value, f.ref) for f in audits.figures] == [
+        ("Écarts — audit interne du 2026-04-02 (clos)", 2, afaq["audit"]),
+        ("dont écart mineur", 1, afaq["audit"]), ("dont écart majeur", 1, afaq["audit"])]
     assert audits.details[1].endswith("Délai de premier entretien dépassé — sans action")
     assert section(view, "actions-decidees").no_data == "Aucune revue de direction signée avant 2026"
     plan = figures(section(view, "plan-amelioration"))
@@ -120,7 +121,7 @@ def test_an_action_decided_lands_in_the_plan_at_once(bench, afaq):
 @pytest.mark.parametrize(("kind", "owner", "due", "message"), [
     ("action", None, "2027-03-31", "responsable"),
     ("action", "Paul", None, "échéance"),
-    ("quality-policy", None, None, "décision"),  # CEDRE's, not AFAQ's
+    ("quality-policy", None, None, r"non prévue par le référentiel de la revue \(AFAQ\)"),  # CEDRE's
     ("action", "Paul", "2027-02-30", "n'existe pas"),
 ])
 def test_a_wrong_decision_is_refused_and_changes_nothing(bench, afaq, kind, owner, due, message):

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from audit_bench.cli import agenda, assess, audits, edits, exchange, plan, plugins, referentials, report, structures
+from audit_bench.cli import reviews
 from audit_bench.cli.common import WORKSPACE_HELP, Group, path_value, workspace_path
 
 
@@ -30,7 +31,7 @@ def main(ctx: click.Context, workspace: Path | None) -> None:
         run(workspace_path(ctx, workspace))
 
 
-for _module in (referentials, plugins, structures, audits, assess, edits, plan, report, exchange, agenda):
+for _module in (referentials, plugins, structures, audits, assess, edits, plan, report, exchange, agenda, reviews):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

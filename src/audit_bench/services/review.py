@@ -141,12 +141,12 @@ def _audits_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     for audit in audits:
         header = audit.snapshot.header
         state = "clos" if header.status == "closed" else "en cours"
-        figures.append(Figure(label=f"{KINDS.get(header.kind, header.kind)} du {header.date} ({state}) : écarts",
-                              value=len(audit.snapshot.findings), ref=header.id))
+        figures.append(Figure(label=f"Écarts — {KINDS.get(header.kind, header.kind).lower()} du {header.date} "
+                                    f"({state})", value=len(audit.snapshot.findings), ref=header.id))
         for cls in audit.tree.referential.finding_classes:
             count = sum(1 for f in audit.snapshot.findings if f.class_ == cls.id)
             if count:
-                figures.append(Figure(label=f"{header.id} : {cls.label}", value=count, ref=header.id))
+                figures.append(Figure(label=f"dont {cls.label.lower()}", value=count, ref=header.id))
         for finding in audit.snapshot.findings:
             cls = audit.tree.finding_classes.get(finding.class_)
             actions = audit.snapshot.actions_of(finding.id)
@@ -540,7 +540,7 @@ def decide(workspace: Workspace, ref: str, kind: str, text: str, owner: str | No
     durable write."""
     with _draft(workspace, ref) as (session, review):
         ctx = _context(workspace, session.snapshot(), review, today)
-        kind = check_choice(kind, _decision_kinds(ctx), "décision")
+        kind = _checked_decision_kind(ctx, kind)
         text = check_text(text, "le texte de la décision")
         number = max((int(d.id[1:]) for d in review.decisions), default=0) + 1
         decision = Decision(id=f"D{number}", kind=kind, text=text, owner=(owner or "").strip(), due=None, at=now())
@@ -635,14 +635,20 @@ def check_review(workspace: Workspace, ref: str, today: date | None = None) -> C
 
 # Helpers -----------------------------------------------------------------------------------------
 
-def _decision_kinds(ctx: ReviewContext) -> dict[str, str]:
-    """The decisions the review's referentials call for; every kind when none says."""
-    kinds: dict[str, str] = {}
+def _checked_decision_kind(ctx: ReviewContext, kind: str) -> str:
+    """`kind` if one of the review's referentials calls for that decision (any kind when none says)."""
+    check_choice(kind, REVIEW_DECISIONS, "type de décision")
+    called_for: dict[str, list[str]] = {}
     for referential in ctx.referentials():
         tree = ctx.installed(referential)
         if tree is not None and tree.referential.review is not UNSET:
-            kinds.update((o.kind, REVIEW_DECISIONS[o.kind]) for o in tree.referential.review.outputs)
-    return {kind: label for kind, label in REVIEW_DECISIONS.items() if kind in kinds} or dict(REVIEW_DECISIONS)
+            for output in tree.referential.review.outputs:
+                called_for.setdefault(output.kind, []).append(cite_as(tree.referential))
+    if called_for and kind not in called_for:
+        cited = ", ".join(dict.fromkeys(name for names in called_for.values() for name in names))
+        raise UserError(f"décision « {kind} » non prévue par le référentiel de la revue ({cited}) : choisir parmi "
+                        f"{', '.join(k for k in REVIEW_DECISIONS if k in called_for)}")
+    return kind
 
 
 def _review_id(structure_id: str, text: str) -> str:
