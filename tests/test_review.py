@@ -5,6 +5,7 @@ signature freezing it all, new versions, refusals."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
-from audit_bench.services.errors import UserError
+from audit_bench.services.errors import CorruptFileError, UserError
 from audit_bench.services.plan import PlanFilter, add_ecart, open_holder, read_plan
 from audit_bench.services.review import (
     REGISTER_NOT_KEPT, check_review, decide, distribute, list_reviews, new_review, remove_participant, set_participant,
@@ -234,8 +235,18 @@ def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous
     assert values[f"{title} : évolution depuis le 2025-03-01, points"] == pytest.approx(66.7)
 
 
-def test_a_structure_file_without_reviews_reads_empty(bench, afaq):
+def test_a_structure_file_written_before_reviews_reads_none_and_a_damaged_review_is_refused(bench, afaq):
+    path = bench.path / "structures" / f"{afaq['structure']}.json"
+    document = json.loads(path.read_bytes())
+    del document["reviews"]
+    path.write_text(json.dumps(document), encoding="utf-8")
     assert list_reviews(bench, afaq["structure"]).reviews == []
+    assert new_review(bench, afaq["structure"], 2026).id == "R1"
+    document = json.loads(path.read_bytes())
+    document["reviews"]["1"]["id"] = "R1/../x"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CorruptFileError, match=str(path)):
+        list_reviews(bench, afaq["structure"])
 
 
 def test_a_review_is_refused_while_another_process_writes_the_structure(bench, afaq):

@@ -3,9 +3,15 @@ was sent, and, once signed, the frozen pack of the inputs it was taken on."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from audit_bench.model.audit import Record
+
+ReviewId = Annotated[str, msgspec.Meta(pattern=r"^R[1-9][0-9]{0,5}$")]
+"""R1, R2… within a structure: checked when a file is read, so a damaged id is a refused file."""
+DecisionId = Annotated[str, msgspec.Meta(pattern=r"^D[1-9][0-9]{0,5}$")]
 
 
 class Participant(Record, kw_only=True):
@@ -21,7 +27,7 @@ class Participant(Record, kw_only=True):
 class Decision(Record, kw_only=True):
     """What the review decided (AFAQ 6.7 lines 347–354, CEDRE 4.4 line 226)."""
 
-    id: str
+    id: DecisionId
     """D1, D2… within the review."""
     kind: str
     """A key of `model.vocab.REVIEW_DECISIONS`."""
@@ -80,7 +86,7 @@ class Review(Record, kw_only=True):
     changes freely; signing freezes the pack and the decisions; a signed review is never edited,
     only superseded by a new version (`supersedes`)."""
 
-    id: str
+    id: ReviewId
     """R1, R2… within the structure."""
     structure: str
     year: int
@@ -97,8 +103,8 @@ class Review(Record, kw_only=True):
     signature: Signature | None = None
     pack: list[PackSection] = []
     """Frozen when signed: the inputs as they were then; empty while a draft (built on demand)."""
-    supersedes: str | None = None
-    superseded_by: str | None = None
+    supersedes: ReviewId | None = None
+    superseded_by: ReviewId | None = None
     created_at: str
 
 

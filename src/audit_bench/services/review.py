@@ -23,6 +23,7 @@ import hashlib
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
@@ -42,7 +43,7 @@ from audit_bench.services.audits import audit_path
 from audit_bench.services.clock import now
 from audit_bench.services.listing import workspace_rows
 from audit_bench.services.structures import StructureSession, open_structure
-from audit_bench.services.validation import UserError, check_choice, check_date, check_text
+from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
 
@@ -68,16 +69,30 @@ class AuditRecords:
         return self.snapshot.header.id
 
 
-@dataclass(frozen=True)
 class ReviewContext:
-    """What the sections and the checks of one review read: the structure's records, its audits,
-    the review and the one before it, and the day the pack is built (for what is overdue)."""
+    """What the sections and the checks of one review read: the structure's records, its audits
+    (each file read once, when first asked), the review and the one before it, and the day the
+    pack is built (for what is overdue)."""
 
-    workspace: Workspace
-    structure: StructureSnapshot
-    review: Review
-    audits: list[AuditRecords]
-    today: date
+    def __init__(self, workspace: Workspace, structure: StructureSnapshot, review: Review,
+                 today: date | None = None) -> None:
+        self.workspace = workspace
+        self.structure = structure
+        self.review = review
+        self.today = today or date.today()
+        self._rows = [row for row in workspace_rows(workspace).audits
+                      if row.error is None and row.structure == structure.structure.id]
+
+    @cached_property
+    def audits(self) -> list[AuditRecords]:
+        """The structure's audits, oldest first."""
+        audits = []
+        for row in self._rows:
+            path = audit_path(self.workspace, row.id)
+            with AuditFile.open(path, write=False) as file:
+                snapshot = file.snapshot()
+            audits.append(AuditRecords(snapshot, self.workspace.frozen_tree(path, snapshot.header.referential)))
+        return sorted(audits, key=lambda a: (a.snapshot.header.date, a.id))
 
     @property
     def period(self) -> str:
@@ -96,23 +111,11 @@ class ReviewContext:
     def referentials(self) -> list[str]:
         """The referentials the review answers to: the structure's certifications, else its audits'."""
         certified = list(dict.fromkeys(c.referential for c in self.structure.certifications))
-        return certified or sorted({a.snapshot.header.referential.id for a in self.audits})
+        return certified or sorted({row.referential for row in self._rows})
 
     def installed(self, referential: str) -> ReferentialTree | None:
-        return self.workspace.registry.referentials[referential].tree \
-            if referential in self.workspace.registry.referentials else None
-
-
-def _context(workspace: Workspace, structure: StructureSnapshot, review: Review, today: date | None) -> ReviewContext:
-    audits = []
-    for row in workspace_rows(workspace).audits:
-        if row.error is None and row.structure == structure.structure.id:
-            path = audit_path(workspace, row.id)
-            with AuditFile.open(path, write=False) as file:
-                snapshot = file.snapshot()
-            audits.append(AuditRecords(snapshot, workspace.frozen_tree(path, snapshot.header.referential)))
-    audits.sort(key=lambda a: (a.snapshot.header.date, a.id))
-    return ReviewContext(workspace, structure, review, audits, today or date.today())
+        loaded = self.workspace.registry.referentials.get(referential)
+        return None if loaded is None else loaded.tree
 
 
 # The pack: one section per input --------------------------------------------------------------
@@ -539,23 +542,24 @@ def decide(workspace: Workspace, ref: str, kind: str, text: str, owner: str | No
     of the plan, on an écart of source `revue`; the decision, the écart and the action are one
     durable write."""
     with _draft(workspace, ref) as (session, review):
-        ctx = _context(workspace, session.snapshot(), review, today)
+        ctx = ReviewContext(workspace, session.snapshot(), review, today)
         kind = _checked_decision_kind(ctx, kind)
         text = check_text(text, "le texte de la décision")
         number = max((int(d.id[1:]) for d in review.decisions), default=0) + 1
-        decision = Decision(id=f"D{number}", kind=kind, text=text, owner=(owner or "").strip(), due=None, at=now())
+        decision = Decision(id=f"D{number}", kind=kind, text=text,
+                            owner=check_optional_text(owner, "le responsable de la décision"), at=now())
         if kind != "action":
             if due is not None:
                 decision = msgspec.structs.replace(decision, due=check_date(due, "échéance"))
             _save(session, msgspec.structs.replace(review, decisions=[*review.decisions, decision]))
             return decision
-        if not (owner or "").strip() or due is None:
+        if not decision.owner or due is None:
             raise UserError("une action décidée demande son responsable (--owner) et son échéance (--due) : "
                             "elle entre au plan d'amélioration")
         file = session.plan_file()
         with file.batch():
             finding = session.add_ecart(REVIEW_SOURCE, text, ref=f"{review.id} ({review.year})")
-            action = session.add_action(finding.id, text, owner or "", due, action_type)
+            action = session.add_action(finding.id, text, decision.owner, due, action_type)
             decision = msgspec.structs.replace(decision, owner=action.owner, due=action.due, action=action.id,
                                                finding=finding.id)
             _save(session, msgspec.structs.replace(review, decisions=[*review.decisions, decision]))
@@ -586,7 +590,7 @@ def sign(workspace: Workspace, ref: str, by: str, held_on: str | None = None, to
             raise UserError(f"aucun participant présent dans la revue {ref} : les inscrire d'abord "
                             "(review participant)")
         held = check_date(held_on, "date de la revue") if held_on is not None else (today or date.today()).isoformat()
-        ctx = _context(workspace, session.snapshot(), review, today)
+        ctx = ReviewContext(workspace, session.snapshot(), review, today)
         frozen = msgspec.structs.replace(review, state="signed", held_on=held, pack=build_pack(ctx))
         signed = msgspec.structs.replace(frozen, signature=Signature(
             by=by, at=now(), sha256=hashlib.sha256(signed_content(frozen)).hexdigest()))
@@ -615,7 +619,7 @@ def show_review(workspace: Workspace, ref: str, today: date | None = None) -> Re
     if review.signature is not None:
         valid = hashlib.sha256(signed_content(review)).hexdigest() == review.signature.sha256
     else:
-        pack = build_pack(_context(workspace, snapshot, review, today))
+        pack = build_pack(ReviewContext(workspace, snapshot, review, today))
     return ReviewView(id=f"{structure_id}/{review.id}", structure=structure_id, year=review.year, start=review.start,
                       end=review.end, state=review.state, held_on=review.held_on, participants=review.participants,
                       decisions=review.decisions, distribution=review.distribution, signature=review.signature,
@@ -629,7 +633,7 @@ def check_review(workspace: Workspace, ref: str, today: date | None = None) -> C
     with open_structure(workspace, structure_id, write=False) as session:
         snapshot = session.snapshot()
         review = _find(session, review_id)
-    ctx = _context(workspace, snapshot, review, today)
+    ctx = ReviewContext(workspace, snapshot, review, today)
     return CheckView([point for check in CHECKS for point in check(ctx)])
 
 
