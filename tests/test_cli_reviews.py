@@ -64,6 +64,9 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
         "Registre non tenu dans audit-bench : à compléter"]
     text = cli(ws, "review", "show", ref).stdout
     assert "[AFAQ 6.7] Les écarts des audits internes réalisés" in text and digest in text
+    pdf = ws.parent / "bilan.pdf"
+    assert cli(ws, "review", "report", ref, "-o", str(pdf)).stdout.strip() == str(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
     listed = json.loads(cli(ws, "reviews", structure, "--json").stdout)["reviews"]
     assert [(r["id"], r["state"], r["held_on"], r["signed_by"]) for r in listed] == [
         (ref, "signed", "2027-01-15", "Marie Durand")]
@@ -80,6 +83,7 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     ["review", "participant", "{ref}", "--name", "X", "--role", "tresorier"],
     ["review", "sign", "{ref}", "--by", "Marie"],
     ["review", "distribute", "{ref}", "--to", "Équipe", "--on", "31/02/2027"],
+    ["review", "report", "{ref}", "-o", "bilan.docx"],
 ])
 def test_bad_input_is_one_line_and_changes_nothing(review, args):
     ws, structure, _, ref = review

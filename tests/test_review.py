@@ -18,10 +18,11 @@ from audit_bench.services.errors import CorruptFileError, UserError
 from audit_bench.services.plan import PlanFilter, add_ecart, open_holder, read_plan
 from audit_bench.services.review import (
     REGISTER_NOT_KEPT, check_review, decide, distribute, list_reviews, new_review, remove_participant, set_participant,
-    show_review, sign, signed_content,
+    show_review, sign, signed_content, write_review_report,
 )
 from audit_bench.services.structures import create_structure, set_certification
 from audit_bench.store.structure_file import StructureFile
+from test_report import pdf_text
 
 TODAY = date(2027, 1, 20)
 
@@ -262,3 +263,30 @@ def test_a_review_is_refused_while_another_process_writes_the_structure(bench, a
 def _reviews(bench, structure_id):
     with StructureFile.open(bench.path / "structures" / f"{structure_id}.json", write=False) as file:
         return msgspec.structs.replace(file.snapshot()).reviews
+
+
+def test_the_bilan_prints_the_pack_and_a_signed_one_is_the_same_bytes_after_the_plan_changes(bench, afaq, tmp_path):
+    ref = signed_review(bench, afaq)
+    first = write_review_report(bench, ref, tmp_path / "bilan.pdf")
+    assert first.stat().st_mode & 0o777 == 0o600
+    with open_audit(bench, afaq["audit"]) as session:
+        session.update_action(afaq["action"], verified_by="Jean Petit", effective=True)
+    again = write_review_report(bench, ref, tmp_path / "bilan-2.pdf")
+    assert again.read_bytes() == first.read_bytes()
+    _, body = pdf_text(first)
+    view = show_review(bench, ref)
+    for pack_section in view.inputs:
+        assert pack_section.title in body
+        for figure in pack_section.figures:
+            assert f"{figure.label} {figure.value}" in body
+    assert "Aucune revue de direction signée avant 2026" in body
+    assert "Réduire le délai du premier entretien" in body and view.signature.sha256 in body
+    assert "Luc Bernard absent·e, excusé·e" in body
+
+
+def test_the_bilan_is_written_as_a_pdf_only_and_never_over_the_workspace(bench, afaq, tmp_path):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    with pytest.raises(UserError, match="PDF"):
+        write_review_report(bench, ref, tmp_path / "bilan.docx")
+    with pytest.raises(UserError):
+        write_review_report(bench, ref, bench.path / "structures" / f"{afaq['structure']}.json", force=True)

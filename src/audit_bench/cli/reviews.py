@@ -1,4 +1,4 @@
-"""`review new|check|show|participant|participant-delete|decide|distribute|sign` and `reviews STRUCT`:
+"""`review new|check|show|participant|participant-delete|decide|distribute|sign|report` and `reviews STRUCT`:
 the revue de direction (bilan annuel).
 
 A review lives in its structure's file: commands name it `STRUCTURE/R1`, as `review new` and
@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 import click
 
 from audit_bench.cli.audits import JSON_OPTION, one_line
-from audit_bench.cli.common import Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, workspace_option
+from audit_bench.cli.common import (
+    Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
+)
 from audit_bench.model.vocab import ACTION_TYPES, REVIEW_DECISIONS, REVIEW_STATES, ROLES
 
 if TYPE_CHECKING:
@@ -229,6 +231,21 @@ def sign_command(ctx: click.Context, ref: str, by: str, held_on: str | None, wor
     from audit_bench.services.review import sign
 
     echo(sign(open_workspace(ctx, workspace), ref, by, held_on).signature.sha256)
+
+
+@review_group.command("report")
+@REVIEW_ARGUMENT
+@click.option("-o", "--output", "output", required=True, callback=path_value, metavar="FICHIER.pdf",
+              help="Fichier PDF à écrire.")
+@click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe déjà.")
+@workspace_option
+@click.pass_context
+@guarded
+def report_command(ctx: click.Context, ref: str, output: Path, force: bool, workspace: Path | None) -> None:
+    """Produire le bilan annuel en PDF (une revue signée : à l'identique, d'après ses données figées)."""
+    from audit_bench.services.review import write_review_report
+
+    echo(str(write_review_report(open_workspace(ctx, workspace), ref, output, force=force)))
 
 
 COMMANDS = [reviews_command, review_group]

@@ -5,7 +5,7 @@ from audit_bench.model.audit import (
     DemoRating, Evidence, Finding, Postponement, Progress, Record, ReferentialPin, SectionScore,
 )
 from audit_bench.model.cycle import SURVEILLANCE, CycleSetting, Fulfilment
-from audit_bench.model.review import Decision, Figure, PackSection, Participant, Review, Sending, Signature
+from audit_bench.model.review import CheckPoint, Decision, Figure, PackSection, Participant, Review, Sending, Signature
 from audit_bench.model.structure import (
     STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
 )
@@ -20,5 +20,5 @@ __all__ = [
     "DemoEvidence", "DemoFinding", "DemoRating", "Evidence", "Finding", "Fulfilment", "Person", "Postponement",
     "Progress", "Record", "ReferentialPin",
     "SectionScore", "Structure", "StructureSnapshot", "implied_structure_id", "slug",
-    "Decision", "Figure", "PackSection", "Participant", "Review", "Sending", "Signature",
+    "CheckPoint", "Decision", "Figure", "PackSection", "Participant", "Review", "Sending", "Signature",
 ]

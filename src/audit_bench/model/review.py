@@ -74,6 +74,16 @@ class PackSection(Record, kw_only=True):
     """Set when the section has no figure: what it says instead (« Aucun audit réalisé en 2026 »)."""
 
 
+class CheckPoint(Record, kw_only=False):
+    """Something the référent should fix before the meeting (the review's consistency check)."""
+
+    kind: str
+    """A key of `model.vocab.REVIEW_CHECKS`."""
+    text: str
+    ref: str
+    """What to open to fix it: `AUDIT/E1`, `STRUCTURE/A3`, a referential's id, `STRUCTURE/R1/D2`."""
+
+
 class Signature(Record, kw_only=True):
     by: str
     at: str
@@ -89,6 +99,8 @@ class Review(Record, kw_only=True):
     id: ReviewId
     """R1, R2… within the structure."""
     structure: str
+    structure_name: str = ""
+    """The structure's name as signed (the bilan prints it); empty while a draft."""
     year: int
     start: str
     end: str
@@ -103,6 +115,8 @@ class Review(Record, kw_only=True):
     signature: Signature | None = None
     pack: list[PackSection] = []
     """Frozen when signed: the inputs as they were then; empty while a draft (built on demand)."""
+    remaining: list[CheckPoint] = []
+    """Frozen when signed: the points of the consistency check still open then."""
     supersedes: ReviewId | None = None
     superseded_by: ReviewId | None = None
     created_at: str

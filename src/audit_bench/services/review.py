@@ -25,14 +25,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import msgspec
 from msgspec import UNSET
 
 from audit_bench.model import (
-    ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, Decision, Figure, Finding,
-    PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
+    ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
+    Finding, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
 from audit_bench.model.review import encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
@@ -320,16 +321,6 @@ def _section(tree: ReferentialTree, item: ReviewInput, built: Built) -> PackSect
 
 # The consistency check --------------------------------------------------------------------------
 
-class CheckPoint(msgspec.Struct, frozen=True):
-    """Something the référent should fix before the meeting."""
-
-    kind: str
-    """A key of `model.vocab.REVIEW_CHECKS`."""
-    text: str
-    ref: str
-    """What to open to fix it: `AUDIT/E1`, `STRUCTURE/A3`, a referential's id, `STRUCTURE/R1/D2`."""
-
-
 def _ecarts_without_action(ctx: ReviewContext) -> Iterable[CheckPoint]:
     for audit in ctx.audits:
         for finding in audit.snapshot.findings:
@@ -403,7 +394,8 @@ CHECKS: list[Callable[[ReviewContext], Iterable[CheckPoint]]] = [
     _ecarts_without_action, _actions_not_verified, _no_internal_audit, _previous_decisions_not_followed,
     _missing_participants,
 ]
-"""The consistency check, point by point (`model.vocab.REVIEW_CHECKS`); the registers add theirs."""
+"""The consistency check, point by point (`model.vocab.REVIEW_CHECKS`); the registers add theirs.
+Each reads the context and yields `model.CheckPoint`s."""
 
 
 # Views: what the CLI prints with --json ----------------------------------------------------------
@@ -434,6 +426,8 @@ class ReviewView(msgspec.Struct, frozen=True, kw_only=True):
     signature: Signature | None
     signature_valid: bool | None
     """None while unsigned; False when the stored review no longer matches its hash."""
+    remaining: list[CheckPoint]
+    """Signed: the check's points still open at signing (a draft's: `review check`)."""
     supersedes: str | None
     superseded_by: str | None
     inputs: list[PackSection]
@@ -591,7 +585,9 @@ def sign(workspace: Workspace, ref: str, by: str, held_on: str | None = None, to
                             "(review participant)")
         held = check_date(held_on, "date de la revue") if held_on is not None else (today or date.today()).isoformat()
         ctx = ReviewContext(workspace, session.snapshot(), review, today)
-        frozen = msgspec.structs.replace(review, state="signed", held_on=held, pack=build_pack(ctx))
+        frozen = msgspec.structs.replace(review, state="signed", held_on=held, pack=build_pack(ctx),
+                                         remaining=check_points(ctx),
+                                         structure_name=session.snapshot().structure.name)
         signed = msgspec.structs.replace(frozen, signature=Signature(
             by=by, at=now(), sha256=hashlib.sha256(signed_content(frozen)).hexdigest()))
         changed = [signed]
@@ -623,7 +619,8 @@ def show_review(workspace: Workspace, ref: str, today: date | None = None) -> Re
     return ReviewView(id=f"{structure_id}/{review.id}", structure=structure_id, year=review.year, start=review.start,
                       end=review.end, state=review.state, held_on=review.held_on, participants=review.participants,
                       decisions=review.decisions, distribution=review.distribution, signature=review.signature,
-                      signature_valid=valid, supersedes=review.supersedes, superseded_by=review.superseded_by,
+                      signature_valid=valid, remaining=review.remaining, supersedes=review.supersedes,
+                      superseded_by=review.superseded_by,
                       inputs=pack)
 
 
@@ -633,8 +630,37 @@ def check_review(workspace: Workspace, ref: str, today: date | None = None) -> C
     with open_structure(workspace, structure_id, write=False) as session:
         snapshot = session.snapshot()
         review = _find(session, review_id)
-    ctx = ReviewContext(workspace, snapshot, review, today)
-    return CheckView([point for check in CHECKS for point in check(ctx)])
+    return CheckView(check_points(ReviewContext(workspace, snapshot, review, today)))
+
+
+def check_points(ctx: ReviewContext) -> list[CheckPoint]:
+    return [point for check in CHECKS for point in check(ctx)]
+
+
+def write_review_report(workspace: Workspace, ref: str, output: Path, *, force: bool = False,
+                        today: date | None = None) -> Path:
+    """Write the bilan as a PDF where a report may be written (`reporting.checked_output`), mode
+    0600. A signed review prints only what was frozen at signing: the same bytes every time."""
+    from audit_bench.reports.review_report import ReviewDocument, render_review_report  # reportlab: heavy
+    from audit_bench.services.reporting import checked_output, write_private
+
+    output = checked_output(workspace.path, Path(output), force=force)
+    if output.suffix.lower() != ".pdf":
+        raise UserError(f"le bilan s'écrit en PDF (FICHIER.pdf), pas « {output.name} » : "
+                        "la version Word n'est pas encore disponible")
+    structure_id, review_id = review_ref(ref)
+    with open_structure(workspace, structure_id, write=False) as session:
+        snapshot = session.snapshot()
+        review = _find(session, review_id)
+    if review.signature is not None:
+        document = ReviewDocument(review, review.structure_name, review.pack, review.remaining,
+                                  review.held_on or review.signature.at[:10])
+    else:
+        ctx = ReviewContext(workspace, snapshot, review, today)
+        document = ReviewDocument(review, snapshot.structure.name, build_pack(ctx), check_points(ctx),
+                                  ctx.today.isoformat())
+    write_private(output, render_review_report(document).pdf, force=force)
+    return output
 
 
 # Helpers -----------------------------------------------------------------------------------------
