@@ -83,7 +83,7 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     ["review", "participant", "{ref}", "--name", "X", "--role", "tresorier"],
     ["review", "sign", "{ref}", "--by", "Marie"],
     ["review", "distribute", "{ref}", "--to", "Équipe", "--on", "31/02/2027"],
-    ["review", "report", "{ref}", "-o", "bilan.docx"],
+    ["review", "report", "{ref}", "-o", "{structure}.json"],
 ])
 def test_bad_input_is_one_line_and_changes_nothing(review, args):
     ws, structure, _, ref = review

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from docx import Document
 
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
@@ -284,9 +285,21 @@ def test_the_bilan_prints_the_pack_and_a_signed_one_is_the_same_bytes_after_the_
     assert "Luc Bernard absent·e, excusé·e" in body
 
 
-def test_the_bilan_is_written_as_a_pdf_only_and_never_over_the_workspace(bench, afaq, tmp_path):
+def test_the_word_bilan_has_the_same_figures_in_words_own_styles(bench, afaq, tmp_path):
+    ref = signed_review(bench, afaq)
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx")))
+    paragraphs = [(p.style.name, p.text) for p in word.paragraphs]
+    assert ("Title", "Bilan annuel 2026") in paragraphs
+    assert ("Heading 3", "Les écarts des audits internes réalisés") in paragraphs
+    rows = {tuple(c.text for c in row.cells) for table in word.tables for row in table.rows}
+    for pack_section in show_review(bench, ref).inputs:
+        assert {(f.label, str(f.value)) for f in pack_section.figures} <= rows
+    assert ("D1", "Nouvelle action (curative, corrective ou préventive)", "Réduire le délai du premier entretien",
+            "Paul Girard", "31\u00a0mars 2027", "A2") in rows
+    assert all(table.style.name == "Table Grid" for table in word.tables)
+
+
+def test_the_bilan_is_never_written_over_the_workspace(bench, afaq):
     ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
-    with pytest.raises(UserError, match="PDF"):
-        write_review_report(bench, ref, tmp_path / "bilan.docx")
     with pytest.raises(UserError):
         write_review_report(bench, ref, bench.path / "structures" / f"{afaq['structure']}.json", force=True)

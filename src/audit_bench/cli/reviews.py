@@ -235,14 +235,14 @@ def sign_command(ctx: click.Context, ref: str, by: str, held_on: str | None, wor
 
 @review_group.command("report")
 @REVIEW_ARGUMENT
-@click.option("-o", "--output", "output", required=True, callback=path_value, metavar="FICHIER.pdf",
-              help="Fichier PDF à écrire.")
+@click.option("-o", "--output", "output", required=True, callback=path_value, metavar="FICHIER.pdf|FICHIER.docx",
+              help="Fichier à écrire : PDF, ou Word si son nom finit par .docx.")
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe déjà.")
 @workspace_option
 @click.pass_context
 @guarded
 def report_command(ctx: click.Context, ref: str, output: Path, force: bool, workspace: Path | None) -> None:
-    """Produire le bilan annuel en PDF (une revue signée : à l'identique, d'après ses données figées)."""
+    """Produire le bilan annuel en PDF ou en Word (une revue signée : d'après ses données figées)."""
     from audit_bench.services.review import write_review_report
 
     echo(str(write_review_report(open_workspace(ctx, workspace), ref, output, force=force)))

@@ -1,6 +1,6 @@
 """The bilan annuel (revue de direction) as a PDF, on the audit report's page frame: cover,
 participants, one section per input of the pack, the consistency check's remaining points, the
-decisions, signatures and distribution.
+decisions, signatures and distribution (the words: `review_content`).
 
 It prints a `ReviewDocument` and nothing else: for a signed review, its frozen pack and points
 and its day of signature, so the same review always gives the same bytes (reportlab's invariant
@@ -9,49 +9,31 @@ mode: no creation date, no random document id).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
-from audit_bench.model import ROLES, CheckPoint, PackSection, Review
-from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
 from audit_bench.reports.cells import bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
+from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
 from audit_bench.reports.styles import text
-from audit_bench.reports.typography import NBSP, french_date, french_number
 
-
-@dataclass(frozen=True)
-class ReviewDocument:
-    """What the bilan prints: the review, the structure's name, and its pack and check points
-    (frozen ones for a signed review, built on the day for a draft)."""
-
-    review: Review
-    structure_name: str
-    pack: list[PackSection]
-    points: list[CheckPoint]
-    generated_on: str
-    """The day printed as the document's date: the meeting's for a signed review."""
+__all__ = ["ReviewDocument", "render_review_report"]
 
 
 def render_review_report(document: ReviewDocument) -> layout.BuiltDocument:
-    review = document.review
-    title = f"Bilan annuel {review.year} — revue de direction"
+    content = ReviewContent(document)
+    signature = document.review.signature
     return layout.build_document(
-        _Bilan(document).story(), title=f"{title} — {document.structure_name}", subject=title,
-        author=review.signature.by if review.signature else "",
-        running_header=f"{document.structure_name} — {title}",
-        footer=f"Bilan établi le {french_date(document.generated_on)} avec audit-bench — revue "
-               f"{review.structure}/{review.id}", invariant=True)
+        _Bilan(content).story(), title=f"{content.title()} — {document.structure_name}",
+        subject=content.subtitle(), author=signature.by if signature else "",
+        running_header=content.running_header(), footer=content.footer(), invariant=True)
 
 
 class _Bilan:
-    def __init__(self, document: ReviewDocument) -> None:
-        self.document = document
-        self.review = document.review
+    def __init__(self, content: ReviewContent) -> None:
+        self.content = content
         self.st = report_styles.styles()
         self.chapter = 0
 
@@ -63,112 +45,63 @@ class _Bilan:
         return [CondPageBreak(50 * mm), self.p(f"{self.chapter}. {text(title)}", "h1")]
 
     def story(self) -> list[Flowable]:
+        content = self.content
         story = self.cover()
         story.append(PageBreak())
-        story += self.participants()
+        story += self.chapter_table(content.participants(), [70, 65, None])
         story += self.inputs()
-        story += self.points()
-        story += self.decisions()
+        story += self.chapter_table(content.points(), [None, 60])
+        story += self.chapter_table(content.decisions(), [10, 32, None, 32, 34, 16])
         story += self.signatures()
-        story += self.distribution()
+        story += self.chapter_table(content.distribution(), [None, 40])
         return story
 
     def cover(self) -> list[Flowable]:
-        review = self.review
-        facts = [("Structure", self.document.structure_name),
-                 ("Période revue", f"du {french_date(review.start)} au {french_date(review.end)}"),
-                 ("État", REVIEW_STATES.get(review.state, review.state)),
-                 ("Réunion", french_date(review.held_on) if review.held_on else "à tenir"),
-                 ("Référentiels", ", ".join(dict.fromkeys(s.referential.upper() for s in self.document.pack)) or "—")]
-        if review.supersedes:
-            facts.append(("Remplace", f"la revue {review.supersedes}"))
-        rows = [[cell(bold(label)), cell(value)] for label, value in facts]
-        out: list[Flowable] = [
+        rows = [[cell(bold(label)), cell(value)] for label, value in self.content.cover_facts()]
+        return [
             Spacer(1, 25 * mm),
-            self.p(f"Bilan annuel {review.year}", "title"),
-            self.p(f"Revue de direction — {text(self.document.structure_name)}", "subtitle"),
+            self.p(text(self.content.title()), "title"),
+            self.p(text(self.content.subtitle()), "subtitle"),
             layout.table(rows, [45 * mm, CONTENT_WIDTH - 45 * mm], header=False,
                          extra=[("BACKGROUND", (0, 0), (0, -1), GROUP_FILL)]),
             Spacer(1, 8 * mm),
+            self.p(text(self.content.signature_note()), "muted"),
         ]
-        if review.signature is not None:
-            out.append(self.p(f"Signé par {text(review.signature.by)}. Empreinte SHA-256 du contenu signé{NBSP}: "
-                              f"{review.signature.sha256}.", "muted"))
-        else:
-            out.append(self.p("Projet non signé : les données sont celles du jour où ce document est établi.",
-                              "muted"))
-        return out
 
-    def participants(self) -> list[Flowable]:
-        out = self.heading("Participants")
-        if not self.review.participants:
-            return out + [self.p("<i>Aucun participant inscrit.</i>")]
-        rows = [layout.head_row("Rôle", "Nom", "Présence")]
-        rows += [[cell(ROLES.get(p.role, p.role)), cell(p.name), cell("présent·e" if p.present else "absent·e, excusé·e")]
-                 for p in self.review.participants]
-        return out + [layout.table(rows, [70 * mm, 65 * mm, CONTENT_WIDTH - 135 * mm])]
+    def chapter_table(self, chapter: Chapter, widths_mm: list[float | None]) -> list[Flowable]:
+        """The chapter's heading, then its table, or its sentence when it has no row. One width
+        may be None: it takes what the others leave."""
+        out = self.heading(chapter.title)
+        if not chapter.rows:
+            return out + [self.p(f"<i>{text(chapter.empty)}</i>")]
+        return out + [self.grid(chapter.header, chapter.rows, widths_mm)]
+
+    def grid(self, header: list[str], rows: list[list[str]], widths_mm: list[float | None], **options) -> Flowable:
+        fixed = sum(width for width in widths_mm if width is not None) * mm
+        widths = [CONTENT_WIDTH - fixed if width is None else width * mm for width in widths_mm]
+        return layout.table([layout.head_row(*header)] + [[cell(value) for value in row] for row in rows], widths,
+                            **options)
 
     def inputs(self) -> list[Flowable]:
-        out = self.heading("Données d'entrée")
-        for section in self.document.pack:
-            cited = " ".join(part for part in (section.referential.upper(), section.section) if part)
-            source = f", ligne {section.line} du référentiel" if section.line else ""
-            out.append(self.p(f"{text(section.title)}", "h3"))
-            out.append(self.p(f"{text(cited)}{source}", "muted"))
+        out = self.heading(ReviewContent.INPUTS)
+        for section in self.content.document.pack:
+            out.append(self.p(text(section.title), "h3"))
+            out.append(self.p(text(ReviewContent.cited(section)), "muted"))
             if section.no_data:
                 out.append(self.p(f"<i>{text(section.no_data)}</i>"))
             if section.figures:
-                rows = [layout.head_row("Donnée", "Valeur")]
-                rows += [[cell(f.label), cell(_value(f.value))] for f in section.figures]
-                out.append(layout.table(rows, [CONTENT_WIDTH - 35 * mm, 35 * mm],
-                                        extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")]))
-            for line in section.details:
-                out.append(self.p(f"• {text(line)}", "small"))
+                out.append(self.grid(ReviewContent.FIGURE_HEADER, ReviewContent.figure_rows(section), [None, 35],
+                                     extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")]))
+            out += [self.p(f"• {text(line)}", "small") for line in section.details]
             out.append(Spacer(1, 3 * mm))
         return out
 
-    def points(self) -> list[Flowable]:
-        out = self.heading("Points du contrôle de cohérence restant à traiter")
-        if not self.document.points:
-            return out + [self.p("<i>Aucun point restant.</i>")]
-        rows = [layout.head_row("Point", "Référence")]
-        rows += [[cell(point.text), cell(point.ref)] for point in self.document.points]
-        return out + [layout.table(rows, [CONTENT_WIDTH - 60 * mm, 60 * mm])]
-
-    def decisions(self) -> list[Flowable]:
-        out = self.heading("Décisions")
-        if not self.review.decisions:
-            return out + [self.p("<i>Aucune décision enregistrée.</i>")]
-        rows = [layout.head_row("N°", "Nature", "Décision", "Responsable", "Échéance", "Plan")]
-        rows += [[cell(d.id), cell(REVIEW_DECISIONS.get(d.kind, d.kind)), cell(d.text), cell(d.owner),
-                  cell(french_date(d.due) if d.due else ""), cell(d.action or "")] for d in self.review.decisions]
-        widths = [10 * mm, 32 * mm, CONTENT_WIDTH - 124 * mm, 32 * mm, 34 * mm, 16 * mm]
-        return out + [layout.table(rows, widths)]
-
     def signatures(self) -> list[Flowable]:
-        out = self.heading("Signatures")
-        signature = self.review.signature
-        if signature is None:
-            out.append(self.p("<i>Revue non signée.</i>"))
-        rows = [layout.head_row("Qualité", "Nom", "Signature")]
-        rows += [[cell(ROLES.get(p.role, p.role)), cell(p.name),
-                  cell(italic("signé")) if signature and p.name == signature.by else ""]
-                 for p in self.review.participants if p.present]
+        chapter = self.content.signatures()
+        out = self.heading(chapter.title)
+        if chapter.empty:
+            out.append(self.p(f"<i>{text(chapter.empty)}</i>"))
+        rows = [layout.head_row(*chapter.header)]
+        rows += [[cell(role), cell(name), cell(italic(signed)) if signed else ""] for role, name, signed in chapter.rows]
         return out + [KeepTogether([layout.table(rows, [70 * mm, 60 * mm, CONTENT_WIDTH - 130 * mm],
                                                  heights=[None] + [14 * mm] * (len(rows) - 1))])]
-
-    def distribution(self) -> list[Flowable]:
-        out = self.heading("Diffusion")
-        if not self.review.distribution:
-            return out + [self.p("<i>Bilan non encore diffusé.</i>")]
-        rows = [layout.head_row("Destinataire", "Envoyé le")]
-        rows += [[cell(s.person), cell(french_date(s.sent_on))] for s in self.review.distribution]
-        return out + [layout.table(rows, [CONTENT_WIDTH - 40 * mm, 40 * mm])]
-
-
-def _value(value: int | float | str | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return french_number(value)
-    return str(value)

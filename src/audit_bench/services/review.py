@@ -639,15 +639,13 @@ def check_points(ctx: ReviewContext) -> list[CheckPoint]:
 
 def write_review_report(workspace: Workspace, ref: str, output: Path, *, force: bool = False,
                         today: date | None = None) -> Path:
-    """Write the bilan as a PDF where a report may be written (`reporting.checked_output`), mode
-    0600. A signed review prints only what was frozen at signing: the same bytes every time."""
-    from audit_bench.reports.review_report import ReviewDocument, render_review_report  # reportlab: heavy
-    from audit_bench.services.reporting import checked_output, write_private
+    """Write the bilan where a report may be written (`reporting.checked_output`), mode 0600: a
+    Word document when its name ends in .docx, else a PDF. A signed review prints only what was
+    frozen at signing: its PDF is the same bytes every time."""
+    from audit_bench.reports.review_content import ReviewDocument
+    from audit_bench.services.reporting import checked_output, is_word, write_private
 
     output = checked_output(workspace.path, Path(output), force=force)
-    if output.suffix.lower() != ".pdf":
-        raise UserError(f"le bilan s'écrit en PDF (FICHIER.pdf), pas « {output.name} » : "
-                        "la version Word n'est pas encore disponible")
     structure_id, review_id = review_ref(ref)
     with open_structure(workspace, structure_id, write=False) as session:
         snapshot = session.snapshot()
@@ -659,7 +657,15 @@ def write_review_report(workspace: Workspace, ref: str, output: Path, *, force: 
         ctx = ReviewContext(workspace, snapshot, review, today)
         document = ReviewDocument(review, snapshot.structure.name, build_pack(ctx), check_points(ctx),
                                   ctx.today.isoformat())
-    write_private(output, render_review_report(document).pdf, force=force)
+    if is_word(output):
+        from audit_bench.reports.review_docx import render_review_docx  # python-docx: heavy
+
+        payload = render_review_docx(document)
+    else:
+        from audit_bench.reports.review_report import render_review_report  # reportlab: heavy
+
+        payload = render_review_report(document).pdf
+    write_private(output, payload, force=force)
     return output
 
 
