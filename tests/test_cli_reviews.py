@@ -44,7 +44,8 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     assert {"kind": "ecart-without-action", "text": "Écart sans action : Délai <b>dépassé</b>",
             "ref": f"{audit}/E1"} in check["points"]
     assert all(set(point) == {"kind", "text", "ref"} for point in check["points"])
-    for name, role in [("Marie Durand", "president"), ("Jean Petit", "direction"), ("Claire Martin", "referent-qualite")]:
+    for name, role in [("Marie Durand", "president"), ("Jean Petit", "direction"),
+                       ("Claire Martin", "referent-qualite")]:
         cli(ws, "review", "participant", ref, "--name", name, "--role", role)
     decided = json.loads(cli(ws, "review", "decide", ref, "--kind", "action", "--text", "Planifier les entretiens",
                              "--owner", "Claire Martin", "--due", "2027-03-31", "--json").stdout)

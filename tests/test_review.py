@@ -138,7 +138,8 @@ def test_a_wrong_decision_is_refused_and_changes_nothing(bench, afaq, kind, owne
 
 def signed_review(bench, afaq) -> str:
     ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
-    for name, role in [("Marie Durand", "president"), ("Jean Petit", "direction"), ("Claire Martin", "referent-qualite")]:
+    for name, role in [("Marie Durand", "president"), ("Jean Petit", "direction"),
+                       ("Claire Martin", "referent-qualite")]:
         set_participant(bench, ref, name, role)
     set_participant(bench, ref, "Luc Bernard", "auditeur-interne", present=False)
     decide(bench, ref, "action", "Réduire le délai du premier entretien", owner="Paul Girard", due="2027-03-31",
@@ -303,3 +304,14 @@ def test_the_bilan_is_never_written_over_the_workspace(bench, afaq):
     ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
     with pytest.raises(UserError):
         write_review_report(bench, ref, bench.path / "structures" / f"{afaq['structure']}.json", force=True)
+
+
+def test_hostile_text_prints_as_typed_in_the_pdf_and_the_word_bilan(bench, afaq, tmp_path):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    set_participant(bench, ref, "Jean <i>Petit</i> & Cie", "direction")
+    decide(bench, ref, "improvement-axis", "Écrire à <b>tous</b> & « suivre »\u202f!", today=TODAY)
+    _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
+    assert "Jean <i>Petit</i> & Cie" in body and "Écrire à <b>tous</b> & « suivre »" in body
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
+    cells = {c.text for table in word.tables for row in table.rows for c in row.cells}
+    assert "Jean <i>Petit</i> & Cie" in cells and "Écrire à <b>tous</b> & « suivre »\u202f!" in cells

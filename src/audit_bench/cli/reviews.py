@@ -38,7 +38,8 @@ def reviews_command(ctx: click.Context, structure_id: str, as_json: bool, worksp
         emit_json(view.to_builtins())
         return
     if not view.reviews:
-        echo(f"Aucune revue de direction. En préparer une avec « audit-bench review new {structure_id} --year AAAA ».")
+        echo("Aucune revue de direction. En préparer une avec "
+             f"« audit-bench review new {structure_id} --year AAAA ».")
     for row in view.reviews:
         signed = f", signée par {one_line(row.signed_by)} le {row.held_on}" if row.signed_by else ""
         replaced = f", remplacée par {row.superseded_by}" if row.superseded_by else ""
@@ -119,7 +120,8 @@ def print_review(view: ReviewView) -> None:
     for decision in view.decisions:
         action = (f" → action {decision.action} ({one_line(decision.owner)}, échéance {decision.due})"
                   if decision.action else "")
-        echo(f"  {decision.id} {REVIEW_DECISIONS.get(decision.kind, decision.kind)} : {one_line(decision.text)}{action}")
+        kind = REVIEW_DECISIONS.get(decision.kind, decision.kind)
+        echo(f"  {decision.id} {kind} : {one_line(decision.text)}{action}")
     echo("Diffusion :" if view.distribution else "Diffusion : aucune")
     for sending in view.distribution:
         echo(f"  {one_line(sending.person)}, le {sending.sent_on}")
@@ -207,7 +209,8 @@ def decide_command(ctx: click.Context, ref: str, kind: str, text: str, owner: st
 @review_group.command("distribute")
 @REVIEW_ARGUMENT
 @click.option("--to", "person", required=True, callback=non_empty, help="Destinataire (personne ou groupe).")
-@click.option("--on", "sent_on", default=None, callback=non_empty, help="Date d'envoi AAAA-MM-JJ (défaut : aujourd'hui).")
+@click.option("--on", "sent_on", default=None, callback=non_empty,
+              help="Date d'envoi AAAA-MM-JJ (défaut : aujourd'hui).")
 @workspace_option
 @click.pass_context
 @guarded

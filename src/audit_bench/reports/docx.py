@@ -284,8 +284,9 @@ class _WordBuilder(ReportContent, WordWriter):
     def audit_page_frame(self) -> None:
         """The audit report's running header, footer and properties."""
         header, referential = self.header, self.tree.referential
+        generated = french_date(self.data.generated_on)
         self.page_frame(f"{header.org} — {referential.title} (version {self.tree.version})",
-                        f"Rapport établi le {french_date(self.data.generated_on)} avec audit-bench — audit {header.id}",
+                        f"Rapport établi le {generated} avec audit-bench — audit {header.id}",
                         title=f"Rapport d'audit — {header.org}", author=", ".join(header.auditors),
                         subject=f"{referential.title} (version {self.tree.version})")
 

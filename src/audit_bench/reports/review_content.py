@@ -54,11 +54,12 @@ class ReviewContent:
 
     def cover_facts(self) -> list[tuple[str, str]]:
         review = self.review
+        referentials = ", ".join(dict.fromkeys(s.referential.upper() for s in self.document.pack))
         facts = [("Structure", self.document.structure_name),
                  ("Période revue", f"du {french_date(review.start)} au {french_date(review.end)}"),
                  ("État", REVIEW_STATES.get(review.state, review.state)),
                  ("Réunion", french_date(review.held_on) if review.held_on else "à tenir"),
-                 ("Référentiels", ", ".join(dict.fromkeys(s.referential.upper() for s in self.document.pack)) or "—")]
+                 ("Référentiels", referentials or "—")]
         if review.supersedes:
             facts.append(("Remplace", f"la revue {review.supersedes}"))
         return facts

@@ -102,6 +102,7 @@ class _Bilan:
         if chapter.empty:
             out.append(self.p(f"<i>{text(chapter.empty)}</i>"))
         rows = [layout.head_row(*chapter.header)]
-        rows += [[cell(role), cell(name), cell(italic(signed)) if signed else ""] for role, name, signed in chapter.rows]
+        rows += [[cell(role), cell(name), cell(italic(signed)) if signed else ""]
+                 for role, name, signed in chapter.rows]
         return out + [KeepTogether([layout.table(rows, [70 * mm, 60 * mm, CONTENT_WIDTH - 130 * mm],
                                                  heights=[None] + [14 * mm] * (len(rows) - 1))])]

@@ -326,7 +326,8 @@ def _ecarts_without_action(ctx: ReviewContext) -> Iterable[CheckPoint]:
         for finding in audit.snapshot.findings:
             actions = audit.snapshot.actions_of(finding.id)
             if not actions and not rules.finding_is_closed(audit.tree, finding, actions):
-                yield CheckPoint("ecart-without-action", f"Écart sans action : {finding.text}", f"{audit.id}/{finding.id}")
+                yield CheckPoint("ecart-without-action", f"Écart sans action : {finding.text}",
+                                 f"{audit.id}/{finding.id}")
     own = ctx.structure
     for finding in own.findings:
         requires_action = ECART_CLASSES.get(finding.class_, ("", True))[1]
@@ -338,7 +339,8 @@ def _ecarts_without_action(ctx: ReviewContext) -> Iterable[CheckPoint]:
 def _actions_not_verified(ctx: ReviewContext) -> Iterable[CheckPoint]:
     for entry in _plan_entries(ctx):
         if entry.action.status == "done" and entry.action.effective is None:
-            yield CheckPoint("action-not-verified", f"Action réalisée, efficacité non vérifiée : {entry.action.text}",
+            yield CheckPoint("action-not-verified",
+                             f"Action réalisée, efficacité non vérifiée : {entry.action.text}",
                              f"{entry.holder}/{entry.action.id}")
 
 
@@ -463,7 +465,8 @@ def review_ref(text: str) -> tuple[str, str]:
     """`STRUCTURE/R1` → (structure id, review id)."""
     found = _REF.match(text or "")
     if found is None:
-        raise UserError(f"identifiant de revue invalide « {text} » : attendu STRUCTURE/R1 (voir « reviews STRUCTURE »)")
+        raise UserError(f"identifiant de revue invalide « {text} » : attendu STRUCTURE/R1 "
+                        "(voir « reviews STRUCTURE »)")
     return found[1], found[2]
 
 
@@ -490,9 +493,11 @@ def new_review(workspace: Workspace, structure_id: str, year: int | None = None,
                 raise UserError(f"la revue {structure_id}/{replaced.id} n'est pas signée ({_state(replaced)}) : "
                                 "la modifier directement, une nouvelle version ne remplace qu'une revue signée")
             if any(r.supersedes == replaced.id and r.state == "draft" for r in reviews):
-                raise UserError(f"une nouvelle version de la revue {structure_id}/{replaced.id} est déjà en préparation")
+                raise UserError(f"une nouvelle version de la revue {structure_id}/{replaced.id} est déjà "
+                                "en préparation")
             if year is not None and year != replaced.year:
-                raise UserError(f"une nouvelle version porte sur la même année que la revue remplacée ({replaced.year})")
+                raise UserError("une nouvelle version porte sur la même année que la revue remplacée "
+                                f"({replaced.year})")
             year = replaced.year
             copied = {"participants": replaced.participants, "decisions": replaced.decisions,
                       "supersedes": replaced.id}
@@ -682,7 +687,8 @@ def _checked_decision_kind(ctx: ReviewContext, kind: str) -> str:
                 called_for.setdefault(output.kind, []).append(cite_as(tree.referential))
     if called_for and kind not in called_for:
         cited = ", ".join(dict.fromkeys(name for names in called_for.values() for name in names))
-        raise UserError(f"décision « {kind} » non prévue par le référentiel de la revue ({cited}) : choisir parmi "
+        raise UserError(f"décision « {kind} » non prévue par le référentiel de la revue ({cited}) : "
+                        "choisir parmi "
                         f"{', '.join(k for k in REVIEW_DECISIONS if k in called_for)}")
     return kind
 
