@@ -23,8 +23,8 @@ import hashlib
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -107,7 +107,7 @@ class ReviewContext:
     def previous(self) -> Review | None:
         """The latest signed review of an earlier period, whose decisions this one follows up."""
         earlier = [r for r in self.structure.reviews if r.state == "signed" and r.end < self.review.start]
-        return max(earlier, key=lambda r: (r.end, r.id), default=None)
+        return max(earlier, key=lambda r: (r.end, int(r.id[1:])), default=None)
 
     def referentials(self) -> list[str]:
         """The referentials the review answers to: the structure's certifications, else its audits'."""
