@@ -108,8 +108,7 @@ def print_review(view: ReviewView) -> None:
         echo(f"  {ROLES.get(person.role, person.role)} : {one_line(person.name)}"
              + ("" if person.present else " (absent·e, excusé·e)"))
     for section in view.inputs:
-        cited = " ".join(part for part in (section.referential.upper(), section.section) if part)
-        echo(f"\n[{cited}] {one_line(section.title)}")
+        echo(f"\n[{section.citation()}] {one_line(section.title)}")
         if section.no_data:
             echo(f"  {one_line(section.no_data)}")
         for figure in section.figures:

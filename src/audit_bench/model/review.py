@@ -60,6 +60,8 @@ class PackSection(Record, kw_only=True):
     """One input of one referential's review, as built from the records."""
 
     referential: str
+    cite: str = ""
+    """How the referential is cited (« AFAQ », « IAE OS »); empty: its id in capitals."""
     input: str
     """The input's id in the referential's `review.inputs`."""
     title: str
@@ -72,6 +74,10 @@ class PackSection(Record, kw_only=True):
     """Lines of text under the figures: each écart, each decision followed up…"""
     no_data: str = ""
     """Set when the section has no figure: what it says instead (« Aucun audit réalisé en 2026 »)."""
+
+    def citation(self) -> str:
+        """Where the referential asks for it: « AFAQ 6.7 »."""
+        return " ".join(part for part in (self.cite or self.referential.upper(), self.section) if part)
 
 
 class CheckPoint(Record, kw_only=False):

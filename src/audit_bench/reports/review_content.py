@@ -54,7 +54,7 @@ class ReviewContent:
 
     def cover_facts(self) -> list[tuple[str, str]]:
         review = self.review
-        referentials = ", ".join(dict.fromkeys(s.referential.upper() for s in self.document.pack))
+        referentials = ", ".join(dict.fromkeys(s.cite or s.referential.upper() for s in self.document.pack))
         facts = [("Structure", self.document.structure_name),
                  ("Période revue", f"du {french_date(review.start)} au {french_date(review.end)}"),
                  ("État", REVIEW_STATES.get(review.state, review.state)),
@@ -81,8 +81,7 @@ class ReviewContent:
     @staticmethod
     def cited(section: PackSection) -> str:
         """Where the referential states the input: « AFAQ 6.7, ligne 341 du référentiel »."""
-        cited = " ".join(part for part in (section.referential.upper(), section.section) if part)
-        return cited + (f", ligne {section.line} du référentiel" if section.line else "")
+        return section.citation() + (f", ligne {section.line} du référentiel" if section.line else "")
 
     @staticmethod
     def figure_rows(section: PackSection) -> list[list[str]]:

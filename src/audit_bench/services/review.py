@@ -39,6 +39,7 @@ from audit_bench.model.review import encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
+from audit_bench.reports.typography import french_percent
 from audit_bench.services import rules
 from audit_bench.services.audits import audit_path
 from audit_bench.services.clock import now
@@ -274,9 +275,12 @@ def _self_assessment_section(ctx: ReviewContext, tree: ReferentialTree) -> Built
         if older is not None:
             figures.append(Figure(label=f"{row.title} : évolution depuis le {older.snapshot.header.date}, points",
                                   value=delta, ref=older.id))
+        if not row.rated:
+            details.append(f"{row.title} : non coté")
+            continue
         details.append(f"{row.title} : {row.score:g} / {row.max:g}"
-                       + ("" if row.percent is None else f" ({row.percent:g} %)")
-                       + ("" if old is None or old.percent is None else f", précédent {old.percent:g} %"))
+                       + ("" if row.percent is None else f" ({french_percent(row.percent)})")
+                       + ("" if old is None or old.percent is None else f", précédent {french_percent(old.percent)}"))
     if older is None:
         details.append("Pas d'autodiagnostic précédent pour comparer")
     return Built(figures, details)
@@ -314,7 +318,7 @@ def build_pack(ctx: ReviewContext) -> list[PackSection]:
 
 
 def _section(tree: ReferentialTree, item: ReviewInput, built: Built) -> PackSection:
-    return PackSection(referential=tree.id, input=item.id, title=item.title, section=item.section, line=item.line,
+    return PackSection(referential=tree.id, cite=cite_as(tree.referential), input=item.id, title=item.title, section=item.section, line=item.line,
                        reads=item.reads, figures=built.figures, details=built.details,
                        no_data=built.no_data or ("" if built.figures or built.details else "Aucune donnée"))
 
