@@ -60,7 +60,8 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     assert (shown["state"], shown["signature"]["sha256"], shown["signature_valid"]) == ("signed", digest, True)
     assert shown["inputs"] == draft["inputs"]
     audits = next(s for s in shown["inputs"] if s["input"] == "audits-internes")
-    assert audits["figures"][0] == {"label": "Écarts — audit interne du 2026-04-02 (clos)", "value": 1, "ref": audit}
+    assert audits["figures"][0] == {"label": "Écarts — audit interne du 2026-04-02 (clos)", "value": 1, "ref": audit,
+                                    "unit": "", "previous": None}
     assert [s["no_data"] for s in shown["inputs"] if s["input"] == "reclamations"] == [
         "Registre non tenu dans audit-bench : à compléter"]
     text = cli(ws, "review", "show", ref).stdout
@@ -84,12 +85,12 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     ["review", "participant", "{ref}", "--name", "X", "--role", "tresorier"],
     ["review", "sign", "{ref}", "--by", "Marie"],
     ["review", "distribute", "{ref}", "--to", "Équipe", "--on", "31/02/2027"],
-    ["review", "report", "{ref}", "-o", "{structure}.json"],
+    ["review", "report", "{ref}", "-o", "{ws}/structures/{structure}.json", "--force"],
 ])
 def test_bad_input_is_one_line_and_changes_nothing(review, args):
     ws, structure, _, ref = review
     before = {name: sha for name, sha in tree_digest(ws).items() if not name.endswith(".lock") and "index" not in name}
-    result = cli(ws, *[arg.format(structure=structure, ref=ref) for arg in args], check=False)
+    result = cli(ws, *[arg.format(structure=structure, ref=ref, ws=ws) for arg in args], check=False)
     assert result.returncode != 0 and result.stdout == ""
     assert result.stderr.startswith("audit-bench: erreur : ") and result.stderr.count("\n") == 1, result.stderr
     after = {name: sha for name, sha in tree_digest(ws).items() if not name.endswith(".lock") and "index" not in name}

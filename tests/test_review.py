@@ -221,7 +221,7 @@ def test_the_previous_reviews_decisions_are_followed_up(bench, afaq):
         ("previous-decision-not-followed", f"{structure}/R1/D1")]
 
 
-def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous(bench):
+def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous(bench, tmp_path):
     structure = create_structure(bench, "Rebond Bois", "EI")
     ratings = {"2025-03-01": "1", "2026-03-01": "3"}
     for day, rating in ratings.items():
@@ -232,10 +232,14 @@ def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous
     ref = f"{structure.id}/{new_review(bench, structure.id, 2026).id}"
     view = show_review(bench, ref, today=TODAY)
     assert [s.input for s in view.inputs] == ["autodiagnostic"]
-    values = figures(view.inputs[0])
-    axis = next(label for label in values if label.endswith("(2026-03-01), %") and values[label] == 100.0)
-    title = axis.removesuffix(" (2026-03-01), %")
-    assert values[f"{title} : évolution depuis le 2025-03-01, points"] == pytest.approx(66.7)
+    first, total = view.inputs[0].figures[0], view.inputs[0].figures[-1]
+    assert (first.value, first.previous, first.unit) == (100.0, pytest.approx(33.3), "%")
+    assert (total.label, total.value, total.previous) == ("Ensemble", 100.0, pytest.approx(33.3))
+    assert view.inputs[0].details[0].startswith("Autodiagnostic du 2026-03-01")
+    _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
+    assert "[IAE OS]" not in body and "Ensemble 100 % 33,3 % +66,7 points" in body
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
+    assert len(word.inline_shapes) == 1  # the chart, as a picture
 
 
 def test_a_structure_file_written_before_reviews_reads_none_and_a_damaged_review_is_refused(bench, afaq):

@@ -112,7 +112,9 @@ def print_review(view: ReviewView) -> None:
         if section.no_data:
             echo(f"  {one_line(section.no_data)}")
         for figure in section.figures:
-            echo(f"  {one_line(figure.label)} : {'—' if figure.value is None else figure.value}")
+            previous = "" if figure.previous is None else f" (précédent : {figure.previous}{figure.unit})"
+            value = "—" if figure.value is None else f"{figure.value}{figure.unit}"
+            echo(f"  {one_line(figure.label)} : {value}{previous}")
         for line in section.details:
             echo(f"  - {one_line(line)}")
     echo("\nDécisions :" if view.decisions else "\nDécisions : aucune")

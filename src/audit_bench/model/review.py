@@ -54,6 +54,10 @@ class Figure(Record, kw_only=True):
     label: str
     value: int | float | str | None
     ref: str = ""
+    unit: str = ""
+    """« % » for a percentage (the bilan then draws it as a bar)."""
+    previous: int | float | None = None
+    """The same figure in the record compared with (the previous autodiagnostic), when there is one."""
 
 
 class PackSection(Record, kw_only=True):

@@ -76,7 +76,6 @@ class ReviewContent:
                         for p in self.review.participants], "Aucun participant inscrit.")
 
     INPUTS = "Données d'entrée"
-    FIGURE_HEADER = ["Donnée", "Valeur"]
 
     @staticmethod
     def cited(section: PackSection) -> str:
@@ -84,8 +83,20 @@ class ReviewContent:
         return section.citation() + (f", ligne {section.line} du référentiel" if section.line else "")
 
     @staticmethod
-    def figure_rows(section: PackSection) -> list[list[str]]:
-        return [[figure.label, value_text(figure)] for figure in section.figures]
+    def compared(section: PackSection) -> bool:
+        """Whether the section's figures are compared with earlier ones (a column each)."""
+        return any(figure.previous is not None for figure in section.figures)
+
+    @classmethod
+    def figure_header(cls, section: PackSection) -> list[str]:
+        return ["Donnée", "Valeur", "Précédent", "Évolution"] if cls.compared(section) else ["Donnée", "Valeur"]
+
+    @classmethod
+    def figure_rows(cls, section: PackSection) -> list[list[str]]:
+        if not cls.compared(section):
+            return [[figure.label, value_text(figure.value, figure.unit)] for figure in section.figures]
+        return [[figure.label, value_text(figure.value, figure.unit), value_text(figure.previous, figure.unit),
+                 evolution_text(figure)] for figure in section.figures]
 
     def points(self) -> Chapter:
         return Chapter("Points du contrôle de cohérence restant à traiter", ["Point", "Référence"],
@@ -112,9 +123,19 @@ class ReviewContent:
                        "Bilan non encore diffusé.")
 
 
-def value_text(figure: Figure) -> str:
-    if figure.value is None:
+def value_text(value: int | float | str | None, unit: str = "") -> str:
+    if value is None:
         return "—"
-    if isinstance(figure.value, float):
-        return french_number(figure.value)
-    return str(figure.value)
+    if isinstance(value, str):
+        return value
+    shown = french_number(value) if isinstance(value, float) else str(value)
+    return f"{shown}{NBSP}{unit}" if unit else shown
+
+
+def evolution_text(figure: Figure) -> str:
+    """The change since the previous value, signed: « +33,3 points » for percentages."""
+    if not isinstance(figure.value, (int, float)) or figure.previous is None:
+        return "—"
+    change = round(figure.value - figure.previous, 1)
+    unit = "points" if figure.unit == "%" else figure.unit
+    return f"{'+' if change > 0 else ''}{french_number(change)}" + (f"{NBSP}{unit}" if unit else "")

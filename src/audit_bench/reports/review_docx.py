@@ -7,8 +7,11 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.shared import Pt
 
 from audit_bench.reports.docx import WordWriter
+from audit_bench.reports.raster import drawing_png
+from audit_bench.reports.review_chart import charted, comparison_chart
 from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
 
 __all__ = ["ReviewDocument", "render_review_docx"]
@@ -32,7 +35,12 @@ def render_review_docx(document: ReviewDocument) -> bytes:
         if section.no_data:
             writer.para(section.no_data, italic=True)
         if section.figures:
-            writer.table(ReviewContent.FIGURE_HEADER, ReviewContent.figure_rows(section), [13.0, 3.0])
+            header = ReviewContent.figure_header(section)
+            writer.table(header, ReviewContent.figure_rows(section), [16.0 - 2.5 * (len(header) - 1)]
+                         + [2.5] * (len(header) - 1))
+        if charted(section):
+            drawing = comparison_chart(section)
+            writer.document.add_picture(io.BytesIO(drawing_png(drawing)), width=Pt(drawing.width))
         for line in section.details:
             writer.para(line, "List Bullet")
     for chapter in (content.points(), content.decisions(), content.signatures(), content.distribution()):

@@ -16,6 +16,7 @@ from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
 from audit_bench.reports.cells import bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
+from audit_bench.reports.review_chart import charted, comparison_chart
 from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
 from audit_bench.reports.styles import text
 
@@ -90,8 +91,12 @@ class _Bilan:
             if section.no_data:
                 out.append(self.p(f"<i>{text(section.no_data)}</i>"))
             if section.figures:
-                out.append(self.grid(ReviewContent.FIGURE_HEADER, ReviewContent.figure_rows(section), [None, 35],
-                                     extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")]))
+                header = ReviewContent.figure_header(section)
+                widths = [None] + [25] * (len(header) - 1)
+                out.append(self.grid(header, ReviewContent.figure_rows(section), widths,
+                                     extra=[("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
+            if charted(section):
+                out += [Spacer(1, 2 * mm), comparison_chart(section)]
             out += [self.p(f"• {text(line)}", "small") for line in section.details]
             out.append(Spacer(1, 3 * mm))
         return out
@@ -101,6 +106,8 @@ class _Bilan:
         out = self.heading(chapter.title)
         if chapter.empty:
             out.append(self.p(f"<i>{text(chapter.empty)}</i>"))
+        if not chapter.rows:
+            return out
         rows = [layout.head_row(*chapter.header)]
         rows += [[cell(role), cell(name), cell(italic(signed)) if signed else ""]
                  for role, name, signed in chapter.rows]

@@ -39,7 +39,6 @@ from audit_bench.model.review import encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
-from audit_bench.reports.typography import french_percent
 from audit_bench.services import rules
 from audit_bench.services.audits import audit_path
 from audit_bench.services.clock import now
@@ -263,26 +262,17 @@ def _self_assessment_section(ctx: ReviewContext, tree: ReferentialTree) -> Built
     newer = latest[-1]
     older = done[done.index(newer) - 1] if done.index(newer) > 0 else None
     before = {} if older is None else {row.section: row for row in ctx.workspace.scores(older.tree, older.snapshot)}
-    figures, details = [], []
-    date_of = newer.snapshot.header.date
+    figures: list[Figure] = []
+    details = [f"Autodiagnostic du {newer.snapshot.header.date} ({newer.id})"
+               + (f", comparé à celui du {older.snapshot.header.date} ({older.id})" if older is not None
+                  else " ; pas d'autodiagnostic précédent pour comparer")]
     for row in ctx.workspace.scores(newer.tree, newer.snapshot):
         if row.depth > 0:
             continue
         old = before.get(row.section)
-        delta = (round(row.percent - old.percent, 1)
-                 if old is not None and row.percent is not None and old.percent is not None else None)
-        figures.append(Figure(label=f"{row.title} ({date_of}), %", value=row.percent, ref=newer.id))
-        if older is not None:
-            figures.append(Figure(label=f"{row.title} : évolution depuis le {older.snapshot.header.date}, points",
-                                  value=delta, ref=older.id))
-        if not row.rated:
-            details.append(f"{row.title} : non coté")
-            continue
-        details.append(f"{row.title} : {row.score:g} / {row.max:g}"
-                       + ("" if row.percent is None else f" ({french_percent(row.percent)})")
-                       + ("" if old is None or old.percent is None else f", précédent {french_percent(old.percent)}"))
-    if older is None:
-        details.append("Pas d'autodiagnostic précédent pour comparer")
+        figures.append(Figure(label=row.title, value=row.percent, ref=newer.id, unit="%",
+                              previous=None if old is None else old.percent))
+        details.append(f"{row.title} : {row.score:g} / {row.max:g} points" if row.rated else f"{row.title} : non coté")
     return Built(figures, details)
 
 
