@@ -9,7 +9,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import msgspec
 import pytest
 from docx import Document
 
@@ -158,6 +157,9 @@ def test_a_signed_review_is_frozen_and_the_plan_changing_later_does_not_alter_it
         session.add_action("E2", "Planifier les entretiens sous huit jours", "Claire Martin", "2027-02-28")
     later = show_review(bench, ref, today=date(2027, 6, 1))
     assert later.inputs == signed.inputs and later.signature_valid
+    with StructureFile.open(bench.path / "structures" / f"{afaq['structure']}.json", write=False) as file:
+        met = file.snapshot().fulfilments
+    assert [(f.referential, f.obligation, f.on) for f in met] == [("afaq", "bilan-annuel", "2027-01-15")]
     stored = next(r for r in _reviews(bench, afaq["structure"]) if r.id == "R1")
     assert hashlib.sha256(signed_content(stored)).hexdigest() == stored.signature.sha256
 
@@ -268,7 +270,7 @@ def test_a_review_is_refused_while_another_process_writes_the_structure(bench, a
 
 def _reviews(bench, structure_id):
     with StructureFile.open(bench.path / "structures" / f"{structure_id}.json", write=False) as file:
-        return msgspec.structs.replace(file.snapshot()).reviews
+        return file.snapshot().reviews
 
 
 def test_the_bilan_prints_the_pack_and_a_signed_one_is_the_same_bytes_after_the_plan_changes(bench, afaq, tmp_path):

@@ -33,7 +33,7 @@ from msgspec import UNSET
 
 from audit_bench.model import (
     ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
-    Finding, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
+    Finding, Fulfilment, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
 from audit_bench.model.review import encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
@@ -576,7 +576,8 @@ def distribute(workspace: Workspace, ref: str, person: str, sent_on: str | None 
 
 def sign(workspace: Workspace, ref: str, by: str, held_on: str | None = None, today: date | None = None) -> Review:
     """Sign the review: its pack is built and frozen now, with the participants and decisions, and
-    hashed. The review it supersedes, if any, is marked superseded in the same write."""
+    hashed. In the same write, the review it supersedes, if any, is marked superseded, and the
+    referentials' obligations met by a review are recorded as met on the day of the meeting."""
     by = check_text(by, "le signataire")
     with _draft(workspace, ref) as (session, review):
         if not any(p.present for p in review.participants):
@@ -593,8 +594,26 @@ def sign(workspace: Workspace, ref: str, by: str, held_on: str | None = None, to
         if review.supersedes is not None:
             replaced = _find(session, review.supersedes)
             changed.append(msgspec.structs.replace(replaced, state="superseded", superseded_by=review.id))
-        session.plan_file().set_reviews(changed)
+        file = session.plan_file()
+        with file.batch():
+            file.set_reviews(changed)
+            for fulfilment in _obligations_met(ctx, held, ref):
+                file.set_fulfilment(fulfilment)
         return signed
+
+
+def _obligations_met(ctx: ReviewContext, held_on: str, ref: str) -> list[Fulfilment]:
+    """The obligations of the review's referentials that a signed review meets (`met_by: review`),
+    recorded as met on the day of the meeting: the agenda sees them done."""
+    met = []
+    for referential in ctx.referentials():
+        tree = ctx.installed(referential)
+        if tree is None or tree.referential.cycle is UNSET:
+            continue
+        met += [Fulfilment(referential=tree.id, obligation=obligation.id, on=held_on,
+                           note=f"revue de direction {ref} signée", at=now())
+                for obligation in tree.referential.cycle.obligations if obligation.met_by == "review"]
+    return met
 
 
 def signed_content(review: Review) -> bytes:
