@@ -170,6 +170,7 @@ def test_a_signed_review_is_frozen_and_the_plan_changing_later_does_not_alter_it
     lambda bench, ref: decide(bench, ref, "improvement-axis", "Numériser l'accueil", today=TODAY),
     lambda bench, ref: sign(bench, ref, "Jean Petit", today=TODAY),
 ])
+
 def test_every_change_to_a_signed_review_is_refused(bench, afaq, change):
     ref = signed_review(bench, afaq)
     path = bench.path / "structures" / f"{afaq['structure']}.json"
@@ -178,6 +179,16 @@ def test_every_change_to_a_signed_review_is_refused(bench, afaq, change):
                                         r"\(review new .* --supersedes R1\)"):
         change(bench, ref)
     assert path.read_bytes() == before
+
+
+def test_a_review_is_signed_once_held_and_with_someone_present(bench, afaq):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    with pytest.raises(UserError, match="aucun participant présent"):
+        sign(bench, ref, "Marie Durand", today=TODAY)
+    set_participant(bench, ref, "Marie Durand", "president")
+    with pytest.raises(UserError, match="à venir"):
+        sign(bench, ref, "Marie Durand", held_on="2027-02-01", today=TODAY)
+    assert show_review(bench, ref).state == "draft"
 
 
 def test_a_signed_review_is_distributed_without_touching_its_signature(bench, afaq):

@@ -583,7 +583,10 @@ def sign(workspace: Workspace, ref: str, by: str, held_on: str | None = None, to
         if not any(p.present for p in review.participants):
             raise UserError(f"aucun participant présent dans la revue {ref} : les inscrire d'abord "
                             "(review participant)")
-        held = check_date(held_on, "date de la revue") if held_on is not None else (today or date.today()).isoformat()
+        day = (today or date.today()).isoformat()
+        held = check_date(held_on, "date de la revue") if held_on is not None else day
+        if held > day:
+            raise UserError(f"date de la revue à venir ({held}) : signer la revue une fois tenue")
         ctx = ReviewContext(workspace, session.snapshot(), review, today)
         frozen = msgspec.structs.replace(review, state="signed", held_on=held, pack=build_pack(ctx),
                                          remaining=check_points(ctx),
