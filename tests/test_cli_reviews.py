@@ -53,7 +53,7 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     plan = json.loads(cli(ws, "plan", "--structure", structure, "--source", "revue", "--json").stdout)
     assert [(a["id"], a["owner"], a["due"]) for a in plan["actions"]] == [("A1", "Claire Martin", "2027-03-31")]
     draft = json.loads(cli(ws, "review", "show", ref, "--json").stdout)
-    digest = cli(ws, "review", "sign", ref, "--by", "Marie Durand", "--date", "2027-01-15").stdout.strip()
+    digest = cli(ws, "review", "sign", ref, "--by", "Marie Durand", "--date", "2026-11-30").stdout.strip()
     cli(ws, "review", "distribute", ref, "--to", "Équipe d'accompagnement", "--on", "2027-01-20")
     shown = json.loads(cli(ws, "review", "show", ref, "--json").stdout)
     assert set(shown) >= {"id", "state", "inputs", "decisions", "participants", "distribution", "signature"}
@@ -71,7 +71,7 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     listed = json.loads(cli(ws, "reviews", structure, "--json").stdout)["reviews"]
     assert [(r["id"], r["state"], r["held_on"], r["signed_by"]) for r in listed] == [
-        (ref, "signed", "2027-01-15", "Marie Durand")]
+        (ref, "signed", "2026-11-30", "Marie Durand")]
 
 
 @pytest.mark.parametrize("args", [
