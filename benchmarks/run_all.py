@@ -49,7 +49,7 @@ BENCHES = [
     Bench("structures --json on 500 structures vs 5; listing 5,000 audits of 500 structures",
           "bench_structures.py"),
     Bench("plan --json over 2,000 audits and 200 structures vs 20 audits; cold rebuild", "bench_plan.py"),
-    Bench("bilan annuel PDF, 3 years of records, vs the IAE OS audit report"),
+    Bench("bilan annuel PDF, 3 years of records, vs the IAE OS audit report", "bench_review.py"),
     Bench("DOCX of the IAE OS audit vs its PDF; XLSX export vs its PDF", "bench_exchange.py"),
     Bench("TUI memory after opening and closing 200 audits", "bench_tui_memory.py", ten_year=True),
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from audit_bench.cli import agenda, assess, audits, edits, exchange, plan, plugins, referentials, report, structures
-from audit_bench.cli import complaints, conclusion, controles, exits, indicators, surveys
+from audit_bench.cli import complaints, conclusion, controles, exits, indicators, reviews, surveys
 from audit_bench.cli.common import WORKSPACE_HELP, Group, path_value, workspace_path
 
 
@@ -32,7 +32,7 @@ def main(ctx: click.Context, workspace: Path | None) -> None:
 
 
 for _module in (referentials, plugins, structures, audits, assess, edits, plan, report, exchange, agenda,
-                conclusion, complaints, surveys, controles, indicators, exits):
+                conclusion, complaints, surveys, controles, indicators, exits, reviews):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

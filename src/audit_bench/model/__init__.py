@@ -9,6 +9,7 @@ from audit_bench.model.cycle import SURVEILLANCE, CycleSetting, Fulfilment
 from audit_bench.model.indicators import (
     ExitCount, IndicatorDefinition, IndicatorTarget, IndicatorValue, LocalExitVariant,
 )
+from audit_bench.model.review import CheckPoint, Decision, Figure, PackSection, Participant, Review, Sending, Signature
 from audit_bench.model.structure import (
     STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
 )
@@ -25,4 +26,5 @@ __all__ = [
     "SectionScore", "Structure", "StructureSnapshot", "implied_structure_id", "slug",
     "ExitCount", "IndicatorDefinition", "IndicatorTarget", "IndicatorValue", "LocalExitVariant",
     "UNRATED",
+    "CheckPoint", "Decision", "Figure", "PackSection", "Participant", "Review", "Sending", "Signature",
 ]

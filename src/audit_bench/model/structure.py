@@ -14,6 +14,7 @@ from audit_bench.model.surveys import Survey, SurveySettings
 from audit_bench.model.indicators import (
     ExitCount, IndicatorDefinition, IndicatorTarget, IndicatorValue, LocalExitVariant,
 )
+from audit_bench.model.review import Review
 
 STRUCTURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,99}$")
 """What a structure id may be: it names a file of the workspace."""
@@ -101,6 +102,8 @@ class StructureSnapshot(Record, kw_only=True):
         indicator followed (its values fall due period after period)."""
         return (any(complaint.status != "closed" for complaint in self.complaints)
                 or bool(self.indicator_targets or self.indicator_definitions or self.indicator_values))
+    reviews: list[Review] = []
+    """Its management reviews (a file written before them has none)."""
 
     def actions_of(self, finding_id: str) -> list[Action]:
         return [a for a in self.actions if a.finding == finding_id]

@@ -117,3 +117,41 @@ CERTIFICATION_KINDS: tuple[str, ...] = ("initial", "surveillance", "renewal")
 def conclusion_title(kind: str) -> str:
     """The heading of an audit's conclusion: the auditor's, or for an autodiagnostic the structure's own."""
     return "Conclusion de l'autodiagnostic" if kind == "self-assessment" else "Conclusion de l'auditeur"
+REVIEW_READS: dict[str, str] = {
+    "audits": "audits",
+    "complaints": "réclamations",
+    "surveys": "enquêtes de satisfaction",
+    "indicators": "indicateurs",
+    "exits": "sorties",
+    "plan": "plan d'amélioration",
+    "previous-review": "décisions de la revue précédente",
+    "improvement-proposals": "propositions d'amélioration",
+    "supplier-review": "bilan des sous-traitants et prestataires",
+    "regulation-meetings": "réunions de régulation",
+    "dashboards": "tableaux de bord",
+    "self-assessment": "autodiagnostic",
+}
+"""What an input of a management review reads (a referential's `review.inputs[].reads`): the
+records its section of the pack is built from, in French."""
+
+REVIEW_DECISIONS: dict[str, str] = {
+    "action": "Nouvelle action (curative, corrective ou préventive)",
+    "improvement-axis": "Axe d'amélioration",
+    "responsibility": "Responsabilité validée",
+    "staff-objectives": "Objectifs des collaborateurs",
+    "quality-policy": "Politique et objectifs qualité",
+}
+"""The kinds of decision a management review takes (the CLI's `review decide --kind`); an
+`action` becomes an action of the plan at once."""
+
+REVIEW_STATES: dict[str, str] = {"draft": "en préparation", "signed": "signée", "superseded": "remplacée"}
+"""A review's state: a signed review is never edited, only superseded by a new version."""
+
+REVIEW_CHECKS: dict[str, str] = {
+    "ecart-without-action": "Écart sans action",
+    "action-not-verified": "Action réalisée, efficacité non vérifiée",
+    "no-internal-audit": "Aucun audit interne dans la période",
+    "previous-decision-not-followed": "Décision de la revue précédente non suivie",
+    "missing-participant": "Participant attendu absent",
+}
+"""What the consistency check of a review points out (the `kind` of `review check --json`)."""

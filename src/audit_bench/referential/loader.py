@@ -154,6 +154,17 @@ def semantic_problems(referential: Referential) -> Iterator[Problem]:
     if bands != sorted(bands):
         yield Problem("$.score_bands", "les seuils doivent être donnés par min_percent croissant")
     yield from _cycle_problems(referential)
+    yield from _review_problems(referential)
+
+
+def _review_problems(referential: Referential) -> Iterator[Problem]:
+    """Each input and each kind of decision once, each role once."""
+    review = referential.review
+    if review is UNSET:
+        return
+    yield from _duplicates("$.review.inputs", [i.id for i in review.inputs], "entrée de la revue")
+    yield from _duplicates("$.review.outputs", [o.kind for o in review.outputs], "décision de la revue")
+    yield from _duplicates("$.review.participants", list(review.participants), "participant de la revue")
 
 
 def _cycle_problems(referential: Referential) -> Iterator[Problem]:

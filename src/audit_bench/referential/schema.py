@@ -15,7 +15,8 @@ from msgspec import UNSET, UnsetType
 
 from audit_bench.model.complaints import DELAY_UNITS, MAX_DELAY_DAYS
 from audit_bench.model.vocab import (
-    EXIT_CLASSES, INDICATOR_DIRECTIONS, INDICATOR_PERIODS, KINDS, OBLIGATION_RECORDS,
+    EXIT_CLASSES, INDICATOR_DIRECTIONS, INDICATOR_PERIODS, KINDS, OBLIGATION_RECORDS, REVIEW_DECISIONS, REVIEW_READS,
+    ROLES,
 )
 
 NA = "na"
@@ -33,6 +34,10 @@ ObligationRecord = Literal[tuple(OBLIGATION_RECORDS)]
 DelayUnit = Literal[tuple(DELAY_UNITS)]
 ExitClass = Literal[tuple(EXIT_CLASSES)]
 """The class of an exit situation (model.vocab.EXIT_CLASSES)."""
+ReviewReads = Literal[tuple(REVIEW_READS)]
+"""The records a review input is built from (model.vocab.REVIEW_READS)."""
+ReviewDecision = Literal[tuple(REVIEW_DECISIONS)]
+Role = Literal[tuple(ROLES)]
 
 
 class Schema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -320,6 +325,38 @@ class Recommendations(Citation, kw_only=True):
 
     kinds: Annotated[list[AuditKind], msgspec.Meta(min_length=1)]
     choices: Annotated[list[Recommendation], msgspec.Meta(min_length=1)]
+class ReviewInput(Schema, kw_only=True):
+    """One thing the management review must analyse, as the referential words it."""
+
+    id: Identifier
+    title: NonEmpty
+    """In the referential's words (« les réclamations et leur traitement »): the pack's heading."""
+    section: str = ""
+    line: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    """The line of the referential's text (`metadata.source`) that states it."""
+    reads: ReviewReads
+    """The records the pack's section is built from."""
+
+
+class ReviewOutput(Schema, kw_only=True):
+    """A kind of decision the review must take, as the referential words it."""
+
+    kind: ReviewDecision
+    title: NonEmpty
+    section: str = ""
+    line: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+
+class ReviewRules(Schema, kw_only=True):
+    """The referential's management review (AFAQ 6.7 bilan annuel, CEDRE 4.4 revue de direction)."""
+
+    section: str = ""
+    participants: list[Role] = []
+    """The roles that must take part (AFAQ 6.7: the board's representative, the direction, the
+    référent qualité); the consistency check names a missing one."""
+    inputs: Annotated[list[ReviewInput], msgspec.Meta(min_length=1)]
+    """In the referential's order: the pack has one section per input."""
+    outputs: list[ReviewOutput] = []
 
 
 class Referential(Schema, kw_only=True):
@@ -352,6 +389,9 @@ class Referential(Schema, kw_only=True):
     recommendations: Recommendations | UnsetType = UNSET
     """The recommendation an auditor gives in the conclusion, for the kinds that call for one; absent:
     none (a self-assessment grid). UNSET so that frozen referentials keep their hash."""
+    review: ReviewRules | UnsetType = UNSET
+    """What its management review must cover and decide; absent: the referential states nothing
+    (left out of the encoding, so earlier frozen copies keep their hash)."""
 
 
 SCHEMA_VERSION = 1

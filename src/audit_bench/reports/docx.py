@@ -80,7 +80,7 @@ def render_docx(data: ReportInput, template: Path | None = None) -> RenderedDocx
     if template is None:
         document = Document()
         builder = _WordBuilder(document, data)
-        builder.page_frame()
+        builder.audit_page_frame()
         builder.body(cover=True)
     else:
         document, builder = _on_template(template, data)
@@ -179,19 +179,16 @@ def _field_values(content: ReportContent) -> dict[str, str]:
     }
 
 
-class _WordBuilder(ReportContent):
-    """Writes the report into a python-docx document, chapter by chapter."""
+class WordWriter:
+    """Paragraphs, numbered headings and tables in Word's built-in styles, into one python-docx
+    document: what the Word documents of the product (audit report, bilan annuel) share."""
 
-    def __init__(self, document: WordDocument, data: ReportInput) -> None:
-        super().__init__(data)
+    def __init__(self, document: WordDocument) -> None:
         self.document = document
         self.style_ids = {style.name: style.style_id for style in document.styles}
         """Built-in style name → its id in this document: set directly, since python-docx looks
         the name up among every style at each paragraph (a third of the build)."""
         self.chapter = 0
-        self.left_out: list[str] = []
-
-    # helpers
 
     def style(self, name: str) -> str | None:
         """A built-in style the document has; None (the default style) when a template lacks it."""
@@ -258,21 +255,19 @@ class _WordBuilder(ReportContent):
         where no cell spans columns when it is filled."""
         return [_Cell(tc, table) for tc in row._tr.tc_lst]
 
-    def page_frame(self) -> None:
-        """Running header and footer (« page X » as a Word field), language French."""
-        header, referential = self.header, self.tree.referential
+    def page_frame(self, running_header: str, footer_text: str, *, title: str, author: str, subject: str) -> None:
+        """Running header and footer (« page X » as a Word field), properties, language French."""
         section = self.document.sections[0]
-        section.header.paragraphs[0].text = printed(f"{header.org} — {referential.title} (version {self.tree.version})")
+        section.header.paragraphs[0].text = printed(running_header)
         footer = section.footer.paragraphs[0]
-        footer.text = printed(f"Rapport établi le {french_date(self.data.generated_on)} avec audit-bench — "
-                               f"audit {header.id} — page ")
+        footer.text = printed(f"{footer_text} — page ")
         page = OxmlElement("w:fldSimple")
         page.set(qn("w:instr"), "PAGE")
         footer._p.append(page)
         properties = self.document.core_properties
-        properties.title = printed(f"Rapport d'audit — {header.org}")[:255]
-        properties.author = printed(", ".join(header.auditors))[:255]
-        properties.subject = printed(f"{referential.title} (version {self.tree.version})")[:255]
+        properties.title = printed(title)[:255]
+        properties.author = printed(author)[:255]
+        properties.subject = printed(subject)[:255]
         properties.language = "fr-FR"
         defaults = self.document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang")
         if defaults:
@@ -282,6 +277,24 @@ class _WordBuilder(ReportContent):
             language = OxmlElement("w:lang")
             language.set(qn("w:val"), "fr-FR")
             normal.insert_element_before(language, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+class _WordBuilder(ReportContent, WordWriter):
+    """Writes the report into a python-docx document, chapter by chapter."""
+
+    def __init__(self, document: WordDocument, data: ReportInput) -> None:
+        ReportContent.__init__(self, data)
+        WordWriter.__init__(self, document)
+        self.left_out: list[str] = []
+
+    def audit_page_frame(self) -> None:
+        """The audit report's running header, footer and properties."""
+        header, referential = self.header, self.tree.referential
+        generated = french_date(self.data.generated_on)
+        self.page_frame(f"{header.org} — {referential.title} (version {self.tree.version})",
+                        f"Rapport établi le {generated} avec audit-bench — audit {header.id}",
+                        title=f"Rapport d'audit — {header.org}", author=", ".join(header.auditors),
+                        subject=f"{referential.title} (version {self.tree.version})")
 
     # the body
 

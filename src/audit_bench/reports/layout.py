@@ -40,9 +40,10 @@ class BuiltDocument(NamedTuple):
 
 
 def build_document(flowables: list[Flowable], *, title: str, running_header: str, footer: str,
-                   author: str = "", subject: str = "") -> BuiltDocument:
+                   author: str = "", subject: str = "", invariant: bool = False) -> BuiltDocument:
     """Lay `flowables` out on numbered A4 pages. The strings may come from stored data: each is
-    made one printable line here (no control character reaches the PDF, its metadata included)."""
+    made one printable line here (no control character reaches the PDF, its metadata included).
+    `invariant`: the same flowables give the same bytes (no creation date, no random file id)."""
     report_styles.register_fonts()
     counter: list[int] = []
     canvas = _numbered_canvas(_line(running_header), _line(footer), counter)
@@ -51,7 +52,7 @@ def build_document(flowables: list[Flowable], *, title: str, running_header: str
         buffer, pagesize=A4, pageTemplates=[_page_template()],
         leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
         title=_line(title), author=_line(author), subject=_line(subject), creator="audit-bench",
-        lang="fr-FR",
+        lang="fr-FR", invariant=1 if invariant else None,
     )
     document.build(flowables, canvasmaker=canvas)
     return BuiltDocument(buffer.getvalue(), counter[-1])

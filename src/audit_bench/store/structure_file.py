@@ -1,6 +1,7 @@
 """One structure, one TinyDB document file (`structures/<id>.json`): record, people, certifications,
 and the écarts of other sources than audits with their actions (numbered as in an audit file),
-the cycle's settings and the obligations recorded as met.
+the cycle's settings and the obligations recorded as met, and its management reviews (one row
+each, its frozen pack inside once signed).
 
 The same locked, atomic, migrating document as an audit (see `DocumentFile`); each method that
 changes the structure is one durable write. A later table (registers, the improvement plan,
@@ -18,7 +19,7 @@ from typing import Any
 import msgspec
 
 from audit_bench.model import (
-    Action, Certification, CycleSetting, Finding, Fulfilment, Person, Structure, StructureSnapshot,
+    Action, Certification, CycleSetting, Finding, Fulfilment, Person, Review, Structure, StructureSnapshot,
 )
 from audit_bench.model.checks import Check, CheckFrequency
 from audit_bench.model.complaints import COMPLAINT_PREFIX, Complaint, ComplaintSettings
@@ -46,10 +47,11 @@ class StructureFile(DocumentFile):
                     "surveys": Survey, "survey_settings": SurveySettings, "checks": Check,
                     "check_frequencies": CheckFrequency,
                     "indicator_definitions": IndicatorDefinition, "indicator_targets": IndicatorTarget,
-                    "indicator_values": IndicatorValue, "exit_counts": ExitCount, "exit_variants": LocalExitVariant}
-    """The registers' tables (réclamations, enquêtes, contrôles, indicateurs, sorties) came after
-    format 2 without a format change: a file written before them reads each as an empty table, and
-    nothing that was stored changes meaning."""
+                    "indicator_values": IndicatorValue, "exit_counts": ExitCount, "exit_variants": LocalExitVariant,
+                    "reviews": Review}
+    """The registers' tables (réclamations, enquêtes, contrôles, indicateurs, sorties) and the reviews
+    came after format 2 without a format change: a file written before them reads each as an empty
+    table, and nothing that was stored changes meaning."""
     id_prefixes = {**AuditFile.id_prefixes, "complaints": COMPLAINT_PREFIX, "surveys": "S", "checks": "C"}
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
@@ -83,7 +85,8 @@ class StructureFile(DocumentFile):
                                  indicator_definitions=self.records("indicator_definitions"),
                                  indicator_targets=self.records("indicator_targets"),
                                  indicator_values=self.records("indicator_values"),
-                                 exit_counts=self.records("exit_counts"), exit_variants=self.records("exit_variants"))
+                                 exit_counts=self.records("exit_counts"), exit_variants=self.records("exit_variants"),
+                                 reviews=self.records("reviews"))
 
     def write_record(self, structure: Structure) -> None:
         self.update("record", _RECORD_ID, structure)
@@ -156,6 +159,16 @@ class StructureFile(DocumentFile):
     def set_exit_variant(self, variant: LocalExitVariant) -> None:
         """Add the structure's variant of the exit rate, or replace the one of the same id."""
         self._upsert("exit_variants", variant, id=variant.id)
+
+    def set_review(self, review: Review) -> None:
+        """Add the review, or write it over the one of the same id."""
+        self._upsert("reviews", review, id=review.id)
+
+    def set_reviews(self, reviews: list[Review]) -> None:
+        """Write several reviews in one durable write (a new version and the one it supersedes)."""
+        with self.batch():
+            for review in reviews:
+                self.set_review(review)
 
     def _matching(self, table: str, key: dict[str, object]) -> list[int]:
         return [int(doc_id) for doc_id, row in self.rows(table).items()

@@ -1,0 +1,137 @@
+"""The revue de direction (bilan annuel) as plain data: who took part, what was decided, to whom it
+was sent, and, once signed, the frozen pack of the inputs it was taken on."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from audit_bench.model.audit import Record
+
+ReviewId = Annotated[str, msgspec.Meta(pattern=r"^R[1-9][0-9]{0,5}$")]
+"""R1, R2… within a structure: checked when a file is read, so a damaged id is a refused file."""
+DecisionId = Annotated[str, msgspec.Meta(pattern=r"^D[1-9][0-9]{0,5}$")]
+
+
+class Participant(Record, kw_only=True):
+    """Someone invited to the review; one row per (name, role)."""
+
+    name: str
+    role: str
+    """A key of `model.vocab.ROLES`."""
+    present: bool = True
+    """False for an absentee (excused): named in the bilan, not a participant."""
+
+
+class Decision(Record, kw_only=True):
+    """What the review decided (AFAQ 6.7 lines 347–354, CEDRE 4.4 line 226)."""
+
+    id: DecisionId
+    """D1, D2… within the review."""
+    kind: str
+    """A key of `model.vocab.REVIEW_DECISIONS`."""
+    text: str
+    owner: str = ""
+    due: str | None = None
+    action: str | None = None
+    """For an `action` decision: the id of the action it became in the structure's plan (its
+    écart, of source `revue`, is `finding`)."""
+    finding: str | None = None
+    at: str
+
+
+class Sending(Record, kw_only=True):
+    """The bilan sent to someone (AFAQ 6.7 line 356: « diffusé à l'ensemble du personnel concerné »)."""
+
+    person: str
+    sent_on: str
+
+
+class Figure(Record, kw_only=True):
+    """One figure of a pack section: a label, its value, and what it refers to (an audit, an action)."""
+
+    label: str
+    value: int | float | str | None
+    ref: str = ""
+    unit: str = ""
+    """« % » for a percentage (the bilan then draws it as a bar)."""
+    previous: int | float | None = None
+    """The same figure in the record compared with (the previous autodiagnostic), when there is one."""
+
+
+class PackSection(Record, kw_only=True):
+    """One input of one referential's review, as built from the records."""
+
+    referential: str
+    cite: str = ""
+    """How the referential is cited (« AFAQ », « IAE OS »); empty: its id in capitals."""
+    input: str
+    """The input's id in the referential's `review.inputs`."""
+    title: str
+    """The referential's words."""
+    section: str = ""
+    line: int | None = None
+    reads: str
+    figures: list[Figure] = []
+    details: list[str] = []
+    """Lines of text under the figures: each écart, each decision followed up…"""
+    no_data: str = ""
+    """Set when the section has no figure: what it says instead (« Aucun audit réalisé en 2026 »)."""
+
+    def citation(self) -> str:
+        """Where the referential asks for it: « AFAQ 6.7 »."""
+        return " ".join(part for part in (self.cite or self.referential.upper(), self.section) if part)
+
+
+class CheckPoint(Record, kw_only=False):
+    """Something the référent should fix before the meeting (the review's consistency check)."""
+
+    kind: str
+    """A key of `model.vocab.REVIEW_CHECKS`."""
+    text: str
+    ref: str
+    """What to open to fix it: `AUDIT/E1`, `STRUCTURE/A3`, a referential's id, `STRUCTURE/R1/D2`."""
+
+
+class Signature(Record, kw_only=True):
+    by: str
+    at: str
+    sha256: str
+    """Of the canonical JSON of what was signed (see `services.review.signed_content`)."""
+
+
+class Review(Record, kw_only=True):
+    """One management review of a structure for a period (by default a calendar year). A draft
+    changes freely; signing freezes the pack and the decisions; a signed review is never edited,
+    only superseded by a new version (`supersedes`)."""
+
+    id: ReviewId
+    """R1, R2… within the structure."""
+    structure: str
+    structure_name: str = ""
+    """The structure's name as signed (the bilan prints it); empty while a draft."""
+    year: int
+    start: str
+    end: str
+    """The period reviewed, both days included."""
+    state: str = "draft"
+    """A key of `model.vocab.REVIEW_STATES`."""
+    held_on: str | None = None
+    """The day of the meeting, set when signed."""
+    participants: list[Participant] = []
+    decisions: list[Decision] = []
+    distribution: list[Sending] = []
+    signature: Signature | None = None
+    pack: list[PackSection] = []
+    """Frozen when signed: the inputs as they were then; empty while a draft (built on demand)."""
+    remaining: list[CheckPoint] = []
+    """Frozen when signed: the points of the consistency check still open then."""
+    supersedes: ReviewId | None = None
+    superseded_by: ReviewId | None = None
+    created_at: str
+
+
+def encode_canonical(value: msgspec.Struct | list[msgspec.Struct]) -> bytes:
+    """The same bytes for the same content, whatever built it: what a signature hashes."""
+    return msgspec.json.encode(value, order="deterministic")

@@ -1,0 +1,97 @@
+"""`review …` and `reviews` through the entry point: the stable JSON keys, the journey from a draft
+to a signed and distributed review, and every bad input refused with one line and nothing changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from support import run_cli, tree_digest
+
+
+def cli(workspace, *args, check=True):
+    return run_cli(workspace, *args, check=check)
+
+
+@pytest.fixture(scope="module")
+def review_source(tmp_path_factory):
+    """An AFAQ-certified structure with a closed internal audit of 2026 (one écart, no action) and
+    its review of 2026, made once: `review` gives each test its own copy."""
+    ws = tmp_path_factory.mktemp("review-source") / "ws"
+    structure = cli(ws, "structure", "new", "--name", "Passerelle « Emploi » & Co").stdout.strip()
+    cli(ws, "structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR Certification",
+        "--number", "ES-17", "--issued", "2025-03-01", "--valid-until", "2028-02-28")
+    audit = cli(ws, "new", "--referential", "afaq", "--kind", "internal", "--date", "2026-04-02",
+                "--structure", structure).stdout.strip()
+    cli(ws, "finding", audit, "E1.1", "--class", "ecart-majeur", "--text", "Délai <b>dépassé</b>")
+    cli(ws, "close", audit)
+    ref = json.loads(cli(ws, "review", "new", structure, "--year", "2026", "--json").stdout)["id"]
+    return ws, structure, audit, ref
+
+
+@pytest.fixture
+def review(review_source, tmp_path):
+    source, *names = review_source
+    return (shutil.copytree(source, tmp_path / "ws"), *names)
+
+
+def test_a_review_from_draft_to_signed_and_distributed(review):
+    ws, structure, audit, ref = review
+    assert ref == f"{structure}/R1"
+    check = json.loads(cli(ws, "review", "check", ref, "--json").stdout)
+    assert {"kind": "ecart-without-action", "text": "Écart sans action : Délai <b>dépassé</b>",
+            "ref": f"{audit}/E1"} in check["points"]
+    assert all(set(point) == {"kind", "text", "ref"} for point in check["points"])
+    for name, role in [("Marie Durand", "president"), ("Jean Petit", "direction"),
+                       ("Claire Martin", "referent-qualite")]:
+        cli(ws, "review", "participant", ref, "--name", name, "--role", role)
+    decided = json.loads(cli(ws, "review", "decide", ref, "--kind", "action", "--text", "Planifier les entretiens",
+                             "--owner", "Claire Martin", "--due", "2027-03-31", "--json").stdout)
+    assert decided == {"id": "D1", "action": "A1", "finding": "E1"}
+    plan = json.loads(cli(ws, "plan", "--structure", structure, "--source", "revue", "--json").stdout)
+    assert [(a["id"], a["owner"], a["due"]) for a in plan["actions"]] == [("A1", "Claire Martin", "2027-03-31")]
+    draft = json.loads(cli(ws, "review", "show", ref, "--json").stdout)
+    digest = cli(ws, "review", "sign", ref, "--by", "Marie Durand", "--date", "2026-11-30").stdout.strip()
+    cli(ws, "review", "distribute", ref, "--to", "Équipe d'accompagnement", "--on", "2027-01-20")
+    shown = json.loads(cli(ws, "review", "show", ref, "--json").stdout)
+    assert set(shown) >= {"id", "state", "inputs", "decisions", "participants", "distribution", "signature"}
+    assert (shown["state"], shown["signature"]["sha256"], shown["signature_valid"]) == ("signed", digest, True)
+    assert shown["inputs"] == draft["inputs"]
+    audits = next(s for s in shown["inputs"] if s["input"] == "audits-internes")
+    assert audits["figures"][0] == {"label": "Écarts — audit interne du 2026-04-02 (clos)", "value": 1, "ref": audit,
+                                    "unit": "", "previous": None}
+    assert [s["no_data"] for s in shown["inputs"] if s["input"] == "reclamations"] == [
+        "Registre non tenu dans audit-bench : à compléter"]
+    text = cli(ws, "review", "show", ref).stdout
+    assert "[AFAQ 6.7] Les écarts des audits internes réalisés" in text and digest in text
+    pdf = ws.parent / "bilan.pdf"
+    assert cli(ws, "review", "report", ref, "-o", str(pdf)).stdout.strip() == str(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    listed = json.loads(cli(ws, "reviews", structure, "--json").stdout)["reviews"]
+    assert [(r["id"], r["state"], r["held_on"], r["signed_by"]) for r in listed] == [
+        (ref, "signed", "2026-11-30", "Marie Durand")]
+
+
+@pytest.mark.parametrize("args", [
+    ["review", "show", "sans-barre"],
+    ["review", "show", "{structure}/R9"],
+    ["review", "new", "{structure}", "--year", "2026"],
+    ["review", "new", "{structure}", "--supersedes", "R1"],
+    ["review", "decide", "{ref}", "--kind", "action", "--text", "Sans responsable"],
+    ["review", "decide", "{ref}", "--kind", "quality-policy", "--text", "Pas pour AFAQ"],
+    ["review", "decide", "{ref}", "--kind", "responsibility", "--text", ""],
+    ["review", "participant", "{ref}", "--name", "X", "--role", "tresorier"],
+    ["review", "sign", "{ref}", "--by", "Marie"],
+    ["review", "distribute", "{ref}", "--to", "Équipe", "--on", "31/02/2027"],
+    ["review", "report", "{ref}", "-o", "{ws}/structures/{structure}.json", "--force"],
+])
+def test_bad_input_is_one_line_and_changes_nothing(review, args):
+    ws, structure, _, ref = review
+    before = {name: sha for name, sha in tree_digest(ws).items() if not name.endswith(".lock") and "index" not in name}
+    result = cli(ws, *[arg.format(structure=structure, ref=ref, ws=ws) for arg in args], check=False)
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr.startswith("audit-bench: erreur : ") and result.stderr.count("\n") == 1, result.stderr
+    after = {name: sha for name, sha in tree_digest(ws).items() if not name.endswith(".lock") and "index" not in name}
+    assert after == before

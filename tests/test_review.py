@@ -1,0 +1,334 @@
+"""The revue de direction through the services, on the installed referentials: the pack built from
+records made through the services, the consistency check, decisions landing in the plan, the
+signature freezing it all, new versions, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from audit_bench.services import Workspace
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.errors import CorruptFileError, UserError
+from audit_bench.services.plan import PlanFilter, add_ecart, open_holder, read_plan
+from audit_bench.services.review import (
+    REGISTER_NOT_KEPT, check_review, decide, distribute, list_reviews, new_review, remove_participant, set_participant,
+    show_review, sign, signed_content, write_review_report,
+)
+from audit_bench.services.structures import create_structure, set_certification
+from audit_bench.store.structure_file import StructureFile
+from test_report import pdf_text
+
+TODAY = date(2027, 1, 20)
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Workspace:
+    return Workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def afaq(bench):
+    """A structure certified AFAQ; a closed internal audit of 2026 with two écarts (one treated,
+    one without action), an écart of a contrôle; an open audit of 2025."""
+    structure = create_structure(bench, "Passerelle Emploi")
+    set_certification(bench, structure.id, "afaq", "AFNOR Certification", "ES-209-17", "2025-03-01", "2028-02-28")
+    audit = create_audit(bench, "afaq", kind="internal", audit_date="2026-04-02", auditors=["Claire"],
+                         structure=structure.id)
+    with open_audit(bench, audit.id) as session:
+        treated = session.add_finding("E1.1", "ecart-mineur", "Accueil sans rendez-vous non tracé")
+        action = session.add_action(treated.id, "Tenir le registre d'accueil", "Claire Martin", "2026-06-30")
+        session.update_action(action.id, status="done")
+        session.add_finding("E1.2", "ecart-majeur", "Délai de premier entretien dépassé")
+        session.close_audit()
+    old = create_audit(bench, "afaq", kind="internal", audit_date="2025-05-10", auditors=["Claire"],
+                       structure=structure.id)
+    control = add_ecart(bench, structure.id, "controle", "Affichage des engagements absent")
+    with open_holder(bench, structure.id) as session:
+        session.add_action(control.id, "Afficher les engagements", "Direction", "2026-09-30", "curative")
+    return {"structure": structure.id, "audit": audit.id, "old": old.id, "action": action.id}
+
+
+def section(view, input_id: str):
+    return next(s for s in view.inputs if s.input == input_id)
+
+
+def figures(pack_section) -> dict[str, object]:
+    return {f.label: f.value for f in pack_section.figures}
+
+
+def test_the_pack_has_every_afaq_input_in_its_order_built_from_the_records(bench, afaq):
+    review = new_review(bench, afaq["structure"], 2026)
+    ref = f"{afaq['structure']}/{review.id}"
+    assert review.id == "R1" and (review.start, review.end) == ("2026-01-01", "2026-12-31")
+    view = show_review(bench, ref, today=TODAY)
+    assert [s.input for s in view.inputs] == ["indicateurs", "enquetes", "audits-internes", "reclamations",
+                                              "actions-decidees", "propositions", "sous-traitance",
+                                              "plan-amelioration"]
+    assert section(view, "reclamations").no_data == REGISTER_NOT_KEPT
+    assert section(view, "reclamations").title == "Les réclamations et leur traitement"
+    audits = section(view, "audits-internes")
+    assert [(f.label, f.value, f.ref) for f in audits.figures] == [
+        ("Écarts — audit interne du 2026-04-02 (clos)", 2, afaq["audit"]),
+        ("dont écart mineur", 1, afaq["audit"]), ("dont écart majeur", 1, afaq["audit"])]
+    assert audits.details[1].endswith("Délai de premier entretien dépassé — sans action")
+    assert section(view, "actions-decidees").no_data == "Aucune revue de direction signée avant 2026"
+    plan = figures(section(view, "plan-amelioration"))
+    assert plan["Actions ouvertes dans la période"] == 2
+    assert plan["Réalisées, efficacité non vérifiée"] == 1
+    assert plan["dont en retard au 2027-01-20"] == 1  # the contrôle's action, due 2026-09-30
+    assert plan["Ouvertes dans la période, source Audit"] == 1
+    assert plan["Ouvertes dans la période, source Contrôle"] == 1
+
+
+def test_a_section_without_data_says_so(bench, afaq):
+    review = new_review(bench, afaq["structure"], 2024)
+    view = show_review(bench, f"{afaq['structure']}/{review.id}", today=TODAY)
+    assert section(view, "audits-internes").no_data == "Aucun audit réalisé en 2024"
+    assert section(view, "audits-internes").figures == []
+
+
+def test_the_check_lists_what_to_fix_before_the_meeting(bench, afaq):
+    review = new_review(bench, afaq["structure"], 2026)
+    ref = f"{afaq['structure']}/{review.id}"
+    set_participant(bench, ref, "Marie Durand", "president")
+    points = [(p.kind, p.ref) for p in check_review(bench, ref, today=TODAY).points]
+    assert ("ecart-without-action", f"{afaq['audit']}/E2") in points
+    assert ("action-not-verified", f"{afaq['audit']}/{afaq['action']}") in points
+    missing = [p for p in check_review(bench, ref, today=TODAY).points if p.kind == "missing-participant"]
+    assert len(missing) == 2 and "Direction (AFAQ 6.7)" in missing[0].text
+    assert not any(kind == "no-internal-audit" for kind, _ in points)
+    year_without = new_review(bench, afaq["structure"], 2025)
+    points = check_review(bench, f"{afaq['structure']}/{year_without.id}", today=TODAY).points
+    assert [p.text for p in points if p.kind == "no-internal-audit"] == ["Aucun audit interne AFAQ clos en 2025"]
+
+
+def test_an_action_decided_lands_in_the_plan_at_once(bench, afaq):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    decision = decide(bench, ref, "action", "Réduire le délai du premier entretien", owner="Paul Girard",
+                      due="2027-03-31", action_type="preventive", today=TODAY)
+    assert (decision.id, decision.action) == ("D1", "A2")
+    plan = read_plan(bench, PlanFilter(structure=afaq["structure"], source="revue"), today=TODAY).records()
+    assert [(a.holder, a.id, a.owner, a.due, a.type, a.source.ref) for a in plan] == [
+        (afaq["structure"], "A2", "Paul Girard", "2027-03-31", "preventive", "R1 (2026)")]
+    decide(bench, ref, "staff-objectives", "Chaque accompagnateur suit deux formations", today=TODAY)
+    assert [d.kind for d in show_review(bench, ref, today=TODAY).decisions] == ["action", "staff-objectives"]
+
+
+@pytest.mark.parametrize(("kind", "owner", "due", "message"), [
+    ("action", None, "2027-03-31", "responsable"),
+    ("action", "Paul", None, "échéance"),
+    ("quality-policy", None, None, r"non prévue par le référentiel de la revue \(AFAQ\)"),  # CEDRE's
+    ("action", "Paul", "2027-02-30", "n'existe pas"),
+])
+def test_a_wrong_decision_is_refused_and_changes_nothing(bench, afaq, kind, owner, due, message):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    path = bench.path / "structures" / f"{afaq['structure']}.json"
+    before = path.read_bytes()
+    with pytest.raises(UserError, match=message):
+        decide(bench, ref, kind, "Texte", owner=owner, due=due, today=TODAY)
+    assert path.read_bytes() == before
+
+
+def signed_review(bench, afaq) -> str:
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    for name, role in [("Marie Durand", "president"), ("Jean Petit", "direction"),
+                       ("Claire Martin", "referent-qualite")]:
+        set_participant(bench, ref, name, role)
+    set_participant(bench, ref, "Luc Bernard", "auditeur-interne", present=False)
+    decide(bench, ref, "action", "Réduire le délai du premier entretien", owner="Paul Girard", due="2027-03-31",
+           today=TODAY)
+    sign(bench, ref, "Marie Durand", held_on="2027-01-15", today=TODAY)
+    return ref
+
+
+def test_a_signed_review_is_frozen_and_the_plan_changing_later_does_not_alter_it(bench, afaq):
+    ref = signed_review(bench, afaq)
+    signed = show_review(bench, ref, today=TODAY)
+    assert (signed.state, signed.held_on, signed.signature.by, signed.signature_valid) == (
+        "signed", "2027-01-15", "Marie Durand", True)
+    with open_audit(bench, afaq["audit"]) as session:
+        session.update_action(afaq["action"], verified_by="Jean Petit", effective=True)
+        session.add_action("E2", "Planifier les entretiens sous huit jours", "Claire Martin", "2027-02-28")
+    later = show_review(bench, ref, today=date(2027, 6, 1))
+    assert later.inputs == signed.inputs and later.signature_valid
+    with StructureFile.open(bench.path / "structures" / f"{afaq['structure']}.json", write=False) as file:
+        met = file.snapshot().fulfilments
+    assert [(f.referential, f.obligation, f.on) for f in met] == [("afaq", "bilan-annuel", "2027-01-15")]
+    stored = next(r for r in _reviews(bench, afaq["structure"]) if r.id == "R1")
+    assert hashlib.sha256(signed_content(stored)).hexdigest() == stored.signature.sha256
+
+
+@pytest.mark.parametrize("change", [
+    lambda bench, ref: set_participant(bench, ref, "Paul", "direction"),
+    lambda bench, ref: remove_participant(bench, ref, "Jean Petit", "direction"),
+    lambda bench, ref: decide(bench, ref, "improvement-axis", "Numériser l'accueil", today=TODAY),
+    lambda bench, ref: sign(bench, ref, "Jean Petit", today=TODAY),
+])
+
+def test_every_change_to_a_signed_review_is_refused(bench, afaq, change):
+    ref = signed_review(bench, afaq)
+    path = bench.path / "structures" / f"{afaq['structure']}.json"
+    before = path.read_bytes()
+    with pytest.raises(UserError, match=r"signée : elle ne se modifie plus ; en faire une nouvelle version "
+                                        r"\(review new .* --supersedes R1\)"):
+        change(bench, ref)
+    assert path.read_bytes() == before
+
+
+def test_a_review_is_signed_once_held_and_with_someone_present(bench, afaq):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    with pytest.raises(UserError, match="aucun participant présent"):
+        sign(bench, ref, "Marie Durand", today=TODAY)
+    set_participant(bench, ref, "Marie Durand", "president")
+    with pytest.raises(UserError, match="à venir"):
+        sign(bench, ref, "Marie Durand", held_on="2027-02-01", today=TODAY)
+    assert show_review(bench, ref).state == "draft"
+
+
+def test_a_signed_review_is_distributed_without_touching_its_signature(bench, afaq):
+    ref = signed_review(bench, afaq)
+    distribute(bench, ref, "Équipe d'accompagnement", "2027-01-22")
+    view = show_review(bench, ref)
+    assert [(s.person, s.sent_on) for s in view.distribution] == [("Équipe d'accompagnement", "2027-01-22")]
+    assert view.signature_valid
+
+
+def test_a_new_version_supersedes_the_signed_review_once_signed(bench, afaq):
+    ref = signed_review(bench, afaq)
+    structure = afaq["structure"]
+    with pytest.raises(UserError, match="déjà une revue pour 2026"):
+        new_review(bench, structure, 2026)
+    version = new_review(bench, structure, supersedes="R1")
+    assert (version.id, version.year, version.supersedes) == ("R2", 2026, "R1")
+    assert [d.text for d in version.decisions] == ["Réduire le délai du premier entretien"]
+    with pytest.raises(UserError, match="déjà en préparation"):
+        new_review(bench, structure, supersedes="R1")
+    decide(bench, f"{structure}/R2", "improvement-axis", "Numériser l'accueil", today=TODAY)
+    assert show_review(bench, ref).state == "signed"  # until the new version is signed
+    sign(bench, f"{structure}/R2", "Marie Durand", today=TODAY)
+    rows = list_reviews(bench, structure).to_builtins()["reviews"]
+    assert [(r["id"], r["state"], r["superseded_by"]) for r in rows] == [
+        (f"{structure}/R2", "signed", None), (f"{structure}/R1", "superseded", "R2")]
+    assert show_review(bench, ref).signature_valid  # superseded, still what was signed
+    with pytest.raises(UserError, match="remplacée par R2"):
+        set_participant(bench, ref, "Paul", "direction")
+
+
+def test_the_previous_reviews_decisions_are_followed_up(bench, afaq):
+    signed_review(bench, afaq)
+    structure = afaq["structure"]
+    ref = f"{structure}/{new_review(bench, structure, 2027).id}"
+    today = date(2027, 12, 1)
+    followed = section(show_review(bench, ref, today=today), "actions-decidees")
+    assert figures(followed)["Actions décidées"] == 1
+    assert figures(followed)["dont en retard au 2027-12-01"] == 1
+    assert "action A2 (Paul Girard, échéance 2027-03-31) : À faire" in followed.details[0]
+    points = check_review(bench, ref, today=today).points
+    assert [(p.kind, p.ref) for p in points if p.kind == "previous-decision-not-followed"] == [
+        ("previous-decision-not-followed", f"{structure}/R1/D1")]
+
+
+def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous(bench, tmp_path):
+    structure = create_structure(bench, "Rebond Bois", "EI")
+    ratings = {"2025-03-01": "1", "2026-03-01": "3"}
+    for day, rating in ratings.items():
+        audit = create_audit(bench, "iae_os", kind="self-assessment", audit_date=day, structure=structure.id)
+        with open_audit(bench, audit.id) as session:
+            for requirement in ("1.1.1", "1.1.2"):
+                session.rate(requirement, rating)
+    ref = f"{structure.id}/{new_review(bench, structure.id, 2026).id}"
+    view = show_review(bench, ref, today=TODAY)
+    assert [s.input for s in view.inputs] == ["autodiagnostic"]
+    first, total = view.inputs[0].figures[0], view.inputs[0].figures[-1]
+    assert (first.value, first.previous, first.unit) == (100.0, pytest.approx(33.3), "%")
+    assert (total.label, total.value, total.previous) == ("Ensemble", 100.0, pytest.approx(33.3))
+    assert view.inputs[0].details[0].startswith("Autodiagnostic du 2026-03-01")
+    _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
+    assert "[IAE OS]" not in body and "Ensemble 100 % 33,3 % +66,7 points" in body
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
+    assert len(word.inline_shapes) == 1  # the chart, as a picture
+
+
+def test_a_structure_file_written_before_reviews_reads_none_and_a_damaged_review_is_refused(bench, afaq):
+    path = bench.path / "structures" / f"{afaq['structure']}.json"
+    document = json.loads(path.read_bytes())
+    del document["reviews"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert list_reviews(bench, afaq["structure"]).reviews == []
+    assert new_review(bench, afaq["structure"], 2026).id == "R1"
+    document = json.loads(path.read_bytes())
+    document["reviews"]["1"]["id"] = "R1/../x"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CorruptFileError, match=str(path)):
+        list_reviews(bench, afaq["structure"])
+
+
+def test_a_review_is_refused_while_another_process_writes_the_structure(bench, afaq):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    path = bench.path / "structures" / f"{afaq['structure']}.json"
+    with StructureFile.open(path):  # the lock this process holds stands for another writer's
+        before = path.read_bytes()
+        with pytest.raises(Exception, match="lecture seule"):
+            decide(Workspace(bench.path), ref, "improvement-axis", "Numériser l'accueil", today=TODAY)
+        assert path.read_bytes() == before
+
+
+def _reviews(bench, structure_id):
+    with StructureFile.open(bench.path / "structures" / f"{structure_id}.json", write=False) as file:
+        return file.snapshot().reviews
+
+
+def test_the_bilan_prints_the_pack_and_a_signed_one_is_the_same_bytes_after_the_plan_changes(bench, afaq, tmp_path):
+    ref = signed_review(bench, afaq)
+    first = write_review_report(bench, ref, tmp_path / "bilan.pdf")
+    assert first.stat().st_mode & 0o777 == 0o600
+    with open_audit(bench, afaq["audit"]) as session:
+        session.update_action(afaq["action"], verified_by="Jean Petit", effective=True)
+    again = write_review_report(bench, ref, tmp_path / "bilan-2.pdf")
+    assert again.read_bytes() == first.read_bytes()
+    _, body = pdf_text(first)
+    view = show_review(bench, ref)
+    for pack_section in view.inputs:
+        assert pack_section.title in body
+        for figure in pack_section.figures:
+            assert f"{figure.label} {figure.value}" in body
+    assert "Aucune revue de direction signée avant 2026" in body
+    assert "Réduire le délai du premier entretien" in body and view.signature.sha256 in body
+    assert "Luc Bernard absent·e, excusé·e" in body
+
+
+def test_the_word_bilan_has_the_same_figures_in_words_own_styles(bench, afaq, tmp_path):
+    ref = signed_review(bench, afaq)
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx")))
+    paragraphs = [(p.style.name, p.text) for p in word.paragraphs]
+    assert ("Title", "Bilan annuel 2026") in paragraphs
+    assert ("Heading 3", "Les écarts des audits internes réalisés") in paragraphs
+    rows = {tuple(c.text for c in row.cells) for table in word.tables for row in table.rows}
+    for pack_section in show_review(bench, ref).inputs:
+        assert {(f.label, str(f.value)) for f in pack_section.figures} <= rows
+    assert ("D1", "Nouvelle action (curative, corrective ou préventive)", "Réduire le délai du premier entretien",
+            "Paul Girard", "31\u00a0mars 2027", "A2") in rows
+    assert all(table.style.name == "Table Grid" for table in word.tables)
+
+
+def test_the_bilan_is_never_written_over_the_workspace(bench, afaq):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    with pytest.raises(UserError):
+        write_review_report(bench, ref, bench.path / "structures" / f"{afaq['structure']}.json", force=True)
+
+
+def test_hostile_text_prints_as_typed_in_the_pdf_and_the_word_bilan(bench, afaq, tmp_path):
+    ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
+    set_participant(bench, ref, "Jean <i>Petit</i> & Cie", "direction")
+    decide(bench, ref, "improvement-axis", "Écrire à <b>tous</b> & « suivre »\u202f!", today=TODAY)
+    _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
+    assert "Jean <i>Petit</i> & Cie" in body and "Écrire à <b>tous</b> & « suivre »" in body
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
+    cells = {c.text for table in word.tables for row in table.rows for c in row.cells}
+    assert "Jean <i>Petit</i> & Cie" in cells and "Écrire à <b>tous</b> & « suivre »\u202f!" in cells
