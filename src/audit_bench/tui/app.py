@@ -28,6 +28,12 @@ from audit_bench.tui.widgets.choice import Choice
 
 TEXT_ENTRY = (Input, Choice)
 """Widgets that take printable keys as text: those keys go to them, not to the screen's bindings."""
+
+
+def takes_text(widget) -> bool:
+    """Whether printable keys go to `widget` as text: a TEXT_ENTRY, or a widget that says so with
+    `TAKES_TEXT` (the multi-line TextBox, loaded with the first form rather than at start)."""
+    return isinstance(widget, TEXT_ENTRY) or getattr(widget, "TAKES_TEXT", False)
 SETTLE_TURNS = 4
 """Turns of the event loop given after each key: enough for a key to reach its widget and for a
 message it sends (a row chosen, a form saved) to reach the screen that handles it."""
@@ -83,7 +89,7 @@ class AuditBenchApp(App):
                 self.call_later(self.release_held_keys)
                 return
             key = self.held_keys.popleft()
-            if (key.is_printable and isinstance(self.focused, TEXT_ENTRY)) or not (
+            if (key.is_printable and takes_text(self.focused)) or not (
                     await self._check_bindings(key.key, priority=True) or await self._check_bindings(key.key)):
                 await super().on_event(key)
             for _ in range(SETTLE_TURNS):
