@@ -1,0 +1,167 @@
+"""The walk's keys typed at full speed: text typed after an editing key never becomes keys, the
+constat is written in a multi-line editor, a closed audit shows its editing keys unavailable."""
+
+from __future__ import annotations
+
+import asyncio
+
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.tui.keys import screen_actions
+from test_tui_form_pace import burst, key, keys
+from test_tui_journeys import SIZE, app_for, cursor_requirement, records, shown
+
+
+def essai_audit(workspace) -> str:
+    return create_audit(workspace, "essai", "Chantier du Val", "internal", "ACI", "2026-10-01",
+                        ["Claire Martin"]).id
+
+
+def group_rows_expanded(app) -> list[bool]:
+    tree = app.screen.query_one("#tree")
+    return [node.is_expanded for node in tree.root.children]
+
+
+async def open_walk(pilot, at: str) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
+    pilot.app.screen.select(at)
+    await pilot.pause()
+
+
+def test_text_typed_after_n_on_a_section_row_opens_nothing_and_changes_nothing(workspace_factory):
+    asyncio.run(_n_on_a_section(workspace_factory))
+
+
+async def _n_on_a_section(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = essai_audit(workspace)
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.5")
+        expanded = group_rows_expanded(app)
+        # Rated 1.5, the cursor moves on to 2.1; ↑ lands on the section « 2 »; n, then a note typed.
+        await burst(pilot, [*keys("1"), key("up"), *keys("nRapport annuel")])
+        assert app.screen.title == "Parcours" and len(app.screen_stack) == 2
+        assert "choisissez une de ses exigences" in shown(app, "#note")
+        assert group_rows_expanded(app) == expanded and app.screen.filter == "all"
+        before = records(workspace, audit_id)
+        # Straight on a section row, too: n, then the text.
+        await burst(pilot, [key("escape"), *keys("nRapport annuel")])
+        assert app.screen.title == "Parcours" and len(app.screen_stack) == 2
+        assert group_rows_expanded(app) == expanded
+        # ↓ leaves the message for the tree, moving on: the next n opens the constat of 2.1.
+        await burst(pilot, [key("down"), *keys("n")])
+        assert app.screen.spec.title == "Constat : 2.1"
+        await burst(pilot, [key("escape")])
+        assert cursor_requirement(app) == "2.1"
+    header, assessments, evidence, findings, actions = records(workspace, audit_id)
+    assert (header, evidence, findings, actions) == (before[0], before[2], before[3], before[4])
+    assert [(a.requirement, a.rating) for a in assessments] == [("1.5", "C")]
+
+
+def test_a_constat_is_written_on_several_lines_saved_with_ctrl_s_and_the_escape_after_stays(workspace_factory):
+    asyncio.run(_multi_line_constat(workspace_factory))
+
+
+async def _multi_line_constat(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = essai_audit(workspace)
+    with open_audit(workspace, audit_id) as session:
+        session.rate("1.2", "P")
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.2")
+        await burst(pilot, [*keys("nEntretiens tracés"), key("enter"), *keys("sauf en mars"), key("ctrl+s"),
+                            key("escape")])
+        assert app.screen.title == "Parcours" and cursor_requirement(app) == "1.2"
+        assert app.screen.query_one("#note").note == "Entretiens tracés\nsauf en mars"
+        await pilot.press("escape")  # a second Échap leaves the walk
+        await pilot.pause()
+        assert app.screen.title == "Accueil"
+    with open_audit(workspace, audit_id, write=False) as session:
+        assert session.snapshot().assessment_map()["1.2"].note == "Entretiens tracés\nsauf en mars"
+
+
+def test_escape_in_the_constat_editor_asks_before_losing_text(workspace_factory):
+    asyncio.run(_escape_asks(workspace_factory))
+
+
+async def _escape_asks(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = essai_audit(workspace)
+    with open_audit(workspace, audit_id) as session:
+        session.rate("1.2", "P", "Vu.")
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.2")
+        await burst(pilot, [*keys("n"), key("escape")])  # nothing typed: closed at once
+        assert app.screen.title == "Parcours"
+        await burst(pilot, [*keys("n Pas en mars."), key("escape")])
+        assert "Abandonner le texte saisi" in app.screen.question.plain
+        await burst(pilot, [key("escape"), *keys(" Ni avril.")])  # back to the text, typing on
+        assert app.screen.query_one("#note").text == "Vu. Pas en mars. Ni avril."
+        await burst(pilot, [key("escape"), key("enter")])  # abandoned
+        assert app.screen.title == "Parcours" and len(app.screen_stack) == 2
+    with open_audit(workspace, audit_id, write=False) as session:
+        assert session.snapshot().assessment_map()["1.2"].note == "Vu."
+
+
+def test_a_closed_audit_shows_its_editing_keys_unavailable_and_text_typed_changes_nothing(workspace_factory):
+    asyncio.run(_closed_audit_keys(workspace_factory))
+
+
+async def _closed_audit_keys(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = essai_audit(workspace)
+    with open_audit(workspace, audit_id) as session:
+        session.rate("1.1", "C")
+        session.close_audit()
+    before = records(workspace, audit_id)
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.2")
+        walk = app.screen
+        unavailable = {a.description for a in screen_actions(walk) if not a.enabled}
+        assert {"Constat", "Preuve", "Écart", "N/A", "Effacer la cotation"} <= unavailable
+        assert {"Rechercher", "Synthèse", "Accueil"}.isdisjoint(unavailable)
+        bar = walk.query_one("KeyBar").render()
+        struck = {bar.plain[span.start:span.end].strip() for span in bar.spans if "strike" in str(span.style)}
+        assert {"n", "Constat", "p", "Preuve"} <= struck
+        await burst(pilot, [*keys("nRapport annuel")])
+        assert app.screen is walk and "Audit clos" in shown(app, "#note")
+        await burst(pilot, [key("escape"), key("question_mark")])
+        help_text = app.screen.body.plain
+        assert "Constat (indisponible ici)" in help_text
+        assert "Coter « Conforme » puis passer à la suivante non cotée (indisponible ici)" in help_text
+    assert records(workspace, audit_id) == before
+
+
+def test_an_ecart_and_its_action_written_on_several_lines_fit_a_24_line_terminal(workspace_factory):
+    asyncio.run(_long_text_forms_at_80x24(workspace_factory))
+
+
+async def _long_text_forms_at_80x24(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = essai_audit(workspace)
+    async with app_for(workspace).run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.2")
+        await burst(pilot, [*keys("e"), key("ctrl+s")])  # nothing written: refused in place
+        form = app.screen
+        assert shown(app, "#dialog-error")
+        for selector in ("#text", "#dialog-error", "#submit"):
+            assert form.query_one(selector).region.bottom <= 24, selector
+        await burst(pilot, [key("tab"), *keys("Aucun entretien tracé"), key("enter"),
+                            *keys("depuis mars"), key("ctrl+s")])
+        action_form = app.screen
+        assert action_form.spec.title == "Plan d'action"
+        for selector in ("#text", "#owner", "#due", "#submit"):
+            assert action_form.query_one(selector).region.bottom <= 24, selector
+        await burst(pilot, [*keys("Tracer chaque entretien"), key("enter"), *keys("dans le dossier"), key("tab"),
+                            *keys("Direction"), key("enter"), *keys("31/12/2026"), key("enter")])
+        assert app.screen.title == "Parcours"
+    with open_audit(workspace, audit_id, write=False) as session:
+        snapshot = session.snapshot()
+    assert [(f.class_, f.text) for f in snapshot.findings] == [("mineur", "Aucun entretien tracé\ndepuis mars")]
+    assert [(a.text, a.owner, a.due) for a in snapshot.actions] == [
+        ("Tracer chaque entretien\ndans le dossier", "Direction", "2026-12-31")]
