@@ -165,3 +165,18 @@ async def _long_text_forms_at_80x24(workspace_factory):
     assert [(f.class_, f.text) for f in snapshot.findings] == [("mineur", "Aucun entretien tracé\ndepuis mars")]
     assert [(a.text, a.owner, a.due) for a in snapshot.actions] == [
         ("Tracer chaque entretien\ndans le dossier", "Direction", "2026-12-31")]
+
+
+def test_after_a_refused_save_the_wizard_takes_the_text_typed_next_in_the_name_field(workspace_factory):
+    asyncio.run(_wizard_refusal_focus(workspace_factory))
+
+
+async def _wizard_refusal_focus(workspace_factory):
+    workspace = workspace_factory()
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await burst(pilot, [*keys("nes"), key("ctrl+s"), *keys("Chantier du Val")])
+        screen = pilot.app.screen
+        assert screen.query_one("#referential").value == "essai"
+        assert screen.query_one("#org").value == "Chantier du Val"
+        assert pilot.app.focused is screen.query_one("#org")
