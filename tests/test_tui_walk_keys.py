@@ -180,3 +180,26 @@ async def _wizard_refusal_focus(workspace_factory):
         assert screen.query_one("#referential").value == "essai"
         assert screen.query_one("#org").value == "Chantier du Val"
         assert pilot.app.focused is screen.query_one("#org")
+
+
+def test_at_100_columns_the_walk_key_bar_shows_the_keys_that_matter_and_the_help_lists_them_all(workspace_factory):
+    asyncio.run(_key_bar_at_100_columns(workspace_factory))
+
+
+async def _key_bar_at_100_columns(workspace_factory):
+    workspace = workspace_factory()
+    essai_audit(workspace)
+    async with app_for(workspace).run_test(size=(100, 30)) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.1")
+        bar = app.screen.query_one("KeyBar").render().plain
+        for entry in ("n Constat", "p Preuve", "e Écart", "u À coter", "/ Rechercher", "a Écarts et actions",
+                      "s Synthèse", "? Aide"):
+            assert entry in bar, entry
+        legend = shown(app, "#legend")
+        assert all(entry in legend for entry in ("1 Conforme", "2 Partiel", "3 Écart", "x N/A", "Filtre (f)"))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = app.screen.body.plain
+        for description in ("Coter « Conforme »", "N/A", "Filtre", "Glossaire", "Effacer la cotation", "Accueil"):
+            assert description in help_text, description

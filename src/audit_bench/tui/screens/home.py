@@ -113,7 +113,7 @@ HomeScreen #audits {
 """
 
     BINDINGS = [
-        *[Binding(area.key, f"area('{area.key}')", area.label) for area in AREAS],
+        *[Binding(area.key, f"area('{area.key}')", area.label, show=False) for area in AREAS],  # on the areas line
         Binding("n", "new_audit", "Nouvel audit"),
         Binding("d", "load_demo", "Charger la démo"),
         Binding("enter", "open_audit", "Ouvrir", show=False),

@@ -46,18 +46,18 @@ WalkScreen #detail-pane {
 
     BINDINGS = [
         *(Binding(str(digit), f"rate('{digit}')", f"Coter {digit}", show=False, id="rate") for digit in range(10)),
-        Binding(NA_KEY, "not_applicable", "N/A"),
+        Binding(NA_KEY, "not_applicable", "N/A", show=False),  # on the scale line
         Binding("n", "edit_note", "Constat"),
         Binding("p", "add_evidence", "Preuve"),
         Binding("e", "add_finding", "Écart"),
-        Binding("u", "next_unrated", "Suivante non cotée"),
-        Binding("f", "cycle_filter", "Filtre"),
+        Binding("u", "next_unrated", "À coter"),
+        Binding("f", "cycle_filter", "Filtre", show=False),  # on the scale line
         Binding("slash", "search", "Rechercher"),
-        Binding("g", "glossary", "Glossaire"),
+        Binding("g", "glossary", "Glossaire", show=False),
         Binding("delete", "clear_rating", "Effacer la cotation", show=False),
         Binding("a", "findings", "Écarts et actions"),
-        Binding("v", "previous", "Audit précédent"),
-        Binding("r", "carry_evidence", "Reprendre les preuves"),
+        Binding("v", "previous", "Audit précédent", show=False),
+        Binding("r", "carry_evidence", "Reprendre les preuves", show=False),
         Binding("R", "carry_all", "Reprendre toutes les preuves", show=False),
         Binding("s", "summary", "Synthèse"),
         Binding("escape", "back", "Accueil"),
@@ -143,7 +143,8 @@ WalkScreen #detail-pane {
         self.current = node_id
         self.query_one("#detail", RequirementDetail).show(self.ref.node(node_id) if node_id else None)
         assessment = self.session.snapshot().assessment_map().get(node_id) if node_id else None
-        self.query_one("#note", NotePane).show_note(assessment.note if assessment else "")
+        ratable = node_id is not None and self.ref.node(node_id).ratable
+        self.query_one("#note", NotePane).show_note((assessment.note if assessment else "") if ratable else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rate" and str(parameters[0]) not in self.ref.rating_keys:
@@ -178,7 +179,7 @@ WalkScreen #detail-pane {
         """The selected requirement, or None when a section is selected: then the key says so in
         place, and the text typed after it is never read as keys."""
         if self.current is None or not self.ref.node(self.current).ratable:
-            self.query_one("#note", NotePane).refuse("Une section est choisie : choisissez une de ses exigences.")
+            self.query_one("#note", NotePane).refuse("Une section n'a pas de constat : choisissez une de ses exigences.")
             return None
         return self.ref.node(self.current)
 
