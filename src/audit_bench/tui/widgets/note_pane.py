@@ -31,6 +31,9 @@ NotePane {
 
 NotePane:focus {
     border: tall $warning;
+    height: auto;
+    max-height: 6;
+    text-wrap: wrap;
 }
 """
 
@@ -44,15 +47,18 @@ NotePane:focus {
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.note = ""
+        self.note: str | None = ""
         self.refusal: str | None = None
 
-    def show_note(self, note: str) -> None:
+    def show_note(self, note: str | None) -> None:
+        """The constat shown, or None: a section is selected (it has none)."""
         self.note = note
         if self.refusal is None:
             self.update(self.note_text(), layout=False)
 
     def note_text(self) -> Text:
+        if self.note is None:
+            return Text("Une section : les constats s'écrivent sur ses exigences.", style="dim")
         if not self.note:
             return Text(PLACEHOLDER, style="dim")
         return Text(clean(" ⏎ ".join(line.strip() for line in self.note.strip().splitlines())))
@@ -61,8 +67,8 @@ NotePane:focus {
         """Say in place why the key opened nothing, and swallow what is typed after it."""
         self.refusal = message
         text = Text(clean(message), style="bold")
-        text.append("  (↑ ↓ : choisir · Échap : revenir ; le texte tapé ici est ignoré)", style="dim")
-        self.update(text, layout=False)
+        text.append("\n↑ ↓ : choisir une exigence · Échap : revenir. Ce qui est tapé ici est ignoré.", style="dim")
+        self.update(text)  # on two lines, while it has the focus
         self.can_focus = True
         self.screen.set_focus(self)  # now, not after the keys already typed (as `focus()` would)
 
@@ -74,7 +80,7 @@ NotePane:focus {
     def on_blur(self) -> None:
         self.refusal = None
         self.can_focus = False
-        self.update(self.note_text(), layout=False)
+        self.update(self.note_text())
 
     def action_leave(self, move: str | None = None) -> None:
         tree = self.screen.query_one("#tree")
