@@ -131,6 +131,7 @@ async def _first_run_offers_the_demo_and_loads_it(workspace_factory):
         assert "Bienvenue" in shown(pilot.app, "#first-run-text")
         assert not pilot.app.screen.query_one("#audits").display
         await pilot.press("d")
+        await pilot.app.workers.wait_for_complete()  # written in a thread
         await pilot.pause()
         table = pilot.app.screen.query_one("#audits", FixedTable)
         assert table.display and table.row_count == 1

@@ -203,3 +203,57 @@ async def _key_bar_at_100_columns(workspace_factory):
         help_text = app.screen.body.plain
         for description in ("Coter « Conforme »", "N/A", "Filtre", "Glossaire", "Effacer la cotation", "Accueil"):
             assert description in help_text, description
+
+
+def test_the_demo_loads_in_the_background_showing_its_progress(workspace_factory, monkeypatch):
+    asyncio.run(_demo_progress(workspace_factory, monkeypatch))
+
+
+async def _demo_progress(workspace_factory, monkeypatch):
+    import threading
+
+    from audit_bench.services import demo as demo_service
+    from audit_bench.tui.screens import home
+
+    workspace = workspace_factory()
+    halfway = threading.Event()
+    go_on = threading.Event()
+
+    def slow_demo(workspace, plugin=None, progress=None):
+        def told(done, total, demo):
+            progress(done, total, demo)
+            if done * 2 >= total and not halfway.is_set():
+                halfway.set()
+                go_on.wait(10)  # the auditor keeps using the app meanwhile
+
+        return demo_service.load_demo(workspace, plugin, told)
+
+    monkeypatch.setattr(home, "load_demo", slow_demo)
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await pilot.pause()
+        await pilot.press("d")
+        while not halfway.is_set():
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert "Chargement de la démo : 50 %" in shown(app, "#demo-progress")  # 3 writes of 6
+        assert "Atelier de démonstration" in shown(app, "#demo-progress")
+        await pilot.press("question_mark")  # the app answers while the demo is written
+        await pilot.pause()
+        assert "Charger la démo (indisponible ici)" in app.screen.body.plain
+        await pilot.press("escape")
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query_one("#demo-progress").display
+        assert app.screen.query_one("#audits").row_count == 1
+
+
+def test_the_demo_tells_its_progress_after_each_write(workspace):
+    from audit_bench.services.demo import load_demo
+
+    told = []
+    created = load_demo(workspace, progress=lambda done, total, demo: told.append((done, total, demo.org)))
+    # The tests' demo: the audit, 2 ratings, 1 evidence, 1 finding, 1 action.
+    assert len(created) == 1
+    assert told == [(done, 6, "Atelier de démonstration") for done in range(1, 7)]
