@@ -233,7 +233,9 @@ async def _demo_progress(workspace_factory, monkeypatch):
         app = pilot.app
         await pilot.pause()
         await pilot.press("d")
-        while not halfway.is_set():
+        for _ in range(500):
+            if halfway.is_set():
+                break
             await pilot.pause(0.01)
         await pilot.pause()
         assert "Chargement de la démo : 50 %" in shown(app, "#demo-progress")  # 3 writes of 6
@@ -257,3 +259,30 @@ def test_the_demo_tells_its_progress_after_each_write(workspace):
     # The tests' demo: the audit, 2 ratings, 1 evidence, 1 finding, 1 action.
     assert len(created) == 1
     assert told == [(done, 6, "Atelier de démonstration") for done in range(1, 7)]
+
+
+def test_control_characters_stored_or_pasted_in_a_long_text_field_never_reach_the_terminal(workspace_factory):
+    asyncio.run(_control_characters_in_a_text_box(workspace_factory))
+
+
+async def _control_characters_in_a_text_box(workspace_factory):
+    from textual import events
+
+    from test_tui_hostile import HOSTILE, assert_no_raw_controls, hostile_audit
+
+    workspace = workspace_factory()
+    audit_id = hostile_audit(workspace)  # 1.1's constat holds a retitle and a clear-screen sequence
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.1")
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Livret ␛]0;x␇ ␛[2J remis." in assert_no_raw_controls(app, "the constat's editor")
+        app.post_message(events.Paste(f" collé {HOSTILE}"))  # as the terminal sends it
+        await pilot.pause()
+        assert_no_raw_controls(app, "the constat's editor, after a paste")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.title == "Parcours"
+    with open_audit(workspace, audit_id, write=False) as session:
+        assert session.snapshot().assessment_map()["1.1"].note == "Livret ␛]0;x␇ ␛[2J remis. collé ␛]0;x␇ ␛[2J"
