@@ -286,3 +286,23 @@ async def _control_characters_in_a_text_box(workspace_factory):
         assert app.screen.title == "Parcours"
     with open_audit(workspace, audit_id, write=False) as session:
         assert session.snapshot().assessment_map()["1.1"].note == "Livret ␛]0;x␇ ␛[2J remis. collé ␛]0;x␇ ␛[2J"
+
+
+def test_text_typed_while_a_rating_asks_for_its_ecart_is_neither_an_answer_nor_keys(workspace_factory):
+    asyncio.run(_text_while_asked(workspace_factory))
+
+
+async def _text_while_asked(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = essai_audit(workspace)
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.1")
+        # « 3 » (Écart) asks whether to write the écart now; the auditor, typing on, meant a constat.
+        await burst(pilot, [*keys("3nVu en reunion")])
+        assert "Le rédiger maintenant" in app.screen.question.plain
+        await burst(pilot, [key("escape")])  # later
+        assert app.screen.title == "Parcours" and cursor_requirement(app) == "1.2"
+    header, assessments, evidence, findings, actions = records(workspace, audit_id)
+    assert [(a.requirement, a.rating, a.note) for a in assessments] == [("1.1", "E", "")]
+    assert (evidence, findings, actions) == ([], [], [])

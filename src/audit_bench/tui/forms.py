@@ -275,11 +275,13 @@ class FormDialog(EnterMovesOn, Dialog):
 
 
 class ConfirmDialog(Dialog):
-    """A yes/no question answered with one key: Entrée (or o) for yes, Échap (or n) for no."""
+    """A yes/no question answered with one key: Entrée for yes, Échap for no. No letter answers
+    it: the text an auditor was typing when it opened (a constat after a rating) is swallowed
+    here, never taken as an answer, nor as keys of the screen behind."""
 
     BINDINGS = [
-        Binding("enter,o", "answer(True)", "Oui", priority=True),
-        Binding("escape,n", "answer(False)", "Non"),
+        Binding("enter", "answer(True)", "Oui", priority=True),
+        Binding("escape", "answer(False)", "Non"),
     ]
 
     def __init__(self, question: Text, hint: str = "Entrée : oui · Échap : plus tard") -> None:
