@@ -133,6 +133,9 @@ async def _closed_audit_keys(workspace_factory):
         help_text = app.screen.body.plain
         assert "Constat (indisponible ici)" in help_text
         assert "Coter « Conforme » puis passer à la suivante non cotée (indisponible ici)" in help_text
+        await burst(pilot, [key("escape")])
+        palette = {command.title for command in app.get_system_commands(walk)}
+        assert "Synthèse" in palette and not {"Constat", "Coter « Conforme » puis passer à la suivante non cotée"} & palette
     assert records(workspace, audit_id) == before
 
 

@@ -155,11 +155,13 @@ class AuditBenchApp(App):
         """The palette offers the current screen's actions: the same as its keys, in French, the
         rating keys of a walk included (« Coter « Conforme » »)."""
         for action in screen_actions(screen):
-            yield SystemCommand(action.description, f"touche {action.keys}",
-                                _runner(action.node, action.action))
+            if action.enabled:  # not the changes to a closed audit
+                yield SystemCommand(action.description, f"touche {action.keys}",
+                                    _runner(action.node, action.action))
         rating_help = getattr(screen, "rating_help", None)
         for key, description in rating_help() if rating_help is not None else []:
-            yield SystemCommand(description, f"touche {key}", _runner(screen, f"rate('{key}')"))
+            if screen.check_action("rate", (key,)):
+                yield SystemCommand(description, f"touche {key}", _runner(screen, f"rate('{key}')"))
 
 
 def _runner(node, action: str):
