@@ -135,7 +135,8 @@ async def _closed_audit_keys(workspace_factory):
         assert "Coter « Conforme » puis passer à la suivante non cotée (indisponible ici)" in help_text
         await burst(pilot, [key("escape")])
         palette = {command.title for command in app.get_system_commands(walk)}
-        assert "Synthèse" in palette and not {"Constat", "Coter « Conforme » puis passer à la suivante non cotée"} & palette
+        assert "Synthèse" in palette
+        assert not {"Constat", "Coter « Conforme » puis passer à la suivante non cotée"} & palette
     assert records(workspace, audit_id) == before
 
 
@@ -165,7 +166,8 @@ async def _long_text_forms_at_80x24(workspace_factory):
         assert app.screen.title == "Parcours"
     with open_audit(workspace, audit_id, write=False) as session:
         snapshot = session.snapshot()
-    assert [(f.class_, f.text) for f in snapshot.findings] == [("mineur", "Aucun entretien tracé\ndepuis mars")]
+    assert [(f.class_, f.text) for f in snapshot.findings] == [
+        ("mineur", "Aucun entretien tracé\ndepuis mars")]
     assert [(a.text, a.owner, a.due) for a in snapshot.actions] == [
         ("Tracer chaque entretien\ndans le dossier", "Direction", "2026-12-31")]
 
@@ -288,7 +290,8 @@ async def _control_characters_in_a_text_box(workspace_factory):
         await pilot.pause()
         assert app.screen.title == "Parcours"
     with open_audit(workspace, audit_id, write=False) as session:
-        assert session.snapshot().assessment_map()["1.1"].note == "Livret ␛]0;x␇ ␛[2J remis. collé ␛]0;x␇ ␛[2J"
+        note = session.snapshot().assessment_map()["1.1"].note
+    assert note == "Livret ␛]0;x␇ ␛[2J remis. collé ␛]0;x␇ ␛[2J"
 
 
 def test_text_typed_while_a_rating_asks_for_its_ecart_is_neither_an_answer_nor_keys(workspace_factory):

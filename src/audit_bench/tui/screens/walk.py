@@ -179,7 +179,8 @@ WalkScreen #detail-pane {
         """The selected requirement, or None when a section is selected: then the key says so in
         place, and the text typed after it is never read as keys."""
         if self.current is None or not self.ref.node(self.current).ratable:
-            self.query_one("#note", NotePane).refuse("Une section n'a pas de constat : choisissez une de ses exigences.")
+            self.query_one("#note", NotePane).refuse(
+                "Une section n'a pas de constat : choisissez une de ses exigences.")
             return None
         return self.ref.node(self.current)
 

@@ -67,7 +67,8 @@ NotePane:focus {
         """Say in place why the key opened nothing, and swallow what is typed after it."""
         self.refusal = message
         text = Text(clean(message), style="bold")
-        text.append("\n↑ ↓ : choisir une exigence · Échap : revenir. Ce qui est tapé ici est ignoré.", style="dim")
+        text.append("\n↑ ↓ : choisir une exigence · Échap : revenir. Ce qui est tapé ici est ignoré.",
+                    style="dim")
         self.update(text)  # on two lines, while it has the focus
         self.can_focus = True
         self.screen.set_focus(self)  # now, not after the keys already typed (as `focus()` would)
