@@ -80,7 +80,8 @@ async def _stored_control_characters(workspace_factory):
         assert f"Chantier {SHOWN} du Val" in text
         detail = shown(app, "#detail")
         assert f"Livret {SHOWN}" in detail and f"par Claire {SHOWN}" in detail
-        assert app.screen.query_one("#note", Input).value == f"Livret {HOSTILE} remis."  # kept, shown as symbols
+        assert app.screen.query_one("#note").note == f"Livret {HOSTILE} remis."  # kept, shown escaped
+        assert f"Livret {SHOWN} remis." in shown(app, "#note")
         app.screen.select("1.2")
         await pilot.pause()
         assert f"Entretiens {SHOWN} non tracés" in shown(app, "#detail")

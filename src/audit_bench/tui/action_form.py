@@ -17,7 +17,7 @@ def action_form(session: AuditSession, finding: Finding, today: date) -> FormSpe
     text.append(clean(finding.text))
     return FormSpec(
         "Plan d'action",
-        [Field("text", "Action corrective", required=True),
+        [Field("text", "Action corrective", required=True, multiline=True),
          Field("owner", "Responsable", required=True),
          Field("due", "Échéance", placeholder=f"JJ/MM/AAAA (aujourd'hui : {today:%d/%m/%Y})", required=True)],
         lambda v: session.add_action(finding.id, v["text"], v["owner"], v["due"]),

@@ -28,6 +28,12 @@ from audit_bench.tui.widgets.choice import Choice
 
 TEXT_ENTRY = (Input, Choice)
 """Widgets that take printable keys as text: those keys go to them, not to the screen's bindings."""
+
+
+def takes_text(widget) -> bool:
+    """Whether printable keys go to `widget` as text: a TEXT_ENTRY, or a widget that says so with
+    `TAKES_TEXT` (the multi-line TextBox, loaded with the first form rather than at start)."""
+    return isinstance(widget, TEXT_ENTRY) or getattr(widget, "TAKES_TEXT", False)
 SETTLE_TURNS = 4
 """Turns of the event loop given after each key: enough for a key to reach its widget and for a
 message it sends (a row chosen, a form saved) to reach the screen that handles it."""
@@ -83,7 +89,7 @@ class AuditBenchApp(App):
                 self.call_later(self.release_held_keys)
                 return
             key = self.held_keys.popleft()
-            if (key.is_printable and isinstance(self.focused, TEXT_ENTRY)) or not (
+            if (key.is_printable and takes_text(self.focused)) or not (
                     await self._check_bindings(key.key, priority=True) or await self._check_bindings(key.key)):
                 await super().on_event(key)
             for _ in range(SETTLE_TURNS):
@@ -155,11 +161,13 @@ class AuditBenchApp(App):
         """The palette offers the current screen's actions: the same as its keys, in French, the
         rating keys of a walk included (« Coter « Conforme » »)."""
         for action in screen_actions(screen):
-            yield SystemCommand(action.description, f"touche {action.keys}",
-                                _runner(action.node, action.action))
+            if action.enabled:  # not the changes to a closed audit
+                yield SystemCommand(action.description, f"touche {action.keys}",
+                                    _runner(action.node, action.action))
         rating_help = getattr(screen, "rating_help", None)
         for key, description in rating_help() if rating_help is not None else []:
-            yield SystemCommand(description, f"touche {key}", _runner(screen, f"rate('{key}')"))
+            if screen.check_action("rate", (key,)):
+                yield SystemCommand(description, f"touche {key}", _runner(screen, f"rate('{key}')"))
 
 
 def _runner(node, action: str):

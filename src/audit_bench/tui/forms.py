@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from audit_bench.services.errors import REFUSALS
@@ -21,7 +21,7 @@ from audit_bench.tui.text import clean, plain
 from audit_bench.tui.widgets.button_row import ButtonRow
 from audit_bench.tui.widgets.choice import Choice
 from audit_bench.tui.widgets.error_line import ErrorLine
-from audit_bench.tui.widgets.text_input import TextInput
+from audit_bench.tui.widgets.text_input import TextBox, TextInput
 
 
 class EnterMovesOn:
@@ -60,7 +60,8 @@ class EnterMovesOn:
 
 @dataclass
 class Field:
-    """One field of a form: a text field, or a Choice among `options` ((value, label) pairs) when given."""
+    """One field of a form: a text field, or a Choice among `options` ((value, label) pairs) when
+    given; `multiline` for text written at length (a constat, an écart, an action)."""
 
     id: str
     label: str
@@ -68,6 +69,7 @@ class Field:
     placeholder: str = ""
     options: list[tuple[str, str]] | None = None
     required: bool = False
+    multiline: bool = False
 
 
 @dataclass
@@ -149,8 +151,12 @@ DIALOG_CHROME_ROWS = 11
 """Rows around the fields: borders and the screen's margin, title, error line, buttons."""
 
 
+MULTILINE_HINT = "  Entrée : à la ligne · ctrl+s : enregistrer"
+
+
 class FormDialog(EnterMovesOn, Dialog):
-    """Enter moves to the next field and saves from the last; ctrl+s saves; Échap cancels."""
+    """Enter moves to the next field and saves from the last (in a multi-line field it starts a
+    new line); ctrl+s saves; Échap cancels, asking first if long text typed would be lost."""
 
     BINDINGS = [
         *EnterMovesOn.FIELD_BINDINGS,
@@ -174,8 +180,13 @@ class FormDialog(EnterMovesOn, Dialog):
                 yield Static(self.spec.context, classes="dialog-context")
             with VerticalScroll(classes="dialog-fields"):
                 for spec in self.spec.fields:
-                    yield Label(spec.label + (" *" if spec.required else ""))
-                    if spec.options is not None:
+                    label = Text(spec.label + (" *" if spec.required else ""))
+                    if spec.multiline:
+                        label.append(MULTILINE_HINT, style="dim")
+                    yield Label(label)
+                    if spec.multiline:
+                        yield TextBox(spec.value, placeholder=spec.placeholder, id=spec.id)
+                    elif spec.options is not None:
                         yield Choice([(plain(label), value) for value, label in spec.options],
                                      value=spec.value or spec.options[0][0], id=spec.id)
                     else:
@@ -207,7 +218,7 @@ class FormDialog(EnterMovesOn, Dialog):
         compact = height < COMPACT_BELOW
         for spec in self.spec.fields:
             field = self.query_one(f"#{spec.id}")
-            if isinstance(field, Input):
+            if isinstance(field, (Input, TextArea)):
                 field.compact = compact
             else:
                 field.set_class(compact, "-textual-compact")
@@ -243,26 +254,45 @@ class FormDialog(EnterMovesOn, Dialog):
             return
         self.dismiss(result)
 
+    def would_lose_text(self) -> bool:
+        return any(box.would_lose_text() for box in self.query(TextBox))
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.would_lose_text():
+            self.dismiss(None)
+            return
+        question = Text("Abandonner le texte saisi ? Il n'est pas enregistré.")
+        self.app.push_screen(ConfirmDialog(question, hint="Entrée : abandonner · Échap : reprendre la saisie"),
+                             lambda yes: self.dismiss(None) if yes else None)
+
+    def flush_pending_edits(self) -> None:
+        """On quit, save the long text typed (quitting loses nothing), if the form accepts it."""
+        if self.would_lose_text():
+            try:
+                self.spec.submit(self.values())
+            except REFUSALS:
+                pass
 
 
 class ConfirmDialog(Dialog):
-    """A yes/no question answered with one key: Entrée (or o) for yes, Échap (or n) for no."""
+    """A yes/no question answered with one key: Entrée for yes, Échap for no. No letter answers
+    it: the text an auditor was typing when it opened (a constat after a rating) is swallowed
+    here, never taken as an answer, nor as keys of the screen behind."""
 
     BINDINGS = [
-        Binding("enter,o", "answer(True)", "Oui", priority=True),
-        Binding("escape,n", "answer(False)", "Non"),
+        Binding("enter", "answer(True)", "Oui", priority=True),
+        Binding("escape", "answer(False)", "Non"),
     ]
 
-    def __init__(self, question: Text) -> None:
+    def __init__(self, question: Text, hint: str = "Entrée : oui · Échap : plus tard") -> None:
         super().__init__()
         self.question = question
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
             yield Static(self.question)
-            yield Static(Text("Entrée : oui · Échap : plus tard", style="dim"))
+            yield Static(Text(self.hint, style="dim"))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -16,6 +16,10 @@ class ScreenAction:
     description: str
     action: str
     node: Any
+    enabled: bool = True
+    """False: shown as unavailable (a change to a closed audit)."""
+    shown: bool = True
+    """False: left out of the key bar (too many for one line), still in the help and the palette."""
 
 
 def screen_actions(screen: Screen) -> list[ScreenAction]:
@@ -24,7 +28,7 @@ def screen_actions(screen: Screen) -> list[ScreenAction]:
     except a panel's that declares `SCREEN_KEYS` (a register's tab: its keys are the screen's)."""
     app = screen.app
     grouped: dict[tuple[int, str], list[str]] = {}
-    described: dict[tuple[int, str], tuple[str, Any]] = {}
+    described: dict[tuple[int, str], tuple[str, Any, bool, bool]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if not binding.description or not _speaks_for_screen(active.node) or binding.id == "rate":
@@ -36,9 +40,9 @@ def screen_actions(screen: Screen) -> list[ScreenAction]:
         grouped.setdefault(slot, [])
         if display not in grouped[slot]:
             grouped[slot].append(display)
-        described.setdefault(slot, (binding.description, active.node))
-    return [ScreenAction(" ".join(grouped[slot]), description, slot[1], node)
-            for slot, (description, node) in described.items()]
+        described.setdefault(slot, (binding.description, active.node, active.enabled, binding.show))
+    return [ScreenAction(" ".join(grouped[slot]), description, slot[1], node, enabled, shown)
+            for slot, (description, node, enabled, shown) in described.items()]
 
 
 def _own_actions(node_class: type) -> set[str]:

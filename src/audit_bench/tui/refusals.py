@@ -20,8 +20,12 @@ def attempt(node: DOMNode, use_case: Callable[[], T]) -> T | None:
     try:
         return use_case()
     except REFUSALS as exc:
-        node.app.notify(describe(exc), title="Refusé", severity="error", markup=False, timeout=8)
+        tell_refusal(node, exc)
         return None
+
+
+def tell_refusal(node: DOMNode, exc: BaseException) -> None:
+    node.app.notify(describe(exc), title="Refusé", severity="error", markup=False, timeout=8)
 
 
 def describe(exc: BaseException) -> str:

@@ -260,7 +260,8 @@ AgendaScreen #agenda-detail {
             "Marquer fait",
             [Field("on", "Fait le", f"{min(today, date.fromisoformat(item.date)):%d/%m/%Y}", placeholder="JJ/MM/AAAA",
                    required=True),
-             Field("note", "Ce qui le montre (facultatif)", placeholder="compte rendu signé, classeur Qualité…")],
+             Field("note", "Ce qui le montre (facultatif)", placeholder="compte rendu signé, classeur Qualité…",
+                   multiline=True)],
             lambda v: record_met(self.workspace, item.structure, item.referential, item.obligation, v["on"],
                                  v["note"], today, (item.starts, item.date)),
             context=Text(clean(f"{item.structure_name} — {item.title}\n{item.rule}")), submit_label="Marquer fait")

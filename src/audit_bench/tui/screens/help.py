@@ -21,12 +21,17 @@ def help_text(screen: Screen) -> Text:
     text = Text()
     text.append(f"{screen.title or 'Accueil'}\n", style="bold underline")
     extra = getattr(screen, "rating_help", None)
-    rows = (extra() if extra is not None else []) + [(a.keys, a.description) for a in screen_actions(screen)]
-    for keys, description in rows + GENERAL:
-        text.append(f"{keys:>12}  ", style="bold")
-        text.append(Text(description))
+    rows = [(key, description, bool(screen.check_action("rate", (key,))))  # the rating keys
+            for key, description in (extra() if extra is not None else [])]
+    rows += [(a.keys, a.description, a.enabled) for a in screen_actions(screen)]
+    rows += [(keys, description, True) for keys, description in GENERAL]
+    for keys, description, enabled in rows:
+        text.append(f"{keys:>12}  ", style="bold" if enabled else "bold dim")
+        text.append(Text(description, style="" if enabled else "dim"))
+        if not enabled:
+            text.append(" (indisponible ici)", style="italic")
         text.append("\n")
-    text.append("\nChaque modification est enregistrée aussitôt : il n'y a rien à sauvegarder, "
+    text.append("\nChaque modification est enregistrée aussitôt (un texte, dès ctrl+s), "
                 "et quitter ne perd rien.", style="dim")
     return text
 

@@ -16,13 +16,13 @@ from textual.widgets import Button, Static
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
 from audit_bench.services.audits import list_audits
-from audit_bench.services.demo import load_demo
+from audit_bench.services.demo import DemoAudit, load_demo
 from audit_bench.services.errors import REFUSALS
 from audit_bench.services.plan import Watch, to_watch
 from audit_bench.services.rules import WATCH_DAYS
 from audit_bench.services.structures import StructureRow, list_structures
 from audit_bench.tui.areas import AREAS
-from audit_bench.tui.refusals import attempt
+from audit_bench.tui.refusals import attempt, tell_refusal
 from audit_bench.tui.registry import load_registry
 from audit_bench.tui.text import clean, percent_text, plain
 from audit_bench.tui.widgets.fixed_table import FixedTable
@@ -65,6 +65,12 @@ HomeScreen #plugin-notice {
     padding: 0 1;
     height: auto;
     max-height: 6;
+}
+
+HomeScreen #demo-progress {
+    background: $accent 25%;
+    padding: 0 1;
+    height: 1;
 }
 
 HomeScreen #first-run {
@@ -113,7 +119,7 @@ HomeScreen #audits {
 """
 
     BINDINGS = [
-        *[Binding(area.key, f"area('{area.key}')", area.label) for area in AREAS],
+        *[Binding(area.key, f"area('{area.key}')", area.label, show=False) for area in AREAS],  # on the areas line
         Binding("n", "new_audit", "Nouvel audit"),
         Binding("d", "load_demo", "Charger la démo"),
         Binding("enter", "open_audit", "Ouvrir", show=False),
@@ -131,12 +137,16 @@ HomeScreen #audits {
         """The « À surveiller » counts were shown once: from then on each refresh counts again."""
         self.registry_ready = False
         """The plugins are loaded (after the first paint): the « À faire » can be counted."""
+        self.demo_loading = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         notice = Static(id="plugin-notice")
         notice.display = False
         yield notice
+        progress = Static(id="demo-progress")
+        progress.display = False
+        yield progress
         first_run = Vertical(id="first-run")
         first_run.display = False
         yield first_run
@@ -362,10 +372,49 @@ HomeScreen #audits {
 
         self.app.push_screen(NewAuditScreen(self.workspace), created)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "load_demo" and self.demo_loading:
+            return None  # shown, as unavailable, until the demo is in
+        return True
+
     def action_load_demo(self) -> None:
+        """The demo is written in a thread (each write durable: seconds), its progress shown as it
+        goes; the Accueil answers meanwhile."""
+        self.demo_loading = True
+        self.show_demo_progress("Chargement de la démo…")
+        self.query_one(KeyBar).show_keys()
+        self.load_demo_in_thread()
+
+    @work(thread=True, exclusive=True, group="demo")
+    def load_demo_in_thread(self) -> None:
+        shown = -1
+
+        def progress(done: int, total: int, demo: DemoAudit) -> None:
+            nonlocal shown
+            if done * 100 // total != shown:  # the screen is told at each percent, not at each write
+                shown = done * 100 // total
+                self.app.call_from_thread(self.show_demo_progress,
+                                          f"Chargement de la démo : {shown} % — {demo.referential}, {demo.org}")
+
         load_registry(self.workspace)
-        created = attempt(self, (lambda: load_demo(self.workspace)))
-        if created is None:
+        try:
+            created: list[str] | BaseException = load_demo(self.workspace, progress=progress)
+        except REFUSALS as exc:
+            created = exc
+        self.app.call_from_thread(self.demo_loaded, created)
+
+    def show_demo_progress(self, message: str) -> None:
+        line = self.query_one("#demo-progress", Static)
+        line.update(Text(clean(message)))
+        line.display = True
+
+    def demo_loaded(self, created: list[str] | BaseException) -> None:
+        """The demo is in (`created`: the audits' ids), or was refused (why)."""
+        self.demo_loading = False
+        self.query_one("#demo-progress").display = False
+        self.query_one(KeyBar).show_keys()
+        if isinstance(created, BaseException):
+            tell_refusal(self, created)
             return
         self.refresh_audits()
         if created:

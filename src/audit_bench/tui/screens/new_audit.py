@@ -386,4 +386,4 @@ NewAuditScreen #form .invalid {
         if field:
             target = self.query_one(f"#{field}")
             target.add_class("invalid")
-            target.focus()
+            self.set_focus(target)  # now: `focus()` waits for the keys typed after ctrl+s to go elsewhere

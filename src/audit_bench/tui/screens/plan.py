@@ -374,7 +374,7 @@ PlanScreen #plan-detail {
             return _key(row.holder, action.id)
 
         self.change("Nouvelle action", [
-            Field("text", "Action à mener", required=True),
+            Field("text", "Action à mener", required=True, multiline=True),
             Field("type", "Type", "corrective", options=list(ACTION_TYPES.items())),
             Field("owner", "Responsable", required=True),
             Field("due", "Échéance", placeholder=f"AAAA-MM-JJ (aujourd'hui : {today})", required=True),
@@ -401,7 +401,7 @@ PlanScreen #plan-detail {
             self.update_action(action, f"Vérification de l'efficacité de {action.id}", [
                 Field("verified_by", "Vérifiée par", action.verified_by or "", required=True),
                 Field("effective", "Résultat", "yes" if action.effective is not False else "no", options=EFFECTIVE),
-                Field("comment", "Commentaire (facultatif)", action.verification_comment),
+                Field("comment", "Commentaire (facultatif)", action.verification_comment, multiline=True),
             ], lambda v: {"verified_by": v["verified_by"], "effective": v["effective"] == "yes",
                           "comment": v["comment"]})
 
@@ -430,8 +430,9 @@ PlanScreen #plan-detail {
             return key
 
         self.change(f"Analyse de l'écart {finding.id}", [
-            Field("immediate_action", "Action immédiate (curative) menée", finding.immediate_action),
-            Field("root_cause", "Cause de l'écart", finding.root_cause),
+            Field("immediate_action", "Action immédiate (curative) menée", finding.immediate_action,
+                  multiline=True),
+            Field("root_cause", "Cause de l'écart", finding.root_cause, multiline=True),
         ], analyse, self.action_context(row))
 
     def action_new_ecart(self) -> None:
@@ -453,7 +454,7 @@ PlanScreen #plan-detail {
             return _key(values["structure"], finding.id, "ecart")
 
         self.change("Nouvel écart (hors audit)", [
-            Field("text", "Constat", required=True),
+            Field("text", "Constat", required=True, multiline=True),
             Field("structure", "Structure", structure or listed.structures[0].id,
                   options=[(row.id, row.name) for row in listed.structures]),
             Field("source", "Source", "autre", options=[(k, v) for k, v in SOURCES.items() if k != "audit"]),

@@ -9,25 +9,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input
 
 from audit_bench.referential import NA
 from audit_bench.referential.schema import Node, ScaleLevel
 from audit_bench.services import AuditSession
 from audit_bench.services import walk as walk_service
+from audit_bench.services.errors import read_only_message
 from audit_bench.services.followup import Previous, carry_evidence, previous_of
 from audit_bench.services.text import fold
 from audit_bench.tui.action_form import action_form
 from audit_bench.tui.forms import CarryDialog, ConfirmDialog, Field, FormDialog, FormSpec, SearchDialog, TextDialog
 from audit_bench.tui.previous import evidence_label, follow_up_text
 from audit_bench.tui.refusals import attempt, writable
-from audit_bench.tui.text import clean
+from audit_bench.tui.text import clean, sentence
 from audit_bench.tui.widgets.audit_header import AuditHeader
 from audit_bench.tui.widgets.key_bar import KeyBar
+from audit_bench.tui.widgets.note_pane import NotePane
 from audit_bench.tui.widgets.rating_legend import RatingLegend
 from audit_bench.tui.widgets.requirement_detail import RequirementDetail, finding_owed
 from audit_bench.tui.widgets.requirement_tree import NA_KEY, RequirementTree
-from audit_bench.tui.widgets.text_input import TextInput
 from audit_bench.tui.widgets.title_bar import TitleBar
 
 
@@ -42,34 +42,33 @@ WalkScreen #walk {
 WalkScreen #detail-pane {
     width: 1fr;
 }
-
-WalkScreen #note {
-    height: 3;
-}
 """
 
     TITLE = "Parcours"
 
     BINDINGS = [
         *(Binding(str(digit), f"rate('{digit}')", f"Coter {digit}", show=False, id="rate") for digit in range(10)),
-        Binding(NA_KEY, "not_applicable", "N/A"),
+        Binding(NA_KEY, "not_applicable", "N/A", show=False),  # on the scale line
         Binding("n", "edit_note", "Constat"),
         Binding("p", "add_evidence", "Preuve"),
         Binding("e", "add_finding", "Écart"),
-        Binding("u", "next_unrated", "Suivante non cotée"),
-        Binding("f", "cycle_filter", "Filtre"),
+        Binding("u", "next_unrated", "À coter"),
+        Binding("f", "cycle_filter", "Filtre", show=False),  # on the scale line
         Binding("slash", "search", "Rechercher"),
-        Binding("g", "glossary", "Glossaire"),
+        Binding("g", "glossary", "Glossaire", show=False),
         Binding("delete", "clear_rating", "Effacer la cotation", show=False),
         Binding("a", "findings", "Écarts et actions"),
-        Binding("v", "previous", "Audit précédent"),
-        Binding("r", "carry_evidence", "Reprendre les preuves"),
+        Binding("v", "previous", "Audit précédent", show=False),
+        Binding("r", "carry_evidence", "Reprendre les preuves", show=False),
         Binding("R", "carry_all", "Reprendre toutes les preuves", show=False),
         Binding("s", "summary", "Synthèse"),
         Binding("escape", "back", "Accueil"),
         Binding("ctrl+z", "undo", "Annuler"),
-        Binding("enter", "leave_note", show=False, priority=True),
     ]
+
+    CHANGES = {"rate", "not_applicable", "edit_note", "add_evidence", "add_finding", "clear_rating",
+               "carry_evidence", "carry_all"}
+    """The actions that change the audit: unavailable, and shown so, while it is closed or held."""
 
     def __init__(self, session: AuditSession) -> None:
         super().__init__()
@@ -79,6 +78,8 @@ WalkScreen #note {
         self.current: str | None = None
         self.requirement_tree = RequirementTree(session, id="tree")
         self.previous: Previous | None = None
+        self.note_saved_on: str | None = None
+        """The requirement whose constat was just saved: the Échap typed next stays on it."""
 
     # Layout ---------------------------------------------------------------------------------
 
@@ -89,8 +90,7 @@ WalkScreen #note {
             yield self.requirement_tree
             with Vertical(id="detail-pane"):
                 yield RequirementDetail(self.session, id="detail")
-                yield TextInput(placeholder="Constat : n pour écrire, Entrée pour enregistrer", id="note",
-                                disabled=self.session.read_only)
+                yield NotePane(id="note")
         yield RatingLegend(id="legend")
         yield KeyBar()
 
@@ -98,7 +98,7 @@ WalkScreen #note {
         if self.session.snapshot().header.from_audit is not None:
             self.previous = attempt(self, lambda: previous_of(self.app.workspace, self.session))
             self.query_one("#detail", RequirementDetail).previous = self.previous
-        self.query_one("#note", Input).border_title = "Constat (n)"
+        self.query_one("#note", NotePane).border_title = "Constat (n)"
         # The detail follows the cursor in the same turn as the key that moved it, so both are
         # painted in one frame (the tree's NodeHighlighted message arrives after a first frame).
         self.watch(self.requirement_tree, "cursor_line", self.cursor_moved, init=False)
@@ -138,29 +138,52 @@ WalkScreen #note {
     def cursor_moved(self) -> None:
         node = self.requirement_tree.cursor_node
         if node is not None and node.data is not None and node.data != self.current:
-            self.flush_pending_edits()
             self.show(node.data)
 
     def show(self, node_id: str | None) -> None:
+        if node_id != self.note_saved_on:
+            self.note_saved_on = None
         self.current = node_id
         self.query_one("#detail", RequirementDetail).show(self.ref.node(node_id) if node_id else None)
         assessment = self.session.snapshot().assessment_map().get(node_id) if node_id else None
-        self.query_one("#note", Input).value = assessment.note if assessment else ""
+        ratable = node_id is not None and self.ref.node(node_id).ratable
+        self.query_one("#note", NotePane).show_note((assessment.note if assessment else "") if ratable else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "rate":
-            return str(parameters[0]) in self.ref.rating_keys
-        if action == "leave_note":
-            return self.focused is self.query_one("#note")
-        if action in ("previous", "carry_evidence", "carry_all"):
-            return self.previous is not None
+        if action == "rate" and str(parameters[0]) not in self.ref.rating_keys:
+            return False
+        if action in ("previous", "carry_evidence", "carry_all") and self.previous is None:
+            return False
+        if action in self.CHANGES and self.frozen() is not None:
+            return None  # shown, as unavailable
         return True
 
+    def frozen(self) -> str | None:
+        """Why the audit cannot be changed here (closed, or held by another writer), or None."""
+        if self.session.read_only:
+            return sentence(read_only_message(self.session.locked_by))
+        if self.session.snapshot().header.status == "closed":
+            return "Audit clos : rien n'y change (Synthèse, touche c, pour le rouvrir)."
+        return None
+
+    def on_key(self, event) -> None:
+        """A key of an unavailable change opens nothing: it says why in place, and the text typed
+        after it is swallowed there instead of being read as keys."""
+        reason = self.frozen()
+        if reason is not None and self.action_of(event.key) in self.CHANGES:
+            event.stop()
+            self.query_one("#note", NotePane).refuse(reason)
+
+    def action_of(self, key: str) -> str | None:
+        binding = next((b for b in self.BINDINGS if b.key == key), None)
+        return binding.action.split("(")[0] if binding else None
+
     def requirement(self) -> Node | None:
-        """The selected requirement, or None (and a hint) when a section is selected."""
+        """The selected requirement, or None when a section is selected: then the key says so in
+        place, and the text typed after it is never read as keys."""
         if self.current is None or not self.ref.node(self.current).ratable:
-            self.notify("Choisissez une exigence dans l'arborescence (flèches, Entrée pour déplier).",
-                        severity="warning")
+            self.query_one("#note", NotePane).refuse(
+                "Une section n'a pas de constat : choisissez une de ses exigences.")
             return None
         return self.ref.node(self.current)
 
@@ -187,7 +210,7 @@ WalkScreen #note {
         if node is None or level is None:
             return
         current = self.session.snapshot().assessment_map().get(node.id)
-        note = self.typed_note() or (current.note if current else "")
+        note = current.note if current else ""
         if attempt(self, lambda: self.session.rate(node.id, level.value, note)) is None:
             return
         self.after_rating(node, lambda: self.offer_finding(node, level))
@@ -302,34 +325,29 @@ WalkScreen #note {
 
     # Note -----------------------------------------------------------------------------------
 
-    def typed_note(self) -> str:
-        return self.query_one("#note", Input).value.strip()
-
     def action_edit_note(self) -> None:
-        if self.editable() is not None:
-            self.query_one("#note", Input).focus()
-
-    def action_leave_note(self) -> None:
-        """Entrée in the constat: back to the tree at once (the next key is a rating, not text);
-        the constat is saved when the field loses focus, after the keys typed into it."""
-        self.requirement_tree.focus()
-
-    def on_descendant_blur(self, event) -> None:
-        if getattr(event.widget, "id", None) == "note":
-            self.flush_pending_edits()
-
-    def flush_pending_edits(self) -> None:
-        """Save the constat being typed, if it changed (on Entrée, on leaving the field, on quit)."""
-        if self.current is None or self.session.read_only or not self.ref.node(self.current).ratable:
+        """The constat in a multi-line editor: ctrl+s saves it, Échap leaves it (asking first if
+        text would be lost)."""
+        node = self.editable()
+        if node is None:
             return
-        value = self.typed_note()
-        current = self.session.snapshot().assessment_map().get(self.current)
-        if (current.note if current else "") == value:
-            return
-        node_id = self.current
-        if attempt(self, lambda: self.session.set_note(node_id, value)) is not None:
-            self.changed(node_id)
-            self.notify("Constat enregistré.", timeout=2)
+        current = self.session.snapshot().assessment_map().get(node.id)
+
+        def save(values: dict[str, str]):
+            saved = self.session.set_note(node.id, values["note"])
+            self.note_saved_on = node.id  # set now: the Échap typed right after may come before `done`
+            return saved
+
+        def done(saved) -> None:
+            if saved is not None:
+                self.changed(node.id)
+                self.notify("Constat enregistré.", timeout=2)
+
+        spec = FormSpec(f"Constat : {node.id}",
+                        [Field("note", "Constat", value=current.note if current else "", multiline=True,
+                               placeholder="ce qui a été vu, entendu, lu")],
+                        save, context=self.context(node))
+        self.app.push_screen(FormDialog(spec), done)
 
     # Evidence, écarts, actions --------------------------------------------------------------
 
@@ -372,7 +390,8 @@ WalkScreen #note {
         spec = FormSpec(
             "Nouvel écart",
             [Field("class_", "Classe", value=class_id or "", options=classes, required=True),
-             Field("text", "Constat de l'écart", value=note.note if note else "", required=True)],
+             Field("text", "Constat de l'écart", value=note.note if note else "", required=True,
+                   multiline=True)],
             lambda v: self.session.add_finding(node.id, v["class_"], v["text"]),
             context=self.context(node), submit_label="Créer l'écart", focus="text" if class_id else None)
 
@@ -454,7 +473,6 @@ WalkScreen #note {
     def action_cycle_filter(self) -> None:
         names = list(walk_service.FILTERS)
         self.filter = names[(names.index(self.filter) + 1) % len(names)]
-        self.flush_pending_edits()
         keep = self.current
         self.rebuild()
         count = len(walk_service.filtered_items(self.ref, self.session.snapshot(), self.filter, self.app.today()))
@@ -485,25 +503,26 @@ WalkScreen #note {
     def action_findings(self) -> None:
         from audit_bench.tui.screens.findings import FindingsScreen
 
-        self.flush_pending_edits()
         self.app.push_screen(FindingsScreen(self.session), self.after_overlay)
 
     def action_summary(self) -> None:
         from audit_bench.tui.screens.summary import SummaryScreen
 
-        self.flush_pending_edits()
         self.app.push_screen(SummaryScreen(self.session), self.after_overlay)
 
     def after_overlay(self, goto: str | None) -> None:
-        """Back from Écarts or Synthèse: labels may have changed; go to a requirement if asked."""
+        """Back from Écarts or Synthèse: labels may have changed (and the audit closed or
+        reopened: the keys available too); go to a requirement if asked."""
         self.rebuild()
+        self.query_one(KeyBar).show_keys()
         self.call_after_refresh(self.select, goto or self.current)
 
     def action_back(self) -> None:
-        if self.focused is self.query_one("#note"):
-            self.requirement_tree.focus()
+        """Échap goes back to the Accueil, but not the Échap that follows saving a constat: the
+        auditor is closing what was just saved (the editor is closed already), not leaving."""
+        if self.note_saved_on is not None:
+            self.note_saved_on = None
             return
-        self.flush_pending_edits()
         self.dismiss()
 
 

@@ -1,4 +1,5 @@
-"""A one-line text field that never sends a pasted control character to the terminal."""
+"""The text fields: one line that never sends a pasted control character to the terminal, and
+a multi-line box for long text."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
 _PICTURES |= {0x7F: "\u2421"} | {code: "\ufffd" for code in range(0x80, 0xA0)}
@@ -43,3 +45,51 @@ class TextInput(Input):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, highlighter=ControlPictures(), **kwargs)
+
+
+def control_pictures(text: str) -> str:
+    """`text` with each control character (but tab and newline) as its visible symbol; a carriage
+    return as a new line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_PICTURES)
+
+
+class TextBox(TextArea):
+    """A multi-line field for what an auditor writes at length (a constat, an écart, an action):
+    Entrée starts a new line, long lines wrap, Tab moves to the next field. A TextArea draws the
+    characters it holds as they are: so a control character, stored (by hand, by an older
+    version) or pasted, is held as its symbol (ESC as ␛), never sent to the terminal."""
+
+    TAKES_TEXT = True
+    """Printable keys go to the field, never to a binding (see AuditBenchApp.release_held_keys)."""
+
+    DEFAULT_CSS = """
+TextBox {
+    height: 6;
+}
+
+TextBox.-textual-compact {
+    height: 3;
+}
+"""
+
+    def __init__(self, text: str = "", *, placeholder: str = "", id: str | None = None) -> None:
+        text = control_pictures(text)
+        super().__init__(text, soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
+                         highlight_cursor_line=False, placeholder=placeholder, id=id)
+        self.initial = text
+
+    def on_mount(self) -> None:
+        self.move_cursor(self.document.end)  # writing on from the text already there
+
+    def edit(self, edit: Edit) -> EditResult:
+        """Every change (typed, pasted, undone) goes through here."""
+        edit.text = control_pictures(edit.text)
+        return super().edit(edit)
+
+    @property
+    def value(self) -> str:
+        return self.text.strip()
+
+    def would_lose_text(self) -> bool:
+        """Whether closing now would lose text typed in this field."""
+        return self.text.strip() != self.initial.strip()
