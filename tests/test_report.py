@@ -42,6 +42,12 @@ def pdf_text(path: Path) -> tuple[list[str], str]:
     return pages, " ".join("".join(body).replace("\u00a0", " ").split())
 
 
+def typeset(value: str) -> str:
+    """Text as `pdf_text` reads it back from the report: in French typography, each run of
+    whitespace (no-break spaces included) one space."""
+    return " ".join(french_typography(value).split())
+
+
 def squeezed(value: str) -> str:
     """Text as the report prints it (French typography) without any whitespace: wrapped lines and
     split long words compare equal."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from audit_bench.reports.typography import french_typography
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.errors import CorruptFileError, UserError
@@ -22,7 +23,7 @@ from audit_bench.services.review import (
 )
 from audit_bench.services.structures import create_structure, set_certification
 from audit_bench.store.structure_file import StructureFile
-from test_report import pdf_text
+from test_report import pdf_text, typeset
 
 TODAY = date(2027, 1, 20)
 
@@ -295,9 +296,9 @@ def test_the_bilan_prints_the_pack_and_a_signed_one_is_the_same_bytes_after_the_
     _, body = pdf_text(first)
     view = show_review(bench, ref)
     for pack_section in view.inputs:
-        assert pack_section.title in body
+        assert typeset(pack_section.title) in body
         for figure in pack_section.figures:
-            assert f"{figure.label} {figure.value}" in body
+            assert typeset(f"{figure.label} {figure.value}") in body
     assert "Aucune revue de direction signée avant 2026" in body
     assert "Réduire le délai du premier entretien" in body and view.signature.sha256 in body
     assert "Luc Bernard absent·e, excusé·e" in body
@@ -328,7 +329,8 @@ def test_hostile_text_prints_as_typed_in_the_pdf_and_the_word_bilan(bench, afaq,
     set_participant(bench, ref, "Jean <i>Petit</i> & Cie", "direction")
     decide(bench, ref, "improvement-axis", "Écrire à <b>tous</b> & « suivre »\u202f!", today=TODAY)
     _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
-    assert "Jean <i>Petit</i> & Cie" in body and "Écrire à <b>tous</b> & « suivre »" in body
+    assert "Jean <i>Petit</i> & Cie" in body and typeset("Écrire à <b>tous</b> & « suivre »") in body
     word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
     cells = {c.text for table in word.tables for row in table.rows for c in row.cells}
-    assert "Jean <i>Petit</i> & Cie" in cells and "Écrire à <b>tous</b> & « suivre »\u202f!" in cells
+    assert "Jean <i>Petit</i> & Cie" in cells
+    assert french_typography("Écrire à <b>tous</b> & « suivre »\u202f!") in cells

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Input
 
 from audit_bench.services.audits import list_audits, open_audit
 from audit_bench.tui.widgets.key_bar import KeyBar
@@ -62,10 +61,10 @@ async def _delete_then_undo(workspace_factory):
         assert "Cotation : Conforme" in shown(app, "#detail")
         await pilot.press("delete")
         await pilot.pause()
-        await pilot.press("o")
+        await pilot.press("enter")
         await pilot.pause()
         assert "Cotation : non cotée" in shown(app, "#detail")
-        assert app.screen.query_one("#note", Input).value == "Livret remis."
+        assert app.screen.query_one("#note").note == "Livret remis."
         assert "cotées 2/14" in shown(app, "#walk-header")
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -185,7 +184,7 @@ async def _note_first(workspace_factory):
         await pilot.press("n")
         await pilot.pause()
         await type_text(pilot, "Referent en cours de nomination")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # the constat's editor saves
         await pilot.pause()
         assert "Refusé" not in [n.title for n in app._notifications]
         assert "Cotation : non cotée" in shown(app, "#detail")

@@ -400,7 +400,7 @@ async def _na_and_clear(workspace_factory):
         await pilot.press("enter")
         await pilot.pause()
         assert str(app.screen.requirement_tree.by_id["1.1"].label).startswith("· 1.1")
-        assert app.screen.query_one("#note", Input).value == "Livret remis."
+        assert app.screen.query_one("#note").note == "Livret remis."
         assert "Cotation : non cotée" in shown(app, "#detail")
         assert "cotées 3/14" in shown(app, "#walk-header")
     with open_audit(workspace, audit_id, write=False) as session:
@@ -630,11 +630,11 @@ async def _findings_and_synthesis(workspace_factory):
         await pilot.press("escape")
         await pilot.pause()
         palette = [command.title for command in app.get_system_commands(app.screen)]
-        assert {"Constat", "Preuve", "Écart", "Synthèse", "Rechercher", "Aide"} <= set(palette)
+        assert {"Constat", "Preuve", "Écart", "Synthèse", "Chercher", "Aide"} <= set(palette)
         await pilot.press("f1")
         await pilot.pause()
         help_text = app.screen.body.plain
-        assert "Coter « Conforme »" in help_text and "Rechercher" in help_text
+        assert "Coter « Conforme »" in help_text and "Chercher" in help_text
     with open_audit(workspace, audit_id, write=False) as session:
         [action] = session.snapshot().actions
     assert (action.status, action.verified_by, action.effective) == ("done", "Claire Martin", True)

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from audit_bench.tui.app import AuditBenchApp
+from audit_bench.services import clock
 from audit_bench.services.demo import load_demo
+from audit_bench.tui.app import AuditBenchApp
 from test_tui_journeys import TODAY, make_workspace, rated_audit
 
 SIZES = [(80, 24), (120, 40)]
 
 
+class Stopped(datetime):
+    """The clock of the records' time stamps, stopped: a rating's history shows the same time on
+    every run."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime(2026, 10, 1, 9, 30, tzinfo=tz)
+
+
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch):
-    """A workspace on `./ws`, so the path the title bar shows is the same on every machine."""
+    """A workspace on `./ws`, so the path the title bar shows is the same on every machine, and
+    records stamped at the same time on every run."""
+    monkeypatch.setattr(clock, "datetime", Stopped)
     monkeypatch.chdir(tmp_path)
     workspace = make_workspace(Path("."))
     workspace.path = Path("ws")

@@ -123,7 +123,7 @@ async def _closed_audit_keys(workspace_factory):
         walk = app.screen
         unavailable = {a.description for a in screen_actions(walk) if not a.enabled}
         assert {"Constat", "Preuve", "Écart", "N/A", "Effacer la cotation"} <= unavailable
-        assert {"Rechercher", "Synthèse", "Accueil"}.isdisjoint(unavailable)
+        assert {"Chercher", "Synthèse", "Accueil"}.isdisjoint(unavailable)
         bar = walk.query_one("KeyBar").render()
         struck = {bar.plain[span.start:span.end].strip() for span in bar.spans if "strike" in str(span.style)}
         assert {"n", "Constat", "p", "Preuve"} <= struck
@@ -198,7 +198,7 @@ async def _key_bar_at_100_columns(workspace_factory):
         app = pilot.app
         await open_walk(pilot, "1.1")
         bar = app.screen.query_one("KeyBar").render().plain
-        for entry in ("n Constat", "p Preuve", "e Écart", "u À coter", "/ Rechercher", "a Écarts et actions",
+        for entry in ("n Constat", "p Preuve", "e Écart", "u À coter", "/ Chercher", "a Écarts et actions",
                       "s Synthèse", "? Aide"):
             assert entry in bar, entry
         legend = shown(app, "#legend")

@@ -21,6 +21,11 @@ class Area:
         module, name = self.screen.split(":")
         return getattr(import_module(module), name)
 
+    @property
+    def short(self) -> str:
+        """The label in a narrow terminal: its first word (« Plan »)."""
+        return self.label.split(" ")[0]
+
 
 AREAS: list[Area] = [
     Area("a", "Audits", None),

@@ -212,6 +212,7 @@ HomeScreen #audits {
         listed = attempt(self, (lambda: list_structures(self.workspace, self.app.today())))
         self.structures = listed.structures if listed is not None else []
         self.compact = self.size.width < WIDE
+        self.query_one("#areas", Static).update(self.areas_text(self.compact))
         self.show_structures()
         self.show_audits()
         empty = not self.rows and not self.structures
@@ -285,11 +286,12 @@ HomeScreen #audits {
         self.query_one("#structures-title", Static).update(f"Structures ({len(self.structures)})")
 
     @staticmethod
-    def areas_text() -> Text:
+    def areas_text(compact: bool = False) -> Text:
+        """One key per area; below WIDE columns their short names, so that all of them show at 80."""
         text = Text()
         for area in AREAS:
             text.append(f" {area.key} ", style="reverse bold")
-            text.append(f" {area.label}   ")
+            text.append(f" {area.short if compact else area.label}   ")
         return text
 
     @staticmethod

@@ -54,7 +54,7 @@ WalkScreen #detail-pane {
         Binding("e", "add_finding", "Écart"),
         Binding("u", "next_unrated", "À coter"),
         Binding("f", "cycle_filter", "Filtre", show=False),  # on the scale line
-        Binding("slash", "search", "Rechercher"),
+        Binding("slash", "search", "Chercher"),
         Binding("g", "glossary", "Glossaire", show=False),
         Binding("delete", "clear_rating", "Effacer la cotation", show=False),
         Binding("a", "findings", "Écarts et actions"),
@@ -308,7 +308,6 @@ WalkScreen #detail-pane {
 
     def action_undo(self) -> None:
         """Undo the last change of the session (each ctrl+z the one before), saved at once."""
-        self.flush_pending_edits()
         step = attempt(self, self.session.undo)
         if step is None:
             return
