@@ -10,6 +10,7 @@ import pytest
 from audit_bench.services import Workspace
 from audit_bench.services.agenda import add_months, agenda, period_label, period_of
 from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.conclusion import conclude, recommendations
 from audit_bench.services.cycle import auditor_warnings, record_met, remove_met, set_frequency
 from audit_bench.services.structures import create_structure, set_certification, set_person, show_structure
 from audit_bench.services.validation import UserError
@@ -32,6 +33,8 @@ def one(view, **match):
 def closed_audit(bench, structure, referential, kind, day, auditors=("Claire Martin",)):
     header = create_audit(bench, referential, kind=kind, audit_date=day, auditors=list(auditors), structure=structure)
     with open_audit(bench, header.id) as session:
+        if recommendations(session):  # a certification audit closes with its conclusion
+            conclude(session, "Système vivant.", recommendations(session)[0].id)
         session.close_audit()
     return header.id
 

@@ -203,10 +203,9 @@ def print_show(view: ShowView) -> None:
 @guarded
 def close_command(ctx: click.Context, audit_id: str, workspace: Path | None) -> None:
     """Clore un audit : cotations, preuves et écarts figés ; les actions restent suivies."""
-    from audit_bench.services.conclusion import close_audit
 
     with open_session(open_workspace(ctx, workspace), audit_id) as session:
-        for pending in close_audit(session):
+        for pending in session.close_audit():
             echo(f"à compléter : {one_line(pending.message)}", err=True)
 
 

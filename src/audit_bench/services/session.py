@@ -15,7 +15,9 @@ import msgspec
 from audit_bench.model import (
     UNRATED, Assessment, AuditHeader, AuditSnapshot, Evidence, Finding, Progress, SectionScore,
 )
+from audit_bench.model.vocab import CERTIFICATION_KINDS, KINDS
 from audit_bench.referential import ReferentialTree
+from audit_bench.referential.schema import recommendations_for
 from audit_bench.services import rules
 from audit_bench.services.actions import ActionPlan
 from audit_bench.services.clock import now
@@ -412,12 +414,30 @@ class AuditSession(ActionPlan):
 
     # Status --------------------------------------------------------------------------------
 
+    def missing_conclusion(self) -> str | None:
+        """Why the audit cannot be closed yet for want of its conclusion, in French: a certification
+        audit needs the auditor's conclusion, and its recommendation where the referential offers
+        some. None when it can be closed."""
+        header = self.snapshot().header
+        if header.kind not in CERTIFICATION_KINDS:
+            return None
+        kind = KINDS.get(header.kind, header.kind).lower()
+        if header.conclusion is None:
+            return f"{kind} : rédiger la conclusion de l'auditeur avant de clore l'audit"
+        if recommendations_for(self.tree.referential, header.kind) and header.conclusion.recommendation is None:
+            return f"{kind} : choisir la recommandation de la conclusion avant de clore l'audit"
+        return None
+
     def close_audit(self) -> list[Pending]:
-        """Close the audit (ratings, evidence and findings frozen); returns what is still owed."""
+        """Close the audit (ratings, evidence, findings and conclusion frozen) once its conclusion is
+        written where its kind requires one; returns what is still owed."""
         self._check_writable()
         header = self.snapshot().header
         if header.status == "closed":
             raise UserError(f"l'audit {header.id} est déjà clos")
+        missing = self.missing_conclusion()
+        if missing is not None:
+            raise UserError(missing)
         self.file.write_header(msgspec.structs.replace(header, status="closed", closed_at=now()))
         return self.pending()
 

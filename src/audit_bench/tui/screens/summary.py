@@ -129,7 +129,7 @@ SummaryScreen #summary {
         """The conclusion as written, or what it lacks (and whether closing waits for it)."""
         header = self.session.snapshot().header
         conclusion = header.conclusion
-        missing = conclusion_service.missing_conclusion(self.session)
+        missing = self.session.missing_conclusion()
         text = Text(f"\n\n{conclusion_title(header.kind)} (n : rédiger)", style="bold underline")
         if conclusion is None:
             text.append("\nnon rédigée", style="dim italic")
@@ -257,7 +257,7 @@ SummaryScreen #summary {
         if not writable(self, self.session):
             return
         closing = self.session.snapshot().header.status != "closed"
-        missing = conclusion_service.missing_conclusion(self.session) if closing else None
+        missing = self.session.missing_conclusion() if closing else None
         if missing is not None:
             self.notify(f"{sentence(missing)} (touche n).", title="Audit non clos", severity="error", markup=False)
             return
@@ -271,7 +271,7 @@ SummaryScreen #summary {
             if attempt(self, lambda: self.session.reopen_audit() or True):
                 self.notify("Audit rouvert.")
         else:
-            pending = attempt(self, lambda: conclusion_service.close_audit(self.session))
+            pending = attempt(self, lambda: self.session.close_audit())
             if pending is not None:
                 self.notify("Audit clos." + (f" Reste à faire : {len(pending)} point(s)." if pending else ""),
                             severity="warning" if pending else "information")
