@@ -11,7 +11,7 @@ from test_tui_journeys import SIZE, app_for, rated_audit, shown
 
 def test_w_writes_the_report_for_word_in_the_reports_folder(workspace_factory):
     workspace = workspace_factory()
-    audit_id = rated_audit(workspace)
+    rated_audit(workspace)
     asyncio.run(_word_report(workspace))
     report = workspace.path / "rapports" / "chantier-du-val-2026-10-01.docx"
     paragraphs = [p.text for p in Document(report).paragraphs]
