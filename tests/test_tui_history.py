@@ -9,14 +9,7 @@ import asyncio
 
 from audit_bench.services.audits import list_audits, open_audit
 from audit_bench.tui.widgets.key_bar import KeyBar
-from test_tui_journeys import SIZE, app_for, cursor_requirement, rated_audit, shown, type_text
-
-
-async def open_walk(pilot, requirement: str) -> None:
-    await pilot.press("enter")
-    await pilot.pause()
-    pilot.app.screen.select(requirement)
-    await pilot.pause()
+from test_tui_journeys import SIZE, app_for, cursor_requirement, open_walk, rated_audit, shown, type_text
 
 
 def test_each_rating_stays_in_the_history_shown_dated_in_the_detail(workspace_factory):

@@ -86,6 +86,14 @@ def app_for(workspace: Workspace) -> AuditBenchApp:
     return AuditBenchApp(workspace, today=lambda: TODAY)
 
 
+async def open_walk(pilot, requirement: str) -> None:
+    """Open the first audit of the Accueil on `requirement`."""
+    await pilot.press("enter")
+    await pilot.pause()
+    pilot.app.screen.select(requirement)
+    await pilot.pause()
+
+
 def shown(app, selector: str) -> str:
     """The text a panel shows: a Static's, or the requirement's in the walk."""
     content = app.screen.query_one(selector).content

@@ -8,7 +8,7 @@ import asyncio
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.tui.keys import screen_actions
 from test_tui_form_pace import burst, key, keys
-from test_tui_journeys import SIZE, app_for, cursor_requirement, records, shown
+from test_tui_journeys import SIZE, app_for, cursor_requirement, open_walk, records, shown
 
 
 def essai_audit(workspace) -> str:
@@ -19,13 +19,6 @@ def essai_audit(workspace) -> str:
 def group_rows_expanded(app) -> list[bool]:
     tree = app.screen.query_one("#tree")
     return [node.is_expanded for node in tree.root.children]
-
-
-async def open_walk(pilot, at: str) -> None:
-    await pilot.press("enter")
-    await pilot.pause()
-    pilot.app.screen.select(at)
-    await pilot.pause()
 
 
 def test_text_typed_after_n_on_a_section_row_opens_nothing_and_changes_nothing(workspace_factory):

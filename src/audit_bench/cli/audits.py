@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from audit_bench.cli.common import (
-    Choice, echo, emit_json, guarded, non_empty, open_session, visible, open_workspace, workspace_option,
+    Choice, echo, emit_id, emit_json, guarded, non_empty, open_session, open_workspace, visible, workspace_option,
 )
 from audit_bench.model.vocab import ACTION_STATUSES, AUDIT_STATUSES, KINDS
 
@@ -66,10 +66,7 @@ def new_command(ctx: click.Context, ref: str | None, structure: str | None, org:
     check = header_auditor_warnings(bench, bench.referential(header.referential.id), header)
     for warning in check[1] if check is not None else []:
         echo(f"attention : {warning} ({check[0]})", err=True)
-    if as_json:
-        emit_json({"id": header.id})
-    else:
-        echo(header.id)
+    emit_id(header.id, as_json)
 
 
 @click.command("audits")

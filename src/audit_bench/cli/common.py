@@ -47,6 +47,14 @@ def echo(text: str = "", *, err: bool = False) -> None:
     click.echo(visible(text), err=err)
 
 
+def emit_id(record_id: str, as_json: bool) -> None:
+    """What a command that creates a record prints: its id, or with --json `{"id"}`."""
+    if as_json:
+        emit_json({"id": record_id})
+    else:
+        echo(record_id)
+
+
 def emit_json(document: Any) -> None:
     """One compact JSON document on stdout (C1 controls and DEL escaped too, so a terminal never
     acts on them)."""

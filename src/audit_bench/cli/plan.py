@@ -10,7 +10,7 @@ import click
 
 from audit_bench.cli.audits import JSON_OPTION, one_line
 from audit_bench.cli.common import (
-    Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
+    Choice, Group, echo, emit_id, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
 )
 from audit_bench.model.vocab import ACTION_STATUSES, ECART_CLASSES, SOURCES
 
@@ -114,10 +114,7 @@ def ecart_add_command(ctx: click.Context, structure_id: str, source: str, text: 
 
     finding = add_ecart(open_workspace(ctx, workspace), structure_id, source, text, class_id, ref,
                         immediate_action, root_cause)
-    if as_json:
-        emit_json({"id": finding.id})
-    else:
-        echo(finding.id)
+    emit_id(finding.id, as_json)
 
 
 @ecart_group.command("edit")

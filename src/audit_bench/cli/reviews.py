@@ -13,7 +13,7 @@ import click
 
 from audit_bench.cli.audits import JSON_OPTION, one_line
 from audit_bench.cli.common import (
-    Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
+    Choice, Group, echo, emit_id, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
 )
 from audit_bench.model.vocab import ACTION_TYPES, REVIEW_DECISIONS, REVIEW_STATES, ROLES
 
@@ -69,10 +69,7 @@ def new_command(ctx: click.Context, structure_id: str, year: int | None, superse
 
     review = new_review(open_workspace(ctx, workspace), structure_id, year, supersedes)
     ref = f"{structure_id}/{review.id}"
-    if as_json:
-        emit_json({"id": ref})
-    else:
-        echo(ref)
+    emit_id(ref, as_json)
 
 
 @review_group.command("show")

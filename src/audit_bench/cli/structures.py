@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import click
 
 from audit_bench.cli.audits import JSON_OPTION, one_line
-from audit_bench.cli.common import Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, workspace_option
+from audit_bench.cli.common import (
+    Choice, Group, echo, emit_id, emit_json, guarded, non_empty, open_workspace, workspace_option,
+)
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, ROLES
 
 if TYPE_CHECKING:
@@ -81,10 +83,7 @@ def new_command(ctx: click.Context, name: str, siae_type: str | None, siret: str
     from audit_bench.services.structures import create_structure
 
     record = create_structure(open_workspace(ctx, workspace), name, siae_type, siret, place)
-    if as_json:
-        emit_json({"id": record.id})
-    else:
-        echo(record.id)
+    emit_id(record.id, as_json)
 
 
 @structure_group.command("show")

@@ -9,7 +9,7 @@ import click
 
 from audit_bench.cli.audits import JSON_OPTION, one_line
 from audit_bench.cli.common import (
-    Choice, Group, echo, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
+    Choice, Group, echo, emit_id, emit_json, guarded, non_empty, open_workspace, path_value, workspace_option,
 )
 from audit_bench.model.surveys import MOMENTS, POPULATIONS
 
@@ -85,10 +85,7 @@ def add_command(ctx: click.Context, structure_id: str, population: str, moment: 
 
     survey = add_survey(open_workspace(ctx, workspace), structure_id, population, moment, start, end,
                         population_size, answers)
-    if as_json:
-        emit_json({"id": survey.id})
-    else:
-        echo(survey.id)
+    emit_id(survey.id, as_json)
 
 
 @survey_group.command("import")
