@@ -18,7 +18,7 @@ import msgspec
 from audit_bench.model import StructureSnapshot
 from audit_bench.model.checks import Check, CheckFrequency
 from audit_bench.referential.schema import PERIOD_MONTHS
-from audit_bench.services.agenda import add_months, period_label, period_of
+from audit_bench.services.agenda import LOOKBACK_DAYS, add_months, period_label, period_of
 from audit_bench.services.clock import now
 from audit_bench.services.engagements import check_engagement, engagement_title, followed_trees
 from audit_bench.services.structures import open_structure
@@ -26,7 +26,6 @@ from audit_bench.services.validation import UserError, check_date, check_optiona
 from audit_bench.services.workspace import Workspace
 
 SOURCE = "controle"
-LOOKBACK_DAYS = 365
 
 
 # Views ---------------------------------------------------------------------------------------
