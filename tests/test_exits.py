@@ -123,7 +123,7 @@ def test_sigkill_mid_write_of_counts_leaves_the_file_old_or_new(ws, structure):
     reported = 0
     for kill in range(60):
         lines = _kill_child_at_random(rng, lambda fd, kill=kill: _counting_child(ws, structure, fd, kill * 1_000_000),
-                                      0.3)
+                                      0.1)
         reported = max([reported, *map(int, lines)])
         with open_structure(ws, structure) as session:
             counts = {c.situation: c.count for c in session.snapshot().exit_counts if c.year == 2026}

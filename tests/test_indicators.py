@@ -225,7 +225,7 @@ def test_sigkill_mid_write_of_values_leaves_the_file_old_or_new(ws, structure):
     reported: dict[str, int] = {}
     for kill in range(KILLS):
         lines = _kill_child_at_random(rng, lambda fd, kill=kill: _recording_child(ws, structure, fd, kill * 1_000_000),
-                                      0.3)
+                                      0.1)
         for line in lines:
             counter = int(line)
             reported[f"{2000 + counter % 50}-T{1 + counter % 4}"] = counter
