@@ -74,7 +74,7 @@ def main() -> int:
             bilan = timed(lambda: write_review_report(workspace, review, Path(folder) / "bilan.pdf", force=True,
                                                       today=TODAY), time.process_time)
             ratios = interleaved(report, bilan, options.rounds)
-    ok = report_ratios("bilan annuel PDF, 3 years (3 audits, 300 actions, 2 signed reviews; no register yet) "
+    ok = report_ratios("bilan annuel PDF, 3 years (3 audits, 300 actions, 2 signed reviews; registers not filled yet) "
                        "vs the IAE OS audit report (CPU)", ratios, BUDGET)
     return 0 if ok else 1
 

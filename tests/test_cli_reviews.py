@@ -39,7 +39,7 @@ def review(review_source, tmp_path):
 
 def test_a_review_from_draft_to_signed_and_distributed(review):
     ws, structure, audit, ref = review
-    assert ref == f"{structure}/R1"
+    assert ref == f"{structure}/RD1"
     check = json.loads(cli(ws, "review", "check", ref, "--json").stdout)
     assert {"kind": "ecart-without-action", "text": "Écart sans action : Délai <b>dépassé</b>",
             "ref": f"{audit}/E1"} in check["points"]
@@ -63,7 +63,7 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     assert audits["figures"][0] == {"label": "Écarts — audit interne du 2026-04-02 (clos)", "value": 1, "ref": audit,
                                     "unit": "", "previous": None}
     assert [s["no_data"] for s in shown["inputs"] if s["input"] == "reclamations"] == [
-        "Registre non tenu dans audit-bench : à compléter"]
+        "Aucune réclamation enregistrée en 2026"]
     text = cli(ws, "review", "show", ref).stdout
     assert "[AFAQ 6.7] Les écarts des audits internes réalisés" in text and digest in text
     pdf = ws.parent / "bilan.pdf"
@@ -78,7 +78,7 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     ["review", "show", "sans-barre"],
     ["review", "show", "{structure}/R9"],
     ["review", "new", "{structure}", "--year", "2026"],
-    ["review", "new", "{structure}", "--supersedes", "R1"],
+    ["review", "new", "{structure}", "--supersedes", "RD1"],
     ["review", "decide", "{ref}", "--kind", "action", "--text", "Sans responsable"],
     ["review", "decide", "{ref}", "--kind", "quality-policy", "--text", "Pas pour AFAQ"],
     ["review", "decide", "{ref}", "--kind", "responsibility", "--text", ""],

@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from audit_bench.reports.review_content import value_text
 from audit_bench.reports.typography import french_typography
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.complaints import add_complaint, answer_complaint
+from audit_bench.services.indicators import record_value, set_target
 from audit_bench.services.errors import CorruptFileError, UserError
 from audit_bench.services.plan import PlanFilter, add_ecart, open_holder, read_plan
 from audit_bench.services.review import (
@@ -22,6 +25,8 @@ from audit_bench.services.review import (
     show_review, sign, signed_content, write_review_report,
 )
 from audit_bench.services.structures import create_structure, set_certification
+from audit_bench.services.surveys import add_survey, import_results
+from audit_bench.services.surveys import set_settings as set_survey_settings
 from audit_bench.store.structure_file import StructureFile
 from test_report import pdf_text, typeset
 
@@ -66,13 +71,14 @@ def figures(pack_section) -> dict[str, object]:
 def test_the_pack_has_every_afaq_input_in_its_order_built_from_the_records(bench, afaq):
     review = new_review(bench, afaq["structure"], 2026)
     ref = f"{afaq['structure']}/{review.id}"
-    assert review.id == "R1" and (review.start, review.end) == ("2026-01-01", "2026-12-31")
+    assert review.id == "RD1" and (review.start, review.end) == ("2026-01-01", "2026-12-31")
     view = show_review(bench, ref, today=TODAY)
     assert [s.input for s in view.inputs] == ["indicateurs", "enquetes", "audits-internes", "reclamations",
                                               "actions-decidees", "propositions", "sous-traitance",
                                               "plan-amelioration"]
-    assert section(view, "reclamations").no_data == REGISTER_NOT_KEPT
+    assert section(view, "reclamations").no_data == "Aucune réclamation enregistrée en 2026"
     assert section(view, "reclamations").title == "Les réclamations et leur traitement"
+    assert section(view, "propositions").no_data == REGISTER_NOT_KEPT
     audits = section(view, "audits-internes")
     assert [(f.label, f.value, f.ref) for f in audits.figures] == [
         ("Écarts — audit interne du 2026-04-02 (clos)", 2, afaq["audit"]),
@@ -85,6 +91,45 @@ def test_the_pack_has_every_afaq_input_in_its_order_built_from_the_records(bench
     assert plan["dont en retard au 2027-01-20"] == 1  # the contrôle's action, due 2026-09-30
     assert plan["Ouvertes dans la période, source Audit"] == 1
     assert plan["Ouvertes dans la période, source Contrôle"] == 1
+
+
+def test_the_registers_fill_their_sections_and_the_check(bench, afaq, tmp_path):
+    structure = afaq["structure"]
+    add_complaint(bench, structure, "2026-03-02", "courrier", "prescripteur", "Rappel jamais fait", today=TODAY)
+    add_complaint(bench, structure, "2026-03-09", "orale", "client", "Accueil", today=TODAY)
+    answer_complaint(bench, structure, "R1", "solution", "2026-03-05", text="Rappel fait", today=TODAY)
+    survey = add_survey(bench, structure, "personnes", "sortie", "01/01/2026", "30/06/2026", 120, 80, today=TODAY).id
+    results = tmp_path / "resultats.csv"
+    results.write_text("Question;Engagement;Pas du tout;Plutôt pas;Plutôt;Tout à fait\n"
+                       "Accueil;E1;2;3;30;40\nRappels;E1;30;20;10;10\n", encoding="utf-8")
+    set_survey_settings(bench, structure, threshold=75)
+    import_results(bench, structure, survey, results)
+    set_target(bench, structure, "IND2", 80, period="quarter")
+    for quarter, (met, of) in {"2025-T4": (16, 20), "2026-T1": (18, 20), "2026-T2": (14, 20)}.items():
+        record_value(bench, structure, "IND2", quarter, numerator=met, denominator=of, today=TODAY)
+    review = new_review(bench, structure, 2026)
+    ref = f"{structure}/{review.id}"
+    view = show_review(bench, ref, today=TODAY)
+
+    complaints = figures(section(view, "reclamations"))
+    assert complaints["Réclamations reçues"] == 2 and complaints["Sans réponse"] == 1
+    assert complaints["dont écrite — courrier"] == 1 and complaints["dont orale"] == 1
+    assert complaints["Répondues dans le délai"] == 100.0  # R1: 3 jours ouvrables for 5
+    surveys = section(view, "enquetes")
+    assert figures(surveys)["Seuil de satisfaction de la structure"] == 75
+    [rated] = [f for f in surveys.figures if f.ref == survey]
+    assert rated.value == round(100 * (70 + 20) / (75 + 70), 1) and rated.unit == "%"  # upper two levels
+    assert surveys.details == [f"Enquête {survey} : 1 question(s) sous le seuil, dont 1 sans écart ouvert"]
+    [ind2] = [f for f in section(view, "indicateurs").figures if f.ref == "IND2"]
+    assert (ind2.value, ind2.previous) == (80.0, 80.0)  # (18 + 14) / 40, and 16 / 20 in 2025: sums, not means
+    assert "valeurs manquantes : 2026-T3, 2026-T4" in " ".join(section(view, "indicateurs").details)
+
+    points = {(p.kind, p.ref) for p in check_review(bench, ref, today=TODAY).points}
+    assert ("complaint-not-answered", f"{structure}/R2") in points
+    assert ("complaint-not-answered", f"{structure}/R1") not in points
+    assert ("survey-without-action", f"{structure}/{survey}") in points
+    assert ("indicator-incomplete", f"{structure}/IND2") in points
+    assert ("indicator-incomplete", f"{structure}/IND1") in points  # followed by the AFAQ certificate, no target
 
 
 def test_a_section_without_data_says_so(bench, afaq):
@@ -116,7 +161,7 @@ def test_an_action_decided_lands_in_the_plan_at_once(bench, afaq):
     assert (decision.id, decision.action) == ("D1", "A2")
     plan = read_plan(bench, PlanFilter(structure=afaq["structure"], source="revue"), today=TODAY).records()
     assert [(a.holder, a.id, a.owner, a.due, a.type, a.source.ref) for a in plan] == [
-        (afaq["structure"], "A2", "Paul Girard", "2027-03-31", "preventive", "R1 (2026)")]
+        (afaq["structure"], "A2", "Paul Girard", "2027-03-31", "preventive", "RD1 (2026)")]
     decide(bench, ref, "staff-objectives", "Chaque accompagnateur suit deux formations", today=TODAY)
     assert [d.kind for d in show_review(bench, ref, today=TODAY).decisions] == ["action", "staff-objectives"]
 
@@ -161,7 +206,7 @@ def test_a_signed_review_is_frozen_and_the_plan_changing_later_does_not_alter_it
     with StructureFile.open(bench.path / "structures" / f"{afaq['structure']}.json", write=False) as file:
         met = file.snapshot().fulfilments
     assert [(f.referential, f.obligation, f.on) for f in met] == [("afaq", "bilan-annuel", "2027-01-15")]
-    stored = next(r for r in _reviews(bench, afaq["structure"]) if r.id == "R1")
+    stored = next(r for r in _reviews(bench, afaq["structure"]) if r.id == "RD1")
     assert hashlib.sha256(signed_content(stored)).hexdigest() == stored.signature.sha256
 
 
@@ -177,7 +222,7 @@ def test_every_change_to_a_signed_review_is_refused(bench, afaq, change):
     path = bench.path / "structures" / f"{afaq['structure']}.json"
     before = path.read_bytes()
     with pytest.raises(UserError, match=r"signée : elle ne se modifie plus ; en faire une nouvelle version "
-                                        r"\(review new .* --supersedes R1\)"):
+                                        r"\(review new .* --supersedes RD1\)"):
         change(bench, ref)
     assert path.read_bytes() == before
 
@@ -205,19 +250,19 @@ def test_a_new_version_supersedes_the_signed_review_once_signed(bench, afaq):
     structure = afaq["structure"]
     with pytest.raises(UserError, match="déjà une revue pour 2026"):
         new_review(bench, structure, 2026)
-    version = new_review(bench, structure, supersedes="R1")
-    assert (version.id, version.year, version.supersedes) == ("R2", 2026, "R1")
+    version = new_review(bench, structure, supersedes="RD1")
+    assert (version.id, version.year, version.supersedes) == ("RD2", 2026, "RD1")
     assert [d.text for d in version.decisions] == ["Réduire le délai du premier entretien"]
     with pytest.raises(UserError, match="déjà en préparation"):
-        new_review(bench, structure, supersedes="R1")
-    decide(bench, f"{structure}/R2", "improvement-axis", "Numériser l'accueil", today=TODAY)
+        new_review(bench, structure, supersedes="RD1")
+    decide(bench, f"{structure}/RD2", "improvement-axis", "Numériser l'accueil", today=TODAY)
     assert show_review(bench, ref).state == "signed"  # until the new version is signed
-    sign(bench, f"{structure}/R2", "Marie Durand", today=TODAY)
+    sign(bench, f"{structure}/RD2", "Marie Durand", today=TODAY)
     rows = list_reviews(bench, structure).to_builtins()["reviews"]
     assert [(r["id"], r["state"], r["superseded_by"]) for r in rows] == [
-        (f"{structure}/R2", "signed", None), (f"{structure}/R1", "superseded", "R2")]
+        (f"{structure}/RD2", "signed", None), (f"{structure}/RD1", "superseded", "RD2")]
     assert show_review(bench, ref).signature_valid  # superseded, still what was signed
-    with pytest.raises(UserError, match="remplacée par R2"):
+    with pytest.raises(UserError, match="remplacée par RD2"):
         set_participant(bench, ref, "Paul", "direction")
 
 
@@ -232,7 +277,7 @@ def test_the_previous_reviews_decisions_are_followed_up(bench, afaq):
     assert "action A2 (Paul Girard, échéance 2027-03-31) : À faire" in followed.details[0]
     points = check_review(bench, ref, today=today).points
     assert [(p.kind, p.ref) for p in points if p.kind == "previous-decision-not-followed"] == [
-        ("previous-decision-not-followed", f"{structure}/R1/D1")]
+        ("previous-decision-not-followed", f"{structure}/RD1/D1")]
 
 
 def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous(bench, tmp_path):
@@ -262,9 +307,9 @@ def test_a_structure_file_written_before_reviews_reads_none_and_a_damaged_review
     del document["reviews"]
     path.write_text(json.dumps(document), encoding="utf-8")
     assert list_reviews(bench, afaq["structure"]).reviews == []
-    assert new_review(bench, afaq["structure"], 2026).id == "R1"
+    assert new_review(bench, afaq["structure"], 2026).id == "RD1"
     document = json.loads(path.read_bytes())
-    document["reviews"]["1"]["id"] = "R1/../x"
+    document["reviews"]["1"]["id"] = "RD1/../x"
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(CorruptFileError, match=str(path)):
         list_reviews(bench, afaq["structure"])
@@ -298,7 +343,7 @@ def test_the_bilan_prints_the_pack_and_a_signed_one_is_the_same_bytes_after_the_
     for pack_section in view.inputs:
         assert typeset(pack_section.title) in body
         for figure in pack_section.figures:
-            assert typeset(f"{figure.label} {figure.value}") in body
+            assert typeset(f"{figure.label} {value_text(figure.value, figure.unit)}") in body
     assert "Aucune revue de direction signée avant 2026" in body
     assert "Réduire le délai du premier entretien" in body and view.signature.sha256 in body
     assert "Luc Bernard absent·e, excusé·e" in body
@@ -312,7 +357,8 @@ def test_the_word_bilan_has_the_same_figures_in_words_own_styles(bench, afaq, tm
     assert ("Heading 3", "Les écarts des audits internes réalisés") in paragraphs
     rows = {tuple(c.text for c in row.cells) for table in word.tables for row in table.rows}
     for pack_section in show_review(bench, ref).inputs:
-        assert {(f.label, str(f.value)) for f in pack_section.figures} <= rows
+        assert {(french_typography(f.label), value_text(f.value, f.unit)) for f in pack_section.figures} <= \
+            {row[:2] for row in rows}
     assert ("D1", "Nouvelle action (curative, corrective ou préventive)", "Réduire le délai du premier entretien",
             "Paul Girard", "31\u00a0mars 2027", "A2") in rows
     assert all(table.style.name == "Table Grid" for table in word.tables)

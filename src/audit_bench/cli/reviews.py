@@ -1,7 +1,7 @@
 """`review new|check|show|participant|participant-delete|decide|distribute|sign|report` and `reviews STRUCT`:
 the revue de direction (bilan annuel).
 
-A review lives in its structure's file: commands name it `STRUCTURE/R1`, as `review new` and
+A review lives in its structure's file: commands name it `STRUCTURE/RD1`, as `review new` and
 `reviews` print it."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from audit_bench.model.vocab import ACTION_TYPES, REVIEW_DECISIONS, REVIEW_STATE
 if TYPE_CHECKING:
     from audit_bench.services.review import CheckView, ReviewView
 
-REVIEW_ARGUMENT = click.argument("ref", metavar="STRUCTURE/RN")
+REVIEW_ARGUMENT = click.argument("ref", metavar="STRUCTURE/RDN")
 
 
 @click.command("reviews")
@@ -56,7 +56,7 @@ def review_group() -> None:
 @click.argument("structure_id", metavar="STRUCTURE")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, metavar="AAAA",
               help="Année civile revue (défaut : l'année en cours ; avec --supersedes : la sienne).")
-@click.option("--supersedes", default=None, callback=non_empty, metavar="RN",
+@click.option("--supersedes", default=None, callback=non_empty, metavar="RDN",
               help="Nouvelle version d'une revue signée (elle la remplace une fois signée).")
 @JSON_OPTION
 @workspace_option
@@ -64,7 +64,7 @@ def review_group() -> None:
 @guarded
 def new_command(ctx: click.Context, structure_id: str, year: int | None, supersedes: str | None, as_json: bool,
                 workspace: Path | None) -> None:
-    """Préparer une revue de direction ; affiche son identifiant STRUCTURE/RN."""
+    """Préparer une revue de direction ; affiche son identifiant STRUCTURE/RDN."""
     from audit_bench.services.review import new_review
 
     review = new_review(open_workspace(ctx, workspace), structure_id, year, supersedes)

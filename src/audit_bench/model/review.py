@@ -9,8 +9,10 @@ import msgspec
 
 from audit_bench.model.audit import Record
 
-ReviewId = Annotated[str, msgspec.Meta(pattern=r"^R[1-9][0-9]{0,5}$")]
-"""R1, R2… within a structure: checked when a file is read, so a damaged id is a refused file."""
+REVIEW_PREFIX = "RD"
+"""Reviews are numbered RD1, RD2… (revue de direction) within a structure: R is the complaints'."""
+ReviewId = Annotated[str, msgspec.Meta(pattern=r"^RD[1-9][0-9]{0,5}$")]
+"""RD1, RD2… within a structure: checked when a file is read, so a damaged id is a refused file."""
 DecisionId = Annotated[str, msgspec.Meta(pattern=r"^D[1-9][0-9]{0,5}$")]
 
 
@@ -107,7 +109,7 @@ class Review(Record, kw_only=True):
     only superseded by a new version (`supersedes`)."""
 
     id: ReviewId
-    """R1, R2… within the structure."""
+    """RD1, RD2… within the structure."""
     structure: str
     structure_name: str = ""
     """The structure's name as signed (the bilan prints it); empty while a draft."""

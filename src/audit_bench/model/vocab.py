@@ -153,5 +153,8 @@ REVIEW_CHECKS: dict[str, str] = {
     "no-internal-audit": "Aucun audit interne dans la période",
     "previous-decision-not-followed": "Décision de la revue précédente non suivie",
     "missing-participant": "Participant attendu absent",
+    "complaint-not-answered": "Réclamation sans réponse ou en retard",
+    "indicator-incomplete": "Indicateur sans cible ou sans valeur pour une période close",
+    "survey-without-action": "Enquête sous le seuil sans action",
 }
 """What the consistency check of a review points out (the `kind` of `review check --json`)."""

@@ -2,13 +2,13 @@
 inputs built from the records, the consistency check, the decisions (an action decided becomes an
 action of the plan at once), the distribution, and the signature that freezes it all.
 
-A review lives in its structure's file (`reviews` table) and is named `STRUCTURE/R1` by the faces.
+A review lives in its structure's file (`reviews` table) and is named `STRUCTURE/RD1` by the faces.
 The pack has one section per input of each referential the structure is certified against (else
 of its audits), in that referential's order and words (its `review.inputs`); a section without
 data says so, it is never left out. Each input `reads` a kind of record; `SECTION_BUILDERS` maps
 each kind to the function that builds its section. A kind without a builder (the registers not
-kept in audit-bench yet) gives a section that says « Registre non tenu dans audit-bench : à
-compléter »: add its builder here when its register lands, and its checks to `CHECKS`.
+kept in audit-bench) gives a section that says « Registre non tenu dans audit-bench : à
+compléter »: a register that lands adds its builder there, and its checks to `CHECKS`.
 
 Signing freezes the pack as built at that moment, with the participants and the decisions; the
 signature holds the SHA-256 of their canonical JSON (`signed_content`). A signed review is never
@@ -35,7 +35,7 @@ from audit_bench.model import (
     ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
     Finding, Fulfilment, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
-from audit_bench.model.review import encode_canonical
+from audit_bench.model.review import REVIEW_PREFIX, encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
@@ -50,7 +50,7 @@ from audit_bench.store.audit_file import AuditFile
 
 REGISTER_NOT_KEPT = "Registre non tenu dans audit-bench : à compléter"
 """What the section of an input says while audit-bench keeps no register for it (true today)."""
-_REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_\-]{0,99})/(R[1-9][0-9]{0,5})$")
+_REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_\-]{0,99})/(RD[1-9][0-9]{0,5})$")
 REVIEW_SOURCE = "revue"
 """The source (`model.vocab.SOURCES`) of the écart an action decided in a review is filed under."""
 
@@ -107,7 +107,7 @@ class ReviewContext:
     def previous(self) -> Review | None:
         """The latest signed review of an earlier period, whose decisions this one follows up."""
         earlier = [r for r in self.structure.reviews if r.state == "signed" and r.end < self.review.start]
-        return max(earlier, key=lambda r: (r.end, int(r.id[1:])), default=None)
+        return max(earlier, key=lambda r: (r.end, _number(r.id)), default=None)
 
     def referentials(self) -> list[str]:
         """The referentials the review answers to: the structure's certifications, else its audits'."""
@@ -276,6 +276,71 @@ def _self_assessment_section(ctx: ReviewContext, tree: ReferentialTree) -> Built
     return Built(figures, details)
 
 
+def _complaints_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
+    """The complaints received in the period and their handling (AFAQ 6.4's yearly bilan)."""
+    from audit_bench.services.complaints import complaint_bilan
+
+    bilan = complaint_bilan(ctx.workspace, ctx.structure.structure.id, ctx.review.year, ctx.today)
+    if not bilan.total:
+        return Built([], [], f"Aucune réclamation enregistrée {ctx.period}")
+    figures = [Figure(label="Réclamations reçues", value=bilan.total),
+               *(Figure(label=f"dont {count.label.lower()}", value=count.count) for count in bilan.by_channel),
+               *(Figure(label=f"Réclamant : {count.label.lower()}", value=count.count) for count in bilan.by_complainant),
+               Figure(label="Répondues", value=bilan.answered),
+               Figure(label="Sans réponse", value=bilan.unanswered),
+               Figure(label="En retard", value=bilan.late),
+               Figure(label="Délai médian de la première réponse (jours)", value=bilan.median_answer_days),
+               Figure(label="Répondues dans le délai", value=bilan.share_on_time, unit="%"),
+               Figure(label="Écarts ouverts à partir des réclamations", value=len(bilan.ecarts)),
+               Figure(label="Actions décidées sur ces écarts", value=bilan.actions)]
+    details = [f"Objet « {count.label} » : {count.count}" for count in bilan.by_subject]
+    return Built(figures, details)
+
+
+def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
+    """The satisfaction surveys of the period against the structure's threshold."""
+    from audit_bench.services.surveys import list_surveys
+
+    view = list_surveys(ctx.workspace, ctx.structure.structure.id)
+    held = [row for row in view.surveys if ctx.in_period(row.end)]
+    if not held:
+        return Built([], [], f"Aucune enquête de satisfaction réalisée {ctx.period}")
+    figures = [Figure(label="Seuil de satisfaction de la structure", value=view.threshold, unit="%")]
+    details = []
+    for row in held:
+        figures.append(Figure(label=f"Enquête {row.id} ({row.start} → {row.end}), {row.answers} réponses sur "
+                                    f"{row.population_size}", value=row.rate, unit="%", ref=row.id))
+        if row.under_threshold or row.weaknesses:
+            details.append(f"Enquête {row.id} : {row.weaknesses} question(s) sous le seuil, dont {row.proposals} "
+                           f"sans écart ouvert")
+        if row.small_sample:
+            details.append(f"Enquête {row.id} : échantillon faible")
+    return Built(figures, details)
+
+
+def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
+    """Each followed indicator's figure of the year against its target, with the year before."""
+    from audit_bench.services.indicators import list_indicators
+
+    rows = list_indicators(ctx.workspace, ctx.structure.structure.id, today=ctx.today).indicators
+    if not rows:
+        return Built([], [], f"Aucun indicateur suivi {ctx.period}")
+    year, figures, details = str(ctx.review.year), [], []
+    for row in rows:
+        by_year = {v.period: v for v in row.years}
+        current, before = by_year.get(year), by_year.get(str(ctx.review.year - 1))
+        figures.append(Figure(label=f"{row.definition.id} — {row.definition.name}",
+                              value=current.value if current is not None else None, unit=row.definition.unit,
+                              previous=before.value if before is not None else None, ref=row.definition.id))
+        target = "cible non fixée" if row.target is None else f"cible {row.target:g} {row.definition.unit}".strip()
+        missing = [period for period in row.missing if period.startswith(year)]
+        off = [v.period for v in row.off_target if v.period.startswith(year)]
+        details.append(f"{row.definition.id} : {target}"
+                       + (f" ; hors cible : {', '.join(off)}" if off else "")
+                       + (f" ; valeurs manquantes : {', '.join(missing)}" if missing else ""))
+    return Built(figures, details)
+
+
 def _register_not_kept(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     return Built([], [], REGISTER_NOT_KEPT)
 
@@ -285,10 +350,13 @@ SECTION_BUILDERS: dict[str, Builder] = {
     "plan": _plan_section,
     "previous-review": _previous_review_section,
     "self-assessment": _self_assessment_section,
+    "complaints": _complaints_section,
+    "surveys": _surveys_section,
+    "indicators": _indicators_section,
 }
 """What builds the section of an input, by what it `reads` (`model.vocab.REVIEW_READS`). The
-registers (complaints, surveys, indicators, exits, supplier-review, regulation-meetings,
-dashboards, improvement-proposals) have none yet: their sections say REGISTER_NOT_KEPT."""
+inputs audit-bench keeps no register for yet (exits as a review input, supplier-review,
+regulation-meetings, dashboards, improvement-proposals) say REGISTER_NOT_KEPT."""
 
 
 def build_pack(ctx: ReviewContext) -> list[PackSection]:
@@ -386,12 +454,45 @@ def _missing_participants(ctx: ReviewContext) -> Iterable[CheckPoint]:
                              f"{ROLES.get(role, role)} ({cited})", f"{ctx.structure.structure.id}/{ctx.review.id}")
 
 
+def _complaints_not_answered(ctx: ReviewContext) -> Iterable[CheckPoint]:
+    from audit_bench.services.complaints import complaint_views
+
+    for view in complaint_views(ctx.workspace, ctx.structure.structure.id, ctx.today):
+        if view.status != "closed" and (view.late or view.status == "unanswered"):
+            state = "en retard" if view.late else f"sans réponse (due le {view.answer_due or 'délai non fixé'})"
+            yield CheckPoint("complaint-not-answered", f"Réclamation {view.id} « {view.subject} » {state}",
+                             f"{ctx.structure.structure.id}/{view.id}")
+
+
+def _indicators_incomplete(ctx: ReviewContext) -> Iterable[CheckPoint]:
+    from audit_bench.services.indicators import list_indicators
+
+    year = str(ctx.review.year)
+    for row in list_indicators(ctx.workspace, ctx.structure.structure.id, today=ctx.today).indicators:
+        ref = f"{ctx.structure.structure.id}/{row.definition.id}"
+        if row.target is None:
+            yield CheckPoint("indicator-incomplete", f"Indicateur {row.definition.id} sans cible", ref)
+        missing = [period for period in row.missing if period.startswith(year)]
+        if missing:
+            yield CheckPoint("indicator-incomplete", f"Indicateur {row.definition.id} sans valeur pour "
+                             f"{', '.join(missing)}", ref)
+
+
+def _surveys_without_action(ctx: ReviewContext) -> Iterable[CheckPoint]:
+    from audit_bench.services.surveys import list_surveys
+
+    for row in list_surveys(ctx.workspace, ctx.structure.structure.id).surveys:
+        if ctx.in_period(row.end) and row.proposals:
+            yield CheckPoint("survey-without-action", f"Enquête {row.id} : {row.proposals} résultat(s) sous le seuil "
+                             f"sans écart ouvert", f"{ctx.structure.structure.id}/{row.id}")
+
+
 CHECKS: list[Callable[[ReviewContext], Iterable[CheckPoint]]] = [
     _ecarts_without_action, _actions_not_verified, _no_internal_audit, _previous_decisions_not_followed,
-    _missing_participants,
+    _missing_participants, _complaints_not_answered, _indicators_incomplete, _surveys_without_action,
 ]
-"""The consistency check, point by point (`model.vocab.REVIEW_CHECKS`); the registers add theirs.
-Each reads the context and yields `model.CheckPoint`s."""
+"""The consistency check, point by point (`model.vocab.REVIEW_CHECKS`). Each reads the context
+and yields `model.CheckPoint`s."""
 
 
 # Views: what the CLI prints with --json ----------------------------------------------------------
@@ -445,7 +546,7 @@ class ReviewRow(msgspec.Struct, frozen=True, kw_only=True):
 
 class ReviewsView(msgspec.Struct, frozen=True):
     """`reviews STRUCT --json`: `{"reviews": [{"id", "year", "state", "held_on", "signed_by",
-    "decisions", "supersedes", "superseded_by"}]}`, ids as `STRUCTURE/R1`, newest first."""
+    "decisions", "supersedes", "superseded_by"}]}`, ids as `STRUCTURE/RD1`, newest first."""
 
     reviews: list[ReviewRow]
 
@@ -456,7 +557,7 @@ class ReviewsView(msgspec.Struct, frozen=True):
 # Use cases ---------------------------------------------------------------------------------------
 
 def review_ref(text: str) -> tuple[str, str]:
-    """`STRUCTURE/R1` → (structure id, review id)."""
+    """`STRUCTURE/RD1` → (structure id, review id)."""
     found = _REF.match(text or "")
     if found is None:
         raise UserError(f"identifiant de revue invalide « {text} » : attendu STRUCTURE/R1 "
@@ -470,7 +571,7 @@ def list_reviews(workspace: Workspace, structure_id: str) -> ReviewsView:
     rows = [ReviewRow(id=f"{structure_id}/{r.id}", year=r.year, state=r.state, held_on=r.held_on,
                       signed_by=r.signature.by if r.signature else None, decisions=len(r.decisions),
                       supersedes=r.supersedes, superseded_by=r.superseded_by)
-            for r in sorted(reviews, key=lambda r: (r.year, int(r.id[1:])), reverse=True)]
+            for r in sorted(reviews, key=lambda r: (r.year, _number(r.id)), reverse=True)]
     return ReviewsView(rows)
 
 
@@ -504,8 +605,8 @@ def new_review(workspace: Workspace, structure_id: str, year: int | None = None,
                     raise UserError(f"la structure a déjà une revue pour {year} : {structure_id}/{other.id} "
                                     f"({_state(other)})" + (" ; pour la changer : --supersedes " + other.id
                                                             if other.state == "signed" else ""))
-        number = max((int(r.id[1:]) for r in reviews), default=0) + 1
-        review = Review(id=f"R{number}", structure=structure_id, year=year, start=f"{year}-01-01",
+        number = max((_number(r.id) for r in reviews), default=0) + 1
+        review = Review(id=f"{REVIEW_PREFIX}{number}", structure=structure_id, year=year, start=f"{year}-01-01",
                         end=f"{year}-12-31", created_at=now(), **copied)
         session.plan_file().set_review(review)
         return review
@@ -709,8 +810,12 @@ def _checked_decision_kind(ctx: ReviewContext, kind: str) -> str:
     return kind
 
 
+def _number(review_id: str) -> int:
+    return int(review_id[len(REVIEW_PREFIX):])
+
+
 def _review_id(structure_id: str, text: str) -> str:
-    """`R1`, or `STRUCTURE/R1` of this structure."""
+    """`R1`, or `STRUCTURE/RD1` of this structure."""
     if "/" in text:
         other, review_id = review_ref(text)
         if other != structure_id:
