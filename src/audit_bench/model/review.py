@@ -93,7 +93,7 @@ class CheckPoint(Record, kw_only=False):
     """A key of `model.vocab.REVIEW_CHECKS`."""
     text: str
     ref: str
-    """What to open to fix it: `AUDIT/E1`, `STRUCTURE/A3`, a referential's id, `STRUCTURE/R1/D2`."""
+    """What to open to fix it: `AUDIT/E1`, `STRUCTURE/A3`, a referential's id, `STRUCTURE/RD1/D2`."""
 
 
 class Signature(Record, kw_only=True):

@@ -560,7 +560,7 @@ def review_ref(text: str) -> tuple[str, str]:
     """`STRUCTURE/RD1` → (structure id, review id)."""
     found = _REF.match(text or "")
     if found is None:
-        raise UserError(f"identifiant de revue invalide « {text} » : attendu STRUCTURE/R1 "
+        raise UserError(f"identifiant de revue invalide « {text} » : attendu STRUCTURE/{REVIEW_PREFIX}1 "
                         "(voir « reviews STRUCTURE »)")
     return found[1], found[2]
 
