@@ -123,6 +123,13 @@ def test_the_registers_fill_their_sections_and_the_check(bench, afaq, tmp_path):
     [ind2] = [f for f in section(view, "indicateurs").figures if f.ref == "IND2"]
     assert (ind2.value, ind2.previous) == (80.0, 80.0)  # (18 + 14) / 40, and 16 / 20 in 2025: sums, not means
     assert "valeurs manquantes : 2026-T3, 2026-T4" in " ".join(section(view, "indicateurs").details)
+    [trend] = section(view, "indicateurs").trends  # the only indicator with values
+    assert (trend.periods, trend.values, trend.target) == (
+        ["2025-T4", "2026-T1", "2026-T2", "2026-T3", "2026-T4"], [80.0, 90.0, 70.0, None, None], 80)
+    _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
+    assert "IND2 — tendance" in body and "2026-T2" in body  # the chart, drawn in the bilan
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
+    assert len(word.inline_shapes) == 1
 
     points = {(p.kind, p.ref) for p in check_review(bench, ref, today=TODAY).points}
     assert ("complaint-not-answered", f"{structure}/R2") in points

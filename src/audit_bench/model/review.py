@@ -62,6 +62,17 @@ class Figure(Record, kw_only=True):
     """The same figure in the record compared with (the previous autodiagnostic), when there is one."""
 
 
+class Trend(Record, kw_only=True):
+    """An indicator's values period by period against its target: the chart of its section."""
+
+    title: str
+    unit: str = ""
+    periods: list[str]
+    values: list[float | None]
+    """One per period; None: no value for a closed period (a gap in the line)."""
+    target: float | None = None
+
+
 class PackSection(Record, kw_only=True):
     """One input of one referential's review, as built from the records."""
 
@@ -78,6 +89,8 @@ class PackSection(Record, kw_only=True):
     figures: list[Figure] = []
     details: list[str] = []
     """Lines of text under the figures: each écart, each decision followed up…"""
+    trends: list[Trend] = []
+    """The indicators' trends, drawn as line charts."""
     no_data: str = ""
     """Set when the section has no figure: what it says instead (« Aucun audit réalisé en 2026 »)."""
 

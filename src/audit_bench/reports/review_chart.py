@@ -1,6 +1,6 @@
-"""A section's percentages as horizontal bars, each with the previous value beneath (the RECAP of
-the latest autodiagnostic against the one before): a reportlab Drawing, for the PDF and, as a
-picture, for Word."""
+"""The bilan's charts, reportlab Drawings for the PDF and, as pictures, for Word: a section's
+percentages as horizontal bars, each with the previous value beneath (the RECAP of the latest
+autodiagnostic against the one before), and each indicator's trend against its target."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
 from audit_bench.model import PackSection
+from audit_bench.model.review import Trend
 from audit_bench.reports import styles as report_styles
+from audit_bench.reports.indicator_chart import indicator_chart
 from audit_bench.reports.review_content import value_text
 
 WIDTH = 480
@@ -50,3 +52,8 @@ def comparison_chart(section: PackSection) -> Drawing:
     drawing.add(Rect(LABEL_WIDTH + 50, 1, 8, 5, fillColor=PREVIOUS, strokeColor=None))
     drawing.add(String(LABEL_WIDTH + 61, 1, "précédent", fontName=font, fontSize=6))
     return drawing
+
+
+def trend_chart(trend: Trend) -> Drawing:
+    """An indicator's trend in the bilan: the same line chart as anywhere an indicator is drawn."""
+    return indicator_chart(trend.title, trend.periods, trend.values, trend.target, trend.unit)

@@ -11,7 +11,7 @@ from docx.shared import Pt
 
 from audit_bench.reports.docx import WordWriter
 from audit_bench.reports.raster import drawing_png
-from audit_bench.reports.review_chart import charted, comparison_chart
+from audit_bench.reports.review_chart import charted, comparison_chart, trend_chart
 from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
 
 __all__ = ["ReviewDocument", "render_review_docx"]
@@ -38,8 +38,8 @@ def render_review_docx(document: ReviewDocument) -> bytes:
             header = ReviewContent.figure_header(section)
             writer.table(header, ReviewContent.figure_rows(section), [16.0 - 2.5 * (len(header) - 1)]
                          + [2.5] * (len(header) - 1))
-        if charted(section):
-            drawing = comparison_chart(section)
+        charts = ([comparison_chart(section)] if charted(section) else []) + [trend_chart(t) for t in section.trends]
+        for drawing in charts:
             writer.document.add_picture(io.BytesIO(drawing_png(drawing)), width=Pt(drawing.width))
         for line in section.details:
             writer.para(line, "List Bullet")

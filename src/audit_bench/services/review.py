@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +35,7 @@ from audit_bench.model import (
     ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
     Finding, Fulfilment, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
-from audit_bench.model.review import REVIEW_PREFIX, encode_canonical
+from audit_bench.model.review import REVIEW_PREFIX, Trend, encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
@@ -128,6 +128,7 @@ class Built:
     figures: list[Figure]
     details: list[str]
     no_data: str = ""
+    trends: list[Trend] = field(default_factory=list)
 
 
 Builder = Callable[[ReviewContext, ReferentialTree], Built]
@@ -319,14 +320,21 @@ def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
 
 
 def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
-    """Each followed indicator's figure of the year against its target, with the year before."""
+    """Each followed indicator's figure of the year against its target, with the year before, and
+    its trend over the year and the two before, period by period, where values are recorded."""
     from audit_bench.services.indicators import list_indicators
 
     rows = list_indicators(ctx.workspace, ctx.structure.structure.id, today=ctx.today).indicators
     if not rows:
         return Built([], [], f"Aucun indicateur suivi {ctx.period}")
-    year, figures, details = str(ctx.review.year), [], []
+    year, figures, details, trends = str(ctx.review.year), [], [], []
+    shown_years = {str(ctx.review.year - back) for back in range(3)}
     for row in rows:
+        values = [v for v in row.values if v.period[:4] in shown_years]
+        if any(v.value is not None for v in values):
+            trends.append(Trend(title=f"{row.definition.id} — tendance", unit=row.definition.unit,
+                                periods=[v.period for v in values], values=[v.value for v in values],
+                                target=row.target))
         by_year = {v.period: v for v in row.years}
         current, before = by_year.get(year), by_year.get(str(ctx.review.year - 1))
         figures.append(Figure(label=f"{row.definition.id} — {row.definition.name}",
@@ -338,7 +346,7 @@ def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
         details.append(f"{row.definition.id} : {target}"
                        + (f" ; hors cible : {', '.join(off)}" if off else "")
                        + (f" ; valeurs manquantes : {', '.join(missing)}" if missing else ""))
-    return Built(figures, details)
+    return Built(figures, details, trends=trends)
 
 
 def _register_not_kept(ctx: ReviewContext, tree: ReferentialTree) -> Built:
@@ -377,7 +385,7 @@ def build_pack(ctx: ReviewContext) -> list[PackSection]:
 
 def _section(tree: ReferentialTree, item: ReviewInput, built: Built) -> PackSection:
     return PackSection(referential=tree.id, cite=cite_as(tree.referential), input=item.id, title=item.title, section=item.section, line=item.line,
-                       reads=item.reads, figures=built.figures, details=built.details,
+                       reads=item.reads, figures=built.figures, details=built.details, trends=built.trends,
                        no_data=built.no_data or ("" if built.figures or built.details else "Aucune donnée"))
 
 
