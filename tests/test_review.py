@@ -19,6 +19,7 @@ from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.complaints import add_complaint, answer_complaint
 from audit_bench.services.indicators import record_value, set_target
 from audit_bench.services.errors import CorruptFileError, UserError
+from audit_bench.services.exits import record_exits
 from audit_bench.services.plan import PlanFilter, add_ecart, open_holder, read_plan
 from audit_bench.services.review import (
     REGISTER_NOT_KEPT, check_review, decide, distribute, list_reviews, new_review, remove_participant, set_participant,
@@ -137,6 +138,20 @@ def test_the_registers_fill_their_sections_and_the_check(bench, afaq, tmp_path):
     assert ("survey-without-action", f"{structure}/{survey}") in points
     assert ("indicator-incomplete", f"{structure}/IND2") in points
     assert ("indicator-incomplete", f"{structure}/IND1") in points  # followed by the AFAQ certificate, no target
+
+
+def test_exits_recorded_add_the_taux_de_sortie_to_the_pack(bench, afaq):
+    structure = afaq["structure"]
+    ref = f"{structure}/{new_review(bench, structure, 2026).id}"
+    assert not [s for s in show_review(bench, ref, today=TODAY).inputs if s.reads == "exits"]
+    record_exits(bench, structure, 2026, 0, {"cdi": 3, "formation-qualifiante": 1, "inactif": 2, "sans-nouvelle": 2})
+    view = show_review(bench, ref, today=TODAY)
+    [exits] = [s for s in view.inputs if s.reads == "exits"]
+    assert view.inputs[-1] is exits and exits.title == "Taux de sortie dynamique"
+    rates = {f.ref: (f.value, f.label) for f in exits.figures}
+    # official: (3 + 1) / 8 = 50 %; URIAE leaves inactif and sans nouvelle out of the base: 4 / 4
+    assert rates["0/official"][0] == 50.0 and rates["0/official"][1].endswith("à la sortie (4 / 8)")
+    assert rates["0/uriae"][0] == 100.0 and set(rates) == {"0/official", "0/uriae"}
 
 
 def test_a_section_without_data_says_so(bench, afaq):

@@ -349,6 +349,25 @@ def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     return Built(figures, details, trends=trends)
 
 
+def _exits_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
+    """The taux de sortie dynamique of the year, each variant at each horizon, with its counts."""
+    from audit_bench.services.exits import exit_rate
+
+    view = exit_rate(ctx.workspace, ctx.structure.structure.id, ctx.review.year)
+    if not any(horizon.total for horizon in view.horizons):
+        return Built([], [], f"Aucune sortie enregistrée {ctx.period}")
+    figures, details = [], []
+    for horizon in view.horizons:
+        if not horizon.total:
+            continue
+        when = "à la sortie" if horizon.months == 0 else f"à {horizon.months} mois"
+        for variant in horizon.variants:
+            figures.append(Figure(label=f"{variant.label}, {when} ({variant.numerator} / {variant.denominator})",
+                                  value=variant.rate, unit="%", ref=f"{horizon.months}/{variant.id}"))
+            details.append(f"{variant.label}, {when} : {variant.formula}")
+    return Built(figures, details)
+
+
 def _register_not_kept(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     return Built([], [], REGISTER_NOT_KEPT)
 
@@ -361,10 +380,12 @@ SECTION_BUILDERS: dict[str, Builder] = {
     "complaints": _complaints_section,
     "surveys": _surveys_section,
     "indicators": _indicators_section,
+    "exits": _exits_section,
 }
 """What builds the section of an input, by what it `reads` (`model.vocab.REVIEW_READS`). The
-inputs audit-bench keeps no register for yet (exits as a review input, supplier-review,
-regulation-meetings, dashboards, improvement-proposals) say REGISTER_NOT_KEPT."""
+inputs audit-bench keeps no register for (supplier-review, regulation-meetings, dashboards,
+improvement-proposals) say REGISTER_NOT_KEPT. The taux de sortie dynamique is added to every pack
+of a year with exits recorded (`_exits_recorded`)."""
 
 
 def build_pack(ctx: ReviewContext) -> list[PackSection]:
@@ -380,7 +401,21 @@ def build_pack(ctx: ReviewContext) -> list[PackSection]:
         for item in tree.referential.review.inputs:
             built = SECTION_BUILDERS.get(item.reads, _register_not_kept)(ctx, tree)
             sections.append(_section(tree, item, built))
+    if not any(section.reads == "exits" for section in sections):
+        sections += _exits_recorded(ctx)
     return sections
+
+
+def _exits_recorded(ctx: ReviewContext) -> list[PackSection]:
+    """The taux de sortie dynamique, where the structure recorded exits of the year, even when no
+    referential of the review lists it among its inputs."""
+    if not any(count.year == ctx.review.year for count in ctx.structure.exit_counts):
+        return []
+    from audit_bench.services.exits import exit_rate_tree
+
+    tree = exit_rate_tree(ctx.workspace)
+    item = ReviewInput(id="taux-sortie", title="Taux de sortie dynamique", reads="exits")
+    return [_section(tree, item, _exits_section(ctx, tree))]
 
 
 def _section(tree: ReferentialTree, item: ReviewInput, built: Built) -> PackSection:
