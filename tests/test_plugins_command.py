@@ -125,6 +125,6 @@ def test_every_hookspec_has_a_test():
     """As datasette does: a test named `test_hook_<hook>…` somewhere in the suite, per hook."""
     names = {match for path in ROOT.glob("tests/test_*.py")
              for match in re.findall(r"^def (test_hook_\w+)", path.read_text(encoding="utf-8"), re.M)}
-    assert hookspecs.HOOK_NAMES == ("referentials", "score", "report_sections", "demo_audits")
+    assert hookspecs.HOOK_NAMES == ("referentials", "score", "report_sections", "demo_audits", "demo_years")
     for hook in hookspecs.HOOK_NAMES:
         assert any(name.startswith(f"test_hook_{hook}_") for name in names), f"hook {hook} has no test"

@@ -166,6 +166,18 @@ def test_hook_demo_audits_failing_plugin_does_not_stop_the_demo(tmp_path):
         ("panne", "demo_audits: RuntimeError: démo illisible")]
 
 
+def test_hook_demo_years_failing_plugin_leaves_the_demo_audits(tmp_path):
+    @hookimpl
+    def demo_years():
+        raise RuntimeError("année illisible")
+
+    workspace = make_workspace(tmp_path, ("panne", SimpleNamespace(demo_years=demo_years)))
+    created = load_demo(workspace)
+    assert [row.org for row in list_audits(workspace) if row.id in created] == ["Atelier de démonstration"]
+    assert [(e.plugin, e.error) for e in workspace.plugin_errors()] == [
+        ("panne", "demo_years: RuntimeError: année illisible")]
+
+
 def _misspelt_plugin(hook_line: str) -> str:
     """A plugin with a real `referentials` hook and a second hook whose name is misspelt."""
     return (f"from pathlib import Path\nfrom audit_bench.plugins import hookimpl\n"

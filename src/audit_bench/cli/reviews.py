@@ -90,6 +90,8 @@ def show_command(ctx: click.Context, ref: str, as_json: bool, workspace: Path | 
 
 
 def print_review(view: ReviewView) -> None:
+    from audit_bench.reports.review_content import value_text
+
     echo(f"Revue de direction {view.id} — {view.year} ({view.start} au {view.end}) : "
          f"{REVIEW_STATES.get(view.state, view.state)}")
     if view.signature is not None:
@@ -109,9 +111,8 @@ def print_review(view: ReviewView) -> None:
         if section.no_data:
             echo(f"  {one_line(section.no_data)}")
         for figure in section.figures:
-            previous = "" if figure.previous is None else f" (précédent : {figure.previous}{figure.unit})"
-            value = "—" if figure.value is None else f"{figure.value}{figure.unit}"
-            echo(f"  {one_line(figure.label)} : {value}{previous}")
+            previous = "" if figure.previous is None else f" (précédent : {value_text(figure.previous, figure.unit)})"
+            echo(f"  {one_line(figure.label)} : {value_text(figure.value, figure.unit)}{previous}")
         for line in section.details:
             echo(f"  - {one_line(line)}")
     echo("\nDécisions :" if view.decisions else "\nDécisions : aucune")

@@ -19,6 +19,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from audit_bench.model import AuditSnapshot, DemoAudit, SectionScore
+    from audit_bench.model.demo_year import DemoYear
     from audit_bench.referential.tree import ReferentialTree
 
 PROJECT = "audit_bench"
@@ -87,6 +88,20 @@ def demo_audits() -> list[DemoAudit]:
 
     :returns: `audit_bench.model.DemoAudit` records (plain data: header, ratings, evidence,
         findings with their actions).
+    """
+
+
+@hookspec
+def demo_years() -> list[DemoYear]:
+    """Return a year of quality records for the structures of the plugin's demo audits.
+
+    Called by `audit-bench demo` after the demo audits: the certificate, the registers
+    (complaints, surveys, indicators, contrôles) and the review of the year before, signed, so the
+    revue de direction of the demo structure has data in every section a register feeds and
+    follows up decisions. Created through the same services as a user's records; a structure
+    whose review of that year exists already is skipped.
+
+    :returns: `audit_bench.model.demo_year.DemoYear` records (plain data).
     """
 
 

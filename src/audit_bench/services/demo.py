@@ -7,21 +7,25 @@ from typing import Callable
 import msgspec
 
 from audit_bench.model import DemoAudit
+from audit_bench.model.demo_year import DemoYear
 from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.demo_year import create_year, year_writes
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.atomic import ensure_dir
 from audit_bench.store.lock import FileLock
 
 DEMO_LOCK = "demo.lock"
 
-Progress = Callable[[int, int, DemoAudit], None]
-"""Told after each write: (writes done, writes in all, the demo audit being written)."""
+Progress = Callable[[int, int, DemoAudit | DemoYear], None]
+"""Told after each write: (writes done, writes in all, the demo audit or year being written; both
+say their `referential` and `org`)."""
 
 
 def load_demo(workspace: Workspace, plugin: str | None = None, progress: Progress | None = None) -> list[str]:
-    """Create the demo audits of every plugin (or of `plugin` only), once: under a workspace lock,
-    so two `demo` at once never duplicate an audit, and a demo already present is skipped. Each
-    write is durable, so this takes seconds: `progress` is told after each one."""
+    """Create the demo audits of every plugin (or of `plugin` only), then the year of records of
+    their structures, once: under a workspace lock, so two `demo` at once never duplicate an audit,
+    and a demo already present is skipped. Each write is durable, so this takes seconds:
+    `progress` is told after each one."""
     ensure_dir(workspace.path)
     with FileLock(workspace.path / DEMO_LOCK):
         existing = {(row.referential, row.org, row.date) for row in list_audits(workspace)}
@@ -34,16 +38,22 @@ def load_demo(workspace: Workspace, plugin: str | None = None, progress: Progres
                 if (demo.referential, demo.org, demo.date) not in existing:
                     demos.append(demo)
                     existing.add((demo.referential, demo.org, demo.date))
-        total = sum(_writes(demo) for demo in demos)
+        years = [msgspec.convert(msgspec.to_builtins(year), DemoYear)
+                 for plugin_name, plugin_years in workspace.registry.call("demo_years").results
+                 if plugin is None or plugin_name == plugin for year in plugin_years]
+        total = sum(_writes(demo) for demo in demos) + sum(year_writes(year) for year in years)
         done = 0
 
-        def written(demo: DemoAudit) -> None:
+        def written(demo: DemoAudit | DemoYear) -> None:
             nonlocal done
             done += 1
             if progress is not None:
                 progress(done, total, demo)
 
-        return [_create_demo(workspace, demo, written) for demo in demos]
+        created = [_create_demo(workspace, demo, written) for demo in demos]
+        for year in years:
+            create_year(workspace, year, written)
+        return created
 
 
 def _writes(demo: DemoAudit) -> int:
