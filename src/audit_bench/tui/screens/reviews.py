@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from msgspec import UNSET
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -20,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from audit_bench.model.vocab import ACTION_TYPES, REVIEW_CHECKS, REVIEW_DECISIONS, REVIEW_STATES, ROLES
+from audit_bench.model.vocab import ACTION_TYPES, REVIEW_DECISIONS, REVIEW_STATES, ROLES
 from audit_bench.services import AuditSession, Workspace
 from audit_bench.services.errors import REFUSALS
 from audit_bench.services.review import (
@@ -145,7 +147,7 @@ class ReviewScreen(Screen):
     DEFAULT_CSS = """
 ReviewScreen #review-header {
     height: auto;
-    max-height: 3;
+    max-height: 2;
     padding: 0 1;
 }
 
@@ -181,7 +183,9 @@ ReviewScreen #check-title {
         self.workspace = workspace
         self.ref = ref
         self.structure_id = review_ref(ref)[0]
+        self.name_of_structure = structure_name(workspace, self.structure_id, self.structure_id)
         self.view: ReviewView | None = None
+        self.points = 0
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -207,20 +211,33 @@ ReviewScreen #check-title {
         self.view = view
         points = view.remaining if view.signature is not None else (
             attempt(self, lambda: check_review(self.workspace, self.ref, today).points) or [])
-        self.query_one("#review-header", Static).update(header_text(view))
+        self.query_one("#review-header", Static).update(header_text(view, self.name_of_structure))
         self.query_one("#pack-text", Static).update(pack_text(view))
-        title = "Points restant à la signature" if view.signature is not None else "Contrôle de cohérence"
-        self.query_one("#check-title", Static).update(
-            f"{title} ({len(points)})" + (" — Entrée : aller corriger · Tab : passer du bilan aux points"
-                                          if points else " : rien à corriger"))
+        self.points = len(points)
+        self.show_check_title()
         table = self.query_one("#check", FixedTable)
-        table.set_columns([("Point", 26), ("À corriger", width_left(self.size.width, [("Point", 26)]))])
+        table.set_columns([("À corriger", width_left(self.size.width, []))])
         table.set_rows([(f"{index}", point) for index, point in enumerate(points)],
-                       lambda point: [plain(REVIEW_CHECKS.get(point.kind, point.kind)), plain(point.text)])
+                       lambda point: [plain(point.text)])
         table.fit(CHECK_ROWS)
         table.display = bool(points)
         self.refresh_bindings()
         self.query_one(KeyBar).show_keys()
+
+    def show_check_title(self) -> None:
+        """The check's heading, with the key that leads to it, or from it once there."""
+        signed = self.view is not None and self.view.signature is not None
+        title = f"{'Points restant à la signature' if signed else 'Contrôle de cohérence'} ({self.points})"
+        if not self.points:
+            title += " : rien à corriger"
+        elif self.focused is self.query_one("#check"):
+            title += " — Entrée : aller corriger · Tab : revenir au bilan"
+        else:
+            title += " — Tab : aller aux points"
+        self.query_one("#check-title", Static).update(title)
+
+    def on_descendant_focus(self) -> None:
+        self.show_check_title()
 
     # A signed review is not edited ---------------------------------------------------------
 
@@ -229,8 +246,8 @@ ReviewScreen #check-title {
         if self.view is None or self.view.state == "draft":
             return None
         if self.view.state == "signed":
-            return ("Revue signée : elle ne se modifie plus (en préparer une nouvelle version en ligne de commande : "
-                    f"review new {self.structure_id} --supersedes {self.view.id.split('/')[-1]}).")
+            return ("Revue signée : elle ne se modifie plus. Nouvelle version : "
+                    f"audit-bench review new … --supersedes {self.view.id.split('/')[-1]}")
         return f"Revue remplacée par {self.view.superseded_by} : modifier celle-ci."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -451,58 +468,63 @@ ReviewScreen #check-title {
         self.app.pop_screen()
 
 
-def header_text(view: ReviewView) -> Text:
-    text = Text(f"Revue {view.id.split('/')[-1]} — {view.year}", style="bold")
+def header_text(view: ReviewView, name: str) -> Text:
+    text = Text(clean(f"{name} — revue {view.id.split('/')[-1]} ({view.year})"), style="bold")
     state = REVIEW_STATES.get(view.state, view.state)
-    text.append(f"   {state}", style="bold green" if view.state == "signed" else "bold yellow")
+    text.append(f"  {state}", style="bold green" if view.state == "signed" else "bold yellow")
     if view.signature is not None:
         text.append(clean(f", tenue le {view.held_on}, signée par {view.signature.by}"))
         if view.signature_valid is False:
             text.append("  EMPREINTE NE CORRESPOND PLUS", style="bold red")
-    present = sum(1 for p in view.participants if p.present)
-    text.append(f"\n{present} participant(s) · {len(view.decisions)} décision(s) · "
-                f"{len(view.distribution)} envoi(s)   ")
-    text.append("p participant · d décision · s signer · t diffusion · r/w bilan", style="dim")
     return text
 
 
-def pack_text(view: ReviewView) -> Text:
+MARKER_WIDTH = 3
+"""The column of a line's marker (a decision's id, a bullet): the lines wrap beside it, not under it."""
+
+
+def pack_text(view: ReviewView) -> Group:
     """The review as the meeting reads it: who takes part, what was decided, to whom it was sent,
     then each input of the pack (its figures as « label : value », its lines, or why it is empty)."""
-    text = Text()
-    text.append("Participants", style="bold underline")
-    for person in view.participants:
-        text.append(clean(f"\n  {ROLES.get(person.role, person.role)} : {person.name}"))
-        if not person.present:
-            text.append(" (absent·e, excusé·e)", style="dim")
-    if not view.participants:
-        text.append("\n  aucun (p : inscrire)", style="dim")
-    text.append("\n\nDécisions", style="bold underline")
-    for decision in view.decisions:
-        text.append(f"\n  {decision.id} ", style="bold")
-        text.append(clean(f"{REVIEW_DECISIONS.get(decision.kind, decision.kind)} : {decision.text}"))
-        if decision.action:
-            text.append(clean(f" → action {decision.action} au plan ({decision.owner}, échéance {decision.due})"),
-                        style="cyan")
-    if not view.decisions:
-        text.append("\n  aucune (d : décider)", style="dim")
-    text.append("\n\nDiffusion", style="bold underline")
-    for sending in view.distribution:
-        text.append(clean(f"\n  {sending.person}, le {sending.sent_on}"))
-    if not view.distribution:
-        text.append("\n  aucune (t : noter un envoi)", style="dim")
+    blocks: list[tuple[Text, list[tuple[str, Text]]]] = []
+    people = [("", Text.assemble(clean(f"{ROLES.get(p.role, p.role)} : {p.name}"),
+                                 ("" if p.present else " (absent·e, excusé·e)", "dim"))) for p in view.participants]
+    blocks.append((heading("Participants", "" if people else "aucun (p : inscrire)"), people))
+    decisions = [(d.id, Text.assemble(clean(f"{REVIEW_DECISIONS.get(d.kind, d.kind)} : {d.text}"),
+                                      (clean(f" → action {d.action} au plan ({d.owner}, échéance {d.due})")
+                                       if d.action else "", "cyan"))) for d in view.decisions]
+    blocks.append((heading("Décisions", "" if decisions else "aucune (d : décider)"), decisions))
+    sent = [("", plain(f"{s.person}, le {s.sent_on}")) for s in view.distribution]
+    blocks.append((heading("Diffusion", "" if sent else "aucune (t : noter un envoi)"), sent))
     for section in view.inputs:
-        text.append("\n\n")
-        text.append(clean(section.title), style="bold underline")
-        text.append(clean(f"  [{section.citation()}]"), style="dim")
-        if section.no_data:
-            text.append(f"\n  {clean(section.no_data)}", style="italic")
+        title = Text(clean(section.title), style="bold underline")
+        title.append(clean(f"  [{section.citation()}]"), style="dim")
+        lines = [("", Text(clean(section.no_data), style="italic"))] if section.no_data else []
         for figure in section.figures:
             value = "—" if figure.value is None else f"{figure.value}{figure.unit}"
-            text.append(clean(f"\n  {figure.label} : "))
-            text.append(clean(value), style="bold")
+            line = Text.assemble(clean(f"{figure.label} : "), (clean(value), "bold"))
             if figure.previous is not None:
-                text.append(clean(f" (précédent : {figure.previous}{figure.unit})"), style="dim")
-        for line in section.details:
-            text.append(clean(f"\n  • {line}"))
+                line.append(clean(f" (précédent : {figure.previous}{figure.unit})"), style="dim")
+            lines.append(("", line))
+        lines += [("•", plain(detail)) for detail in section.details]
+        blocks.append((title, lines))
+    parts: list = []
+    for title, lines in blocks:
+        parts.append(title)
+        if lines:
+            grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
+            grid.add_column(width=MARKER_WIDTH, no_wrap=True, justify="right")
+            grid.add_column(ratio=1)
+            for marker, line in lines:
+                grid.add_row(Text(marker, style="bold"), line)
+            parts.append(grid)
+        parts.append(Text())
+    return Group(*parts[:-1])
+
+
+def heading(title: str, empty: str) -> Text:
+    """A block's heading, with what it says when the block is empty."""
+    text = Text(title, style="bold underline")
+    if empty:
+        text.append(f" : {empty}", style="dim")
     return text
