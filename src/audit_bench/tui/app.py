@@ -116,6 +116,12 @@ class AuditBenchApp(App):
 
         self.push_screen(StructureRegistersScreen(self.workspace, structure_id, register))
 
+    def open_reviews(self, structure_id: str) -> None:
+        """Open a structure's revues de direction, from any screen."""
+        from audit_bench.tui.screens.reviews import StructureReviewsScreen
+
+        self.push_screen(StructureReviewsScreen(self.workspace, structure_id))
+
     def open_audit(self, audit_id: str, at: str | None = None) -> None:
         """Open an audit's walk (or say why not), from any screen that lists audits; `at`: the
         requirement to select (an écart's, from the plan)."""

@@ -33,4 +33,5 @@ AREAS: list[Area] = [
     Area("p", "Plan d'amélioration", "audit_bench.tui.screens.plan:PlanScreen"),
     Area("r", "Registres", "audit_bench.tui.screens.structures:RegistersScreen"),
     Area("g", "Agenda", "audit_bench.tui.screens.agenda:AgendaScreen"),
+    Area("v", "Revue de direction", "audit_bench.tui.screens.structures:ReviewsScreen"),
 ]

@@ -287,11 +287,12 @@ HomeScreen #audits {
 
     @staticmethod
     def areas_text(compact: bool = False) -> Text:
-        """One key per area; below WIDE columns their short names, so that all of them show at 80."""
+        """One key per area; below WIDE columns their short names, closer together, so that all of
+        them show at 80."""
         text = Text()
         for area in AREAS:
             text.append(f" {area.key} ", style="reverse bold")
-            text.append(f" {area.short if compact else area.label}   ")
+            text.append(f" {area.short}  " if compact else f" {area.label}   ")
         return text
 
     @staticmethod

@@ -129,6 +129,16 @@ class RegistersScreen(StructuresScreen):
         self.app.open_registers(structure_id)
 
 
+class ReviewsScreen(StructuresScreen):
+    """The Revue de direction area: the structures, to choose whose reviews to open (Entrée); n
+    creates a structure and opens its reviews."""
+
+    TITLE = "Revue de direction — choisir une structure"
+
+    def open_structure(self, structure_id: str) -> None:
+        self.app.open_reviews(structure_id)
+
+
 class StructureScreen(Screen):
     """One structure: its record (e), people (p), certifications (c), audits (Entrée opens one),
     and its registers (r)."""

@@ -1,0 +1,166 @@
+"""The Revue de direction area driven with the keyboard, on a structure certified AFAQ: prepare
+the review of the year, take its participants and decisions in the meeting (an action lands in
+the plan at once), jump from the consistency check to what to fix, sign it (then it refuses
+edits), write the bilan."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import date
+
+import pytest
+from rich.console import Console
+
+from audit_bench.services import Workspace
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.plan import PlanFilter, read_plan
+from audit_bench.services.review import list_reviews, show_review
+from audit_bench.services.structures import create_structure, set_certification
+from audit_bench.tui.app import AuditBenchApp
+from audit_bench.tui.forms import FormDialog
+from audit_bench.tui.screens.home import PLUGIN_CHECK_DELAY
+from audit_bench.tui.screens.reviews import ReviewScreen, StructureReviewsScreen, proposed_year
+from audit_bench.tui.screens.structures import ReviewsScreen
+from audit_bench.tui.screens.walk import WalkScreen
+from test_tui_journeys import cursor_requirement, shown, type_text
+
+TODAY = date(2027, 1, 20)
+
+
+def certified(tmp_path) -> tuple[Workspace, str]:
+    """A structure certified AFAQ whose closed internal audit of 2026 left an écart without action."""
+    workspace = Workspace(tmp_path / "ws")
+    structure = create_structure(workspace, "Passerelle [b]Emploi[/b]").id
+    set_certification(workspace, structure, "afaq", "AFNOR Certification", "ES-209-17", "2025-03-01", "2028-02-28")
+    audit = create_audit(workspace, "afaq", kind="internal", audit_date="2026-04-02", auditors=["Claire"],
+                         structure=structure)
+    with open_audit(workspace, audit.id) as session:
+        session.add_finding("E1.2", "ecart-majeur", "Délai de premier entretien dépassé")
+        session.close_audit()
+    return workspace, structure
+
+
+def pack(app) -> str:
+    """The pack as the screen prints it."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("#pack-text").content)
+    return console.export_text()
+
+
+def test_the_year_proposed_is_the_last_one_until_march():
+    assert proposed_year(date(2027, 3, 31)) == 2026
+    assert proposed_year(date(2027, 4, 1)) == 2027
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_a_review_held_in_the_meeting(tmp_path, size):
+    asyncio.run(_review_journey(tmp_path, size))
+
+
+async def _review_journey(tmp_path, size):
+    workspace, structure = certified(tmp_path)
+    app = AuditBenchApp(workspace, today=lambda: TODAY)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
+        assert "Revue" in shown(app, "#areas")
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewsScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StructureReviewsScreen)
+        assert shown(app, "#reviews-of").startswith("Passerelle [b]Emploi[/b]")  # not markup
+
+        # n proposes last year's review in January, and says so
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        assert app.screen.query_one("#year").value == "2026"
+        assert "Année proposée : 2026 (de janvier à mars, l'année écoulée)" in shown(app, ".dialog-context")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        ref = f"{structure}/RD1"
+        assert [row.year for row in list_reviews(workspace, structure).reviews] == [2026]
+        printed = pack(app)
+        assert "Aucune réclamation enregistrée en 2026" in printed and "Délai de premier entretien dépassé" in printed
+
+        # p: a participant, typed fast
+        await pilot.press("p")
+        await type_text(pilot, "Anne Durand")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert [(p.name, p.role) for p in show_review(workspace, ref, TODAY).participants] == \
+            [("Anne Durand", "president")]
+
+        # Entrée on a missing participant opens the participant form for that role
+        table = app.screen.query_one("#check")
+        points = list(table.shown.values())
+        table.focus()
+        await pilot.press(*["down"] * next(i for i, p in enumerate(points) if p.kind == "missing-participant"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog) and app.screen.query_one("#role").value == "direction"
+        await type_text(pilot, "Marc Petit")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        # Entrée on the écart without action opens the audit's walk at its requirement
+        table = app.screen.query_one("#check")
+        points = list(table.shown.values())
+        table.focus()
+        table.move_cursor(next(i for i, p in enumerate(points) if p.kind == "ecart-without-action"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkScreen) and cursor_requirement(app) == "E1.2"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+        # d: an action decided lands in the plan at once, with its owner and due date
+        await pilot.press("d")
+        await pilot.pause()
+        assert "entre au plan d'amélioration dès l'enregistrement" in shown(app, ".dialog-context")
+        assert app.screen.query_one("#kind").value == "action"
+        await pilot.press("tab")
+        await type_text(pilot, "Former l'équipe au délai d'entretien")
+        await pilot.press("tab")
+        await type_text(pilot, "Direction")
+        await pilot.press("tab")
+        await type_text(pilot, "30/06/2027")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        planned = read_plan(workspace, PlanFilter(structure=structure, source="revue"), TODAY).actions
+        assert [(a["text"], a["owner"], a["due"]) for a in planned] == \
+            [("Former l'équipe au délai d'entretien", "Direction", "2027-06-30")]
+        assert "→ action" in pack(app)
+
+        # s: the confirmation says it freezes the pack; then the review refuses edits
+        await pilot.press("s")
+        await type_text(pilot, "Anne Durand")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "fige le bilan" in str(app.screen.query_one("Static").content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert show_review(workspace, ref, TODAY).state == "signed"
+        assert "signée" in shown(app, "#review-header")
+        for key in ("p", "d", "s"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen), key
+        assert len(show_review(workspace, ref, TODAY).decisions) == 1
+
+        # r: the bilan, where proposed
+        await pilot.press("r")
+        await pilot.pause()
+        proposed = workspace.path / "rapports" / f"bilan-{structure}-2026.pdf"
+        assert app.screen.query_one("#path").value == str(proposed)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert proposed.read_bytes().startswith(b"%PDF")
