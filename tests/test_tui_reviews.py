@@ -124,8 +124,7 @@ async def _review_journey(tmp_path, size):
         await pilot.pause()
         assert "entre au plan d'amélioration dès l'enregistrement" in shown(app, ".dialog-context")
         assert app.screen.query_one("#kind").value == "action"
-        await pilot.press("tab")
-        await type_text(pilot, "Former l'équipe au délai d'entretien")
+        await type_text(pilot, "Former l'équipe au délai d'entretien")  # the text has the focus at once
         await pilot.press("tab")
         await type_text(pilot, "Direction")
         await pilot.press("tab")

@@ -34,8 +34,9 @@ def indicator_chart(title: str, periods: Sequence[str], values: Sequence[float |
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 12, title, fontName=FONT_BOLD, fontSize=9))
     plot = LinePlot()
-    plot.x, plot.y = 36, 34
-    plot.width, plot.height = width - 50, height - 70
+    angled = len(periods) > 6  # many periods: their labels are slanted, and take more room under the axis
+    plot.x, plot.y = 36, 50 if angled else 34
+    plot.width, plot.height = width - 50, height - 36 - plot.y
     known = [v for v in values if v is not None] + ([target] if target is not None else [])
     top = max(known, default=1.0)
     plot.yValueAxis.valueMin = min(0.0, min(known, default=0.0))
@@ -49,8 +50,8 @@ def indicator_chart(title: str, periods: Sequence[str], values: Sequence[float |
     plot.xValueAxis.labelTextFormat = lambda i: periods[int(round(i))] if 0 <= int(round(i)) < len(periods) else ""
     plot.xValueAxis.labels.fontName = FONT
     plot.xValueAxis.labels.fontSize = 7
-    plot.xValueAxis.labels.angle = 30 if count > 6 else 0
-    plot.xValueAxis.labels.boxAnchor = "ne" if count > 6 else "n"
+    plot.xValueAxis.labels.angle = 30 if angled else 0
+    plot.xValueAxis.labels.boxAnchor = "ne" if angled else "n"
     series = _segments(values)
     lines = list(series)
     if target is not None:

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from audit_bench.model.vocab import ACTION_TYPES, REVIEW_DECISIONS, REVIEW_STATES, ROLES
+from audit_bench.reports.review_content import value_text
 from audit_bench.services import AuditSession, Workspace
 from audit_bench.services.errors import REFUSALS
 from audit_bench.services.review import (
@@ -314,7 +315,8 @@ ReviewScreen #check-title {
             Field("due", "Échéance (obligatoire pour une action)", placeholder="JJ/MM/AAAA"),
             Field("type", "Type d'action", "corrective", options=list(ACTION_TYPES.items())),
         ], submit, context=Text("Une action décidée entre au plan d'amélioration dès l'enregistrement "
-                                "(écart de source « revue »), avec son responsable et son échéance.", style="dim"))
+                                "(écart de source « revue »), avec son responsable et son échéance.", style="dim"),
+            focus="text")  # typed at once, the decision lands in its text; its nature is one shift+tab up
 
         def decided(result: str | None) -> None:
             if result:
@@ -501,10 +503,9 @@ def pack_text(view: ReviewView) -> Group:
         title.append(clean(f"  [{section.citation()}]"), style="dim")
         lines = [("", Text(clean(section.no_data), style="italic"))] if section.no_data else []
         for figure in section.figures:
-            value = "—" if figure.value is None else f"{figure.value}{figure.unit}"
-            line = Text.assemble(clean(f"{figure.label} : "), (clean(value), "bold"))
+            line = Text.assemble(clean(f"{figure.label} : "), (clean(value_text(figure.value, figure.unit)), "bold"))
             if figure.previous is not None:
-                line.append(clean(f" (précédent : {figure.previous}{figure.unit})"), style="dim")
+                line.append(clean(f" (précédent : {value_text(figure.previous, figure.unit)})"), style="dim")
             lines.append(("", line))
         lines += [("•", plain(detail)) for detail in section.details]
         blocks.append((title, lines))
