@@ -372,31 +372,16 @@ ReviewScreen #check-title {
 
     # The bilan -------------------------------------------------------------------------------
 
-    def action_report(self, suffix: str, typed: str | None = None) -> None:
-        """Ask where to write the bilan (proposed: rapports/bilan-<structure>-<year>); an existing
-        file is replaced only once confirmed, else the path is asked again."""
-        from audit_bench.services.reporting import chosen_report_path
+    def action_report(self, suffix: str) -> None:
+        """Ask where to write the bilan (proposed: rapports/bilan-<structure>-<year>), then write it."""
         from audit_bench.services.walk import report_path
+        from audit_bench.tui.report_place import ask_place
 
         if self.view is None:
             return
         proposed = report_path(self.workspace.path, f"bilan-{self.structure_id}-{self.view.year}", suffix)
-        spec = FormSpec("Bilan annuel Word (.docx)" if suffix == ".docx" else "Bilan annuel PDF",
-                        [Field("path", "Fichier à écrire", typed or str(proposed), required=True)],
-                        lambda values: chosen_report_path(values["path"], proposed),
-                        context=Text("Le dossier rapports/ de l'espace de travail est proposé ; un fichier "
-                                     "existant n'est remplacé qu'après confirmation.", style="dim"),
-                        submit_label="Écrire")
-        self.app.push_screen(FormDialog(spec), lambda output: output and self.report_to(output, suffix))
-
-    def report_to(self, output: Path, suffix: str) -> None:
-        if output.is_symlink() or not output.is_file():
-            self.start_report(output, replace=False)  # nothing to replace, or the service refuses it
-            return
-        question = Text(f"Le fichier {clean(output)} existe déjà. Le remplacer ?", style="bold")
-        question.append("\nSinon (Échap), choisir un autre nom.")
-        self.app.push_screen(ConfirmDialog(question), lambda yes: self.start_report(output, replace=True) if yes
-                             else self.action_report(suffix, str(output)))
+        ask_place(self, "Bilan annuel Word (.docx)" if suffix == ".docx" else "Bilan annuel PDF", proposed,
+                  lambda output, replace: self.start_report(output, replace=replace))
 
     def start_report(self, output: Path, *, replace: bool) -> None:
         self.notify("Génération du bilan…", timeout=3)

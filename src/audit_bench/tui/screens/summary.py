@@ -19,7 +19,7 @@ from audit_bench.services import AuditSession
 from audit_bench.services import conclusion as conclusion_service
 from audit_bench.services import rules
 from audit_bench.services.errors import REFUSALS
-from audit_bench.services.reporting import chosen_report_path, proposed_report_path
+from audit_bench.services.reporting import proposed_report_path
 from audit_bench.tui.refusals import attempt, describe, writable
 from audit_bench.tui.text import clean, sentence
 from audit_bench.tui.widgets.audit_header import AuditHeader
@@ -144,34 +144,13 @@ SummaryScreen #summary {
             text.append(f"\n⚠ {clean(sentence(missing))}.", style="bold yellow")
         return text
 
-    def action_report(self, suffix: str, typed: str | None = None) -> None:
-        """Ask where to write the report (the proposed path filled in); an existing file is
-        replaced only once the auditor says so, else the path is asked again."""
-        from audit_bench.tui.forms import Field, FormDialog, FormSpec
+    def action_report(self, suffix: str) -> None:
+        """Ask where to write the report (the proposed path filled in), then write it."""
+        from audit_bench.tui.report_place import ask_place
 
         proposed = proposed_report_path(self.app.workspace.path, self.session, suffix)
-        word = suffix == ".docx"
-
-        def submit(values: dict[str, str]) -> Path:
-            return chosen_report_path(values["path"], proposed)
-
-        spec = FormSpec("Rapport Word (.docx)" if word else "Rapport PDF",
-                        [Field("path", "Fichier à écrire", typed or str(proposed), required=True)], submit,
-                        context=Text("Le dossier rapports/ de l'espace de travail est proposé ; un fichier "
-                                     "existant n'est remplacé qu'après confirmation.", style="dim"),
-                        submit_label="Écrire")
-        self.app.push_screen(FormDialog(spec), lambda output: output and self.report_to(output, suffix))
-
-    def report_to(self, output: Path, suffix: str) -> None:
-        if output.is_symlink() or not output.is_file():
-            self.start_report(output, replace=False)  # nothing to replace, or the service refuses it
-            return
-        from audit_bench.tui.forms import ConfirmDialog
-
-        question = Text(f"Le fichier {clean(output)} existe déjà. Le remplacer ?", style="bold")
-        question.append("\nSinon (Échap), choisir un autre nom.")
-        self.app.push_screen(ConfirmDialog(question), lambda yes: self.start_report(output, replace=True) if yes
-                             else self.action_report(suffix, str(output)))
+        ask_place(self, "Rapport Word (.docx)" if suffix == ".docx" else "Rapport PDF", proposed,
+                  lambda output, replace: self.start_report(output, replace=replace))
 
     def start_report(self, output: Path, *, replace: bool) -> None:
         self.notify("Génération du rapport…", timeout=3)
