@@ -114,6 +114,20 @@ class ReviewContext:
         certified = list(dict.fromkeys(c.referential for c in self.structure.certifications))
         return certified or sorted({row.referential for row in self._rows})
 
+    @cached_property
+    def indicators(self) -> list[Any]:
+        """The followed indicators (`services.indicators.IndicatorRow`), read once for the pack and the check."""
+        from audit_bench.services.indicators import list_indicators
+
+        return list_indicators(self.workspace, self.structure.structure.id, today=self.today).indicators
+
+    @cached_property
+    def surveys(self) -> Any:
+        """The surveys (`services.surveys.SurveysView`), read once for the pack and the check."""
+        from audit_bench.services.surveys import list_surveys
+
+        return list_surveys(self.workspace, self.structure.structure.id)
+
     def installed(self, referential: str) -> ReferentialTree | None:
         loaded = self.workspace.registry.referentials.get(referential)
         return None if loaded is None else loaded.tree
@@ -300,9 +314,7 @@ def _complaints_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
 
 def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     """The satisfaction surveys of the period against the structure's threshold."""
-    from audit_bench.services.surveys import list_surveys
-
-    view = list_surveys(ctx.workspace, ctx.structure.structure.id)
+    view = ctx.surveys
     held = [row for row in view.surveys if ctx.in_period(row.end)]
     if not held:
         return Built([], [], f"Aucune enquête de satisfaction réalisée {ctx.period}")
@@ -322,9 +334,7 @@ def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
 def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     """Each followed indicator's figure of the year against its target, with the year before, and
     its trend over the year and the two before, period by period, where values are recorded."""
-    from audit_bench.services.indicators import list_indicators
-
-    rows = list_indicators(ctx.workspace, ctx.structure.structure.id, today=ctx.today).indicators
+    rows = ctx.indicators
     if not rows:
         return Built([], [], f"Aucun indicateur suivi {ctx.period}")
     year, figures, details, trends = str(ctx.review.year), [], [], []
@@ -508,10 +518,8 @@ def _complaints_not_answered(ctx: ReviewContext) -> Iterable[CheckPoint]:
 
 
 def _indicators_incomplete(ctx: ReviewContext) -> Iterable[CheckPoint]:
-    from audit_bench.services.indicators import list_indicators
-
     year = str(ctx.review.year)
-    for row in list_indicators(ctx.workspace, ctx.structure.structure.id, today=ctx.today).indicators:
+    for row in ctx.indicators:
         ref = f"{ctx.structure.structure.id}/{row.definition.id}"
         if row.target is None:
             yield CheckPoint("indicator-incomplete", f"Indicateur {row.definition.id} sans cible", ref)
@@ -522,9 +530,7 @@ def _indicators_incomplete(ctx: ReviewContext) -> Iterable[CheckPoint]:
 
 
 def _surveys_without_action(ctx: ReviewContext) -> Iterable[CheckPoint]:
-    from audit_bench.services.surveys import list_surveys
-
-    for row in list_surveys(ctx.workspace, ctx.structure.structure.id).surveys:
+    for row in ctx.surveys.surveys:
         if ctx.in_period(row.end) and row.proposals:
             yield CheckPoint("survey-without-action", f"Enquête {row.id} : {row.proposals} résultat(s) sous le seuil "
                              f"sans écart ouvert", f"{ctx.structure.structure.id}/{row.id}")
