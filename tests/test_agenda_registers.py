@@ -112,17 +112,20 @@ def test_entrée_on_a_complaint_of_the_agenda_opens_its_register(bench, certifie
 
 async def _agenda_to_register(bench, structure):
     add_complaint(bench, structure, "2026-11-13", "courrier", "client", "Rappel jamais fait", today=TODAY)
+    add_complaint(bench, structure, "2026-11-16", "orale", "client", "Accueil", today=TODAY)
     set_frequency(bench, structure, "E4", 3)
     app = AuditBenchApp(bench, today=lambda: TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
         await pilot.pause()
         table = app.screen.query_one("#agenda", FixedTable)
-        table.move_cursor(table.keys.index(f"item:{structure}/{structure}/R1/answer"))
+        table.move_cursor(table.keys.index(f"item:{structure}/{structure}/R2/answer"))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StructureRegistersScreen)
         assert isinstance(app.focused.parent, ComplaintsTab) and app.focused.id == "complaints"
+        assert app.focused.keys[app.focused.cursor_row] == "R2"  # at the complaint the line was about
+        assert "Accueil" in str(app.screen.query_one("#complaint-detail").render())
         await pilot.press("escape")
         await pilot.pause()
         table = app.screen.query_one("#agenda", FixedTable)

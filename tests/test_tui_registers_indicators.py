@@ -12,7 +12,7 @@ from audit_bench.services.exits import record_exits
 from audit_bench.services.indicators import record_value, set_target
 from audit_bench.services.structures import create_structure, open_structure
 from audit_bench.tui.registers.exits import ExitsTab
-from audit_bench.tui.registers.indicators import IndicatorsTab
+from audit_bench.tui.registers.indicators import IndicatorsTab, recorded_runs
 from audit_bench.tui.widgets.fixed_table import FixedTable
 from support import tab_app
 from test_tui_journeys import SIZE, shown
@@ -84,3 +84,9 @@ async def _exits_journey(workspace, structure):
         await fill(pilot, "chomage", "3")
         await save(pilot)
         assert rows(app, "#exit-table")[0][:4] == ["à la sortie", "Officielle", "37,5 %", "3 / 8"]
+
+
+def test_the_chart_leaves_a_gap_where_a_period_has_no_value():
+    assert recorded_runs([1.0, 2.0, None, 4.0, None, None, 7.0, 8.0]) == [
+        [(0, 1.0), (1, 2.0)], [(3, 4.0)], [(6, 7.0), (7, 8.0)]]
+    assert recorded_runs([None, None]) == []

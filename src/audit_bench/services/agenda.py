@@ -85,6 +85,8 @@ class AgendaItem(msgspec.Struct, frozen=True, kw_only=True):
     done_on: str | None = None
     done_by: str | None = None
     """What shows it done, in French."""
+    record_id: str | None = None
+    """The register's record it is about (a complaint's id, an indicator's), for a face to open it at."""
 
 
 class ToSet(msgspec.Struct, frozen=True, kw_only=True):
@@ -464,7 +466,7 @@ def _register_items(workspace: Workspace, record: _Structure, trees: list[Refere
     with open_structure(workspace, record.id, write=False) as session:
         snapshot = session.snapshot()
     items = [_item(record, window, date.fromisoformat(due.due), kind="complaint", title=due.title, rule=due.rule,
-                   ref=f"{record.id}/{due.id}/{due.kind}")
+                   ref=f"{record.id}/{due.id}/{due.kind}", record_id=due.id)
              for due in complaint_dues(snapshot, trees) if due.due <= window.horizon.isoformat()]
     for missing in missing_values(snapshot, trees, window.today):
         closed = date.fromisoformat(missing.closed_on)
@@ -472,7 +474,8 @@ def _register_items(workspace: Workspace, record: _Structure, trees: list[Refere
             items.append(_item(record, window, closed, kind="indicator",
                                title=f"Valeur de l'indicateur {missing.indicator} — {missing.period}",
                                rule=f"{missing.name} : une valeur par période close",
-                               ref=f"{record.id}/{missing.indicator}/{missing.period}"))
+                               ref=f"{record.id}/{missing.indicator}/{missing.period}",
+                               record_id=missing.indicator))
     return items
 
 

@@ -110,11 +110,12 @@ class AuditBenchApp(App):
         """The Accueil is the base screen: one screen fewer to build before the first paint."""
         return HomeScreen(self.workspace)
 
-    def open_registers(self, structure_id: str, register: str = "complaints") -> None:
-        """Open a structure's registers on one tab (a key of `REGISTER_TABS`), from any screen."""
+    def open_registers(self, structure_id: str, register: str = "complaints", at: str | None = None) -> None:
+        """Open a structure's registers on one tab (a key of `REGISTER_TABS`), from any screen;
+        `at`: the record to put the cursor on (a complaint's id, an indicator's)."""
         from audit_bench.tui.screens.registers import StructureRegistersScreen
 
-        self.push_screen(StructureRegistersScreen(self.workspace, structure_id, register))
+        self.push_screen(StructureRegistersScreen(self.workspace, structure_id, register, at))
 
     def open_reviews(self, structure_id: str) -> None:
         """Open a structure's revues de direction, from any screen."""

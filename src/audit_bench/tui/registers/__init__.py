@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual.containers import Vertical
 
 from audit_bench.services.workspace import Workspace
+from audit_bench.tui.widgets.fixed_table import FixedTable
 from audit_bench.tui.widgets.listing import width_left
 
 
@@ -34,6 +35,12 @@ class RegisterTab(Vertical):
 
     def focus_main(self) -> None:
         self.query_one(self.MAIN).focus()
+
+    def select(self, key: str) -> None:
+        """Put the list's cursor on the record `key` (an id), when the list shows it."""
+        table = self.query_one(self.MAIN, FixedTable)
+        if key in table.keys:
+            table.move_cursor(table.keys.index(key))
 
     def today(self) -> date:
         return self.app.today()

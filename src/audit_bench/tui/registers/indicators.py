@@ -33,6 +33,20 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{value:g}".replace(".", ",") + (f" {unit}" if unit else "")
 
 
+def recorded_runs(values: list[float | None]) -> list[list[tuple[int, float]]]:
+    """The values period by period, cut where a period has none: the chart leaves a gap there
+    (as the bilan's PDF does) instead of joining across a missing value."""
+    runs: list[list[tuple[int, float]]] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        if runs and runs[-1][-1][0] == index - 1:
+            runs[-1].append((index, value))
+        else:
+            runs.append([(index, value)])
+    return runs
+
+
 def parse_number(text: str, what: str) -> float | None:
     """A number typed in a form (« 72,5 »), None when the field is left empty."""
     if not text.strip():
@@ -146,9 +160,8 @@ IndicatorsTab #indicator-detail { height: auto; }
                         style="bold red" if year.on_target is False else "")
         detail.update(text)
         periods = [v.period for v in row.values]
-        known = [(i, v.value) for i, v in enumerate(row.values) if v.value is not None]
-        if known:
-            plt.plot([i for i, _ in known], [v for _, v in known], marker="dot", label="valeur")
+        for number_, run in enumerate(recorded_runs([v.value for v in row.values])):
+            plt.plot([i for i, _ in run], [v for _, v in run], marker="dot", label="" if number_ else "valeur")
         if row.target is not None and periods:
             plt.plot([0, len(periods) - 1], [row.target, row.target], label="cible")
         if periods:

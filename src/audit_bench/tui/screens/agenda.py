@@ -238,7 +238,7 @@ AgendaScreen #agenda-detail {
         if kind is not None:
             self.new_audit(item, kind)
         elif register is not None:
-            self.app.open_registers(item.structure, register)
+            self.app.open_registers(item.structure, register, at=item.record_id)
         elif item.kind == "obligation":
             self.mark_done(item)
 

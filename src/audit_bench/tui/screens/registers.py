@@ -58,12 +58,14 @@ StructureRegistersScreen TabPane {
         Binding("escape", "back", "Retour"),
     ]
 
-    def __init__(self, workspace: Workspace, structure_id: str, register: str = "complaints") -> None:
-        """`register`: the tab shown first (a key of `REGISTER_TABS`)."""
+    def __init__(self, workspace: Workspace, structure_id: str, register: str = "complaints",
+                 at: str | None = None) -> None:
+        """`register`: the tab shown first (a key of `REGISTER_TABS`); `at`: the record selected in it."""
         super().__init__()
         self.workspace = workspace
         self.structure_id = structure_id
         self.register = register
+        self.at = at
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -77,6 +79,9 @@ StructureRegistersScreen TabPane {
 
     def on_mount(self) -> None:
         self.focus_tab()
+        if self.at is not None:
+            self.query_one(f"#register-{list(REGISTER_TABS).index(self.register) + 1}").query_one(RegisterTab).select(
+                self.at)
 
     def action_tab(self, number: int) -> None:
         self.query_one(TabbedContent).active = f"register-{number}"
