@@ -33,6 +33,10 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{value:g}".replace(".", ",") + (f" {unit}" if unit else "")
 
 
+VALUE_COLOUR, TARGET_COLOUR = "blue+", "green+"
+"""plotext's first two colours, set so that every run of values is drawn as one line."""
+
+
 def recorded_runs(values: list[float | None]) -> list[list[tuple[int, float]]]:
     """The values period by period, cut where a period has none: the chart leaves a gap there
     (as the bilan's PDF does) instead of joining across a missing value."""
@@ -161,9 +165,10 @@ IndicatorsTab #indicator-detail { height: auto; }
         detail.update(text)
         periods = [v.period for v in row.values]
         for number_, run in enumerate(recorded_runs([v.value for v in row.values])):
-            plt.plot([i for i, _ in run], [v for _, v in run], marker="dot", label="" if number_ else "valeur")
+            plt.plot([i for i, _ in run], [v for _, v in run], marker="dot", color=VALUE_COLOUR,
+                     label="" if number_ else "valeur")
         if row.target is not None and periods:
-            plt.plot([0, len(periods) - 1], [row.target, row.target], label="cible")
+            plt.plot([0, len(periods) - 1], [row.target, row.target], color=TARGET_COLOUR, label="cible")
         if periods:
             plt.xticks(list(range(len(periods))), periods)
         plt.title(clean(f"{definition.id} — tendance" if periods else f"{definition.id} — aucune valeur saisie (a)"))
