@@ -1,4 +1,5 @@
-"""`review new|check|show|participant|participant-delete|decide|distribute|sign|report` and `reviews STRUCT`:
+"""`review new|check|show|participant|participant-delete|comment|decide|distribute|sign|report` and
+`reviews STRUCT`:
 the revue de direction (bilan annuel).
 
 A review lives in its structure's file: commands name it `STRUCTURE/RD1`, as `review new` and
@@ -90,7 +91,7 @@ def show_command(ctx: click.Context, ref: str, as_json: bool, workspace: Path | 
 
 
 def print_review(view: ReviewView) -> None:
-    from audit_bench.reports.review_content import value_text
+    from audit_bench.reports.review_content import COMMENT_LABEL, value_text
 
     echo(f"Revue de direction {view.id} — {view.year} ({view.start} au {view.end}) : "
          f"{REVIEW_STATES.get(view.state, view.state)}")
@@ -115,6 +116,11 @@ def print_review(view: ReviewView) -> None:
             echo(f"  {one_line(figure.label)} : {value_text(figure.value, figure.unit)}{previous}")
         for line in section.details:
             echo(f"  - {one_line(line)}")
+        paragraphs = [line for line in section.comment.split("\n") if line.strip()]
+        if paragraphs:
+            echo(f"  {COMMENT_LABEL} :")
+        for line in paragraphs:
+            echo(f"    {one_line(line)}")
     echo("\nDécisions :" if view.decisions else "\nDécisions : aucune")
     for decision in view.decisions:
         action = (f" → action {decision.action} ({one_line(decision.owner)}, échéance {decision.due})"
@@ -178,6 +184,21 @@ def participant_delete_command(ctx: click.Context, ref: str, name: str, role: st
     from audit_bench.services.review import remove_participant
 
     remove_participant(open_workspace(ctx, workspace), ref, name, role)
+
+
+@review_group.command("comment")
+@REVIEW_ARGUMENT
+@click.argument("input_ref", metavar="DONNÉE")
+@click.option("--text", required=True, help="Le texte du référent qualité (vide : l'effacer).")
+@workspace_option
+@click.pass_context
+@guarded
+def comment_command(ctx: click.Context, ref: str, input_ref: str, text: str, workspace: Path | None) -> None:
+    """Écrire l'analyse ou le compte rendu du référent pour une donnée d'entrée (son identifiant, ou
+    RÉFÉRENTIEL:DONNÉE quand deux référentiels l'ont) ; un texte vide l'efface."""
+    from audit_bench.services.review import set_comment
+
+    set_comment(open_workspace(ctx, workspace), ref, input_ref, text)
 
 
 @review_group.command("decide")

@@ -145,8 +145,24 @@ class Review(Record, kw_only=True):
     supersedes: ReviewId | None = None
     superseded_by: ReviewId | None = None
     created_at: str
+    comments: list[InputComment] = []
+    """The référent's text (analyse, compte rendu) per input of the pack; frozen by the signature."""
+
+    def comment_of(self, referential: str, input_id: str) -> str:
+        """The référent's text for one input of the pack, empty while he has written none."""
+        return next((c.text for c in self.comments if (c.referential, c.input) == (referential, input_id)), "")
 
 
 def encode_canonical(value: msgspec.Struct | list[msgspec.Struct]) -> bytes:
     """The same bytes for the same content, whatever built it: what a signature hashes."""
     return msgspec.json.encode(value, order="deterministic")
+
+
+class InputComment(Record, kw_only=True):
+    """What the référent qualité writes for one input of the review: his analysis of the figures,
+    or, for an input audit-bench keeps no register of, its content (the réunions de régulation)."""
+
+    referential: str
+    input: str
+    """The input's id in the referential's `review.inputs` (a `PackSection.input`)."""
+    text: str
