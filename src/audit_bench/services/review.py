@@ -703,7 +703,8 @@ def list_reviews(workspace: Workspace, structure_id: str) -> ReviewsView:
 def new_review(workspace: Workspace, structure_id: str, year: int | None = None, supersedes: str | None = None,
                today: date | None = None) -> Review:
     """A draft review of `year` (default: this year's). With `supersedes` (R1), a new version of
-    that signed review, starting from its participants and decisions; it replaces it once signed."""
+    that signed review, starting from its participants, decisions and the référent's texts; it
+    replaces it once signed."""
     with open_structure(workspace, structure_id) as session:
         reviews = session.snapshot().reviews
         copied: dict[str, Any] = {}
@@ -720,7 +721,7 @@ def new_review(workspace: Workspace, structure_id: str, year: int | None = None,
                                 f"({replaced.year})")
             year = replaced.year
             copied = {"participants": replaced.participants, "decisions": replaced.decisions,
-                      "supersedes": replaced.id}
+                      "comments": replaced.comments, "supersedes": replaced.id}
         year = (today or date.today()).year if year is None else year
         if not 2000 <= year <= 2100:
             raise UserError(f"année invalide « {year} » : attendu de 2000 à 2100")
