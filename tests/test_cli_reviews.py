@@ -143,3 +143,18 @@ def test_bad_input_is_one_line_and_changes_nothing(review, args):
     assert result.stderr.startswith("audit-bench: erreur : ") and result.stderr.count("\n") == 1, result.stderr
     after = {name: sha for name, sha in tree_digest(ws).items() if not name.endswith(".lock") and "index" not in name}
     assert after == before
+
+
+def test_a_damaged_review_is_listed_as_such_beside_the_others(review):
+    ws, structure, _, ref = review
+    cli(ws, "review", "new", structure, "--year", "2025")
+    path = ws / "structures" / f"{structure}.json"
+    document = json.loads(path.read_bytes())
+    document["reviews"]["1"]["id"] = "RD1/../x"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    listed = json.loads(cli(ws, "reviews", structure, "--json").stdout)
+    assert [r["id"] for r in listed["reviews"]] == [f"{structure}/RD2"]
+    assert [e["id"] for e in listed["errors"]] == ["RD1/../x"] and str(path) in listed["errors"][0]["error"]
+    text = cli(ws, "reviews", structure).stdout.splitlines()
+    assert text[0].startswith(f"{structure}/RD2  2025") and text[1].startswith(f"{structure}/RD1/../x  ERREUR : ")
+    assert json.loads(cli(ws, "review", "show", f"{structure}/RD2", "--json").stdout)["state"] == "draft"

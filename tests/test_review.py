@@ -17,7 +17,7 @@ from audit_bench.reports.review_content import value_text
 from audit_bench.reports.typography import french_typography
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
-from audit_bench.services.complaints import add_complaint, answer_complaint
+from audit_bench.services.complaints import add_complaint, answer_complaint, complaint_views
 from audit_bench.services.indicators import record_value, set_target
 from audit_bench.services.errors import CorruptFileError, UserError
 from audit_bench.services.exits import record_exits
@@ -329,18 +329,47 @@ def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous
     assert len(word.inline_shapes) == 1  # the chart, as a picture
 
 
-def test_a_structure_file_written_before_reviews_reads_none_and_a_damaged_review_is_refused(bench, afaq):
+def test_a_structure_file_written_before_reviews_reads_none(bench, afaq):
     path = bench.path / "structures" / f"{afaq['structure']}.json"
     document = json.loads(path.read_bytes())
     del document["reviews"]
     path.write_text(json.dumps(document), encoding="utf-8")
     assert list_reviews(bench, afaq["structure"]).reviews == []
     assert new_review(bench, afaq["structure"], 2026).id == "RD1"
+
+
+def test_a_damaged_review_costs_only_itself(bench, afaq):
+    """Its neighbours, the registers and new reviews read and write; it is named wherever asked for,
+    kept as it is in the file, and its number is never given again."""
+    structure = afaq["structure"]
+    add_complaint(bench, structure, "2026-03-02", "courrier", "prescripteur", "Rappel jamais fait", today=TODAY)
+    for year in (2024, 2025, 2026):
+        new_review(bench, structure, year)
+    path = bench.path / "structures" / f"{structure}.json"
     document = json.loads(path.read_bytes())
-    document["reviews"]["1"]["id"] = "RD1/../x"
+    document["reviews"]["3"]["id"] = "RD3/../x"
+    document["reviews"]["1"]["year"] = "deux mille"
     path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(CorruptFileError, match=str(path)):
-        list_reviews(bench, afaq["structure"])
+
+    listed = list_reviews(bench, structure)
+    assert [r.id for r in listed.reviews] == [f"{structure}/RD2"]
+    assert [e.id for e in listed.errors] == ["RD1", "RD3/../x"]
+    assert str(path) in listed.errors[1].error and "document 3 de la table « reviews » (« RD3/../x »)" in \
+        listed.errors[1].error
+    before = path.read_bytes()
+    with pytest.raises(CorruptFileError, match=r"revue endommagée, les autres restent lisibles : document 1 .*"
+                                               r"\(« RD1 »\) : Expected `int`, got `str` - at `\$.year`"):
+        set_participant(bench, f"{structure}/RD1", "Paul", "direction")
+    with pytest.raises(UserError, match=r"revue inconnue « RD3 » .* revue endommagée : document 3 .*RD3/\.\./x"):
+        show_review(bench, f"{structure}/RD3")
+    assert path.read_bytes() == before
+
+    set_participant(bench, f"{structure}/RD2", "Marie Durand", "president")
+    assert show_review(bench, f"{structure}/RD2", today=TODAY).participants[0].name == "Marie Durand"
+    assert new_review(bench, structure, 2027).id == "RD4"  # RD3, damaged, keeps its number
+    stored = json.loads(path.read_bytes())["reviews"]
+    assert (stored["1"], stored["3"]) == (document["reviews"]["1"], document["reviews"]["3"])  # kept as they were
+    assert [c.id for c in complaint_views(bench, structure, TODAY)] == ["R1"]
 
 
 def test_a_review_is_refused_while_another_process_writes_the_structure(bench, afaq):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from datetime import date
 
 import pytest
@@ -263,3 +264,32 @@ async def _texts_journey(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StructureReviewsScreen)
+
+
+def test_a_damaged_review_is_listed_illisible_and_says_why(tmp_path):
+    asyncio.run(_damaged_journey(tmp_path))
+
+
+async def _damaged_journey(tmp_path):
+    workspace, structure = certified(tmp_path)
+    for year in (2025, 2026):
+        new_review(workspace, structure, year)
+    path = workspace.path / "structures" / f"{structure}.json"
+    document = json.loads(path.read_bytes())
+    document["reviews"]["1"]["id"] = "RD1/../x"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    app = AuditBenchApp(workspace, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
+        await pilot.press("v", "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#reviews")
+        assert [[c.plain for c in table.get_row_at(i)[:3]] for i in range(2)] == [["RD2", "2026", "en préparation"],
+                                                              ["RD1/../x", "—", "illisible"]]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StructureReviewsScreen)
+        assert any("document 1 de la table « reviews »" in str(n.message) for n in app._notifications)
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)

@@ -38,7 +38,7 @@ def reviews_command(ctx: click.Context, structure_id: str, as_json: bool, worksp
     if as_json:
         emit_json(view.to_builtins())
         return
-    if not view.reviews:
+    if not view.reviews and not view.errors:
         echo("Aucune revue de direction. En préparer une avec "
              f"« audit-bench review new {structure_id} --year AAAA ».")
     for row in view.reviews:
@@ -46,6 +46,8 @@ def reviews_command(ctx: click.Context, structure_id: str, as_json: bool, worksp
         replaced = f", remplacée par {row.superseded_by}" if row.superseded_by else ""
         echo(f"{row.id}  {row.year}  {REVIEW_STATES.get(row.state, row.state)}{signed}{replaced}  "
              f"{row.decisions} décision(s)")
+    for damaged in view.errors:
+        echo(f"{structure_id}/{one_line(damaged.id) or '?'}  ERREUR : {one_line(damaged.error)}")
 
 
 @click.group("review", cls=Group)

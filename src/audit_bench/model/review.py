@@ -12,7 +12,7 @@ from audit_bench.model.audit import Record
 REVIEW_PREFIX = "RD"
 """Reviews are numbered RD1, RD2… (revue de direction) within a structure: R is the complaints'."""
 ReviewId = Annotated[str, msgspec.Meta(pattern=r"^RD[1-9][0-9]{0,5}$")]
-"""RD1, RD2… within a structure: checked when a file is read, so a damaged id is a refused file."""
+"""RD1, RD2… within a structure: checked when a file is read; a damaged one costs only its review."""
 DecisionId = Annotated[str, msgspec.Meta(pattern=r"^D[1-9][0-9]{0,5}$")]
 
 

@@ -50,6 +50,8 @@ from audit_bench.services.structures import StructureSession, open_structure
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
+from audit_bench.store.document import DamagedRow
+from audit_bench.store.errors import CorruptFileError
 
 TO_COMPLETE = "À compléter par le référent qualité"
 """What the section of an input of `WRITTEN_INPUTS` says until the référent writes its text."""
@@ -64,6 +66,8 @@ A field added to `Review` or to any struct inside it (appended at its end) adds 
 EXITS_INPUT = ReviewInput(id="taux-sortie", title="Taux de sortie dynamique", reads="exits")
 """The input added to every pack of a year with exits recorded, when no referential lists one."""
 _REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_\-]{0,99})/(RD[1-9][0-9]{0,5})$")
+_NUMBERED = re.compile(r"^RD([1-9][0-9]{0,5})")
+"""The number a review's id starts with, read from a damaged row's id too (never given again)."""
 REVIEW_SOURCE = "revue"
 """The source (`model.vocab.SOURCES`) of the écart an action decided in a review is filed under."""
 
@@ -669,11 +673,20 @@ class ReviewRow(msgspec.Struct, frozen=True, kw_only=True):
     superseded_by: str | None
 
 
+class DamagedReview(msgspec.Struct, frozen=True):
+    """A review whose row in the structure file does not read: `id` as stored (may be empty)."""
+
+    id: str
+    error: str
+
+
 class ReviewsView(msgspec.Struct, frozen=True):
     """`reviews STRUCT --json`: `{"reviews": [{"id", "year", "state", "held_on", "signed_by",
-    "decisions", "supersedes", "superseded_by"}]}`, ids as `STRUCTURE/RD1`, newest first."""
+    "decisions", "supersedes", "superseded_by"}], "errors": [{"id", "error"}]}`, ids as
+    `STRUCTURE/RD1`, newest first; `errors`: the damaged reviews, which the others outlive."""
 
     reviews: list[ReviewRow]
+    errors: list[DamagedReview] = []
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
@@ -693,11 +706,13 @@ def review_ref(text: str) -> tuple[str, str]:
 def list_reviews(workspace: Workspace, structure_id: str) -> ReviewsView:
     with open_structure(workspace, structure_id, write=False) as session:
         reviews = session.snapshot().reviews
+        damaged = _damaged(session)
+    errors = [DamagedReview(id=row.name, error=str(_damage_error(session, row))) for row in damaged]
     rows = [ReviewRow(id=f"{structure_id}/{r.id}", year=r.year, state=r.state, held_on=r.held_on,
                       signed_by=r.signature.by if r.signature else None, decisions=len(r.decisions),
                       supersedes=r.supersedes, superseded_by=r.superseded_by)
             for r in sorted(reviews, key=lambda r: (r.year, _number(r.id)), reverse=True)]
-    return ReviewsView(rows)
+    return ReviewsView(rows, errors)
 
 
 def new_review(workspace: Workspace, structure_id: str, year: int | None = None, supersedes: str | None = None,
@@ -731,7 +746,8 @@ def new_review(workspace: Workspace, structure_id: str, year: int | None = None,
                     raise UserError(f"la structure a déjà une revue pour {year} : {structure_id}/{other.id} "
                                     f"({_state(other)})" + (" ; pour la changer : --supersedes " + other.id
                                                             if other.state == "signed" else ""))
-        number = max((_number(r.id) for r in reviews), default=0) + 1
+        taken = [_NUMBERED.match(i) for i in [r.id for r in reviews] + [row.name for row in _damaged(session)]]
+        number = max((int(found[1]) for found in taken if found), default=0) + 1
         review = Review(id=f"{REVIEW_PREFIX}{number}", structure=structure_id, year=year, start=f"{year}-01-01",
                         end=f"{year}-12-31", created_at=now(), **copied)
         session.plan_file().set_review(review)
@@ -1005,10 +1021,26 @@ def _review_id(structure_id: str, text: str) -> str:
 
 
 def _find(session: StructureSession, review_id: str) -> Review:
+    """The review `review_id`; a damaged one is a CorruptFileError naming its row, and an unknown
+    one's refusal names the damaged rows the file has (one may be it)."""
     for review in session.snapshot().reviews:
         if review.id == review_id:
             return review
-    raise UserError(f"revue inconnue « {review_id} » dans la structure {session.snapshot().structure.id}")
+    damaged = _damaged(session)
+    for row in damaged:
+        if row.name == review_id:
+            raise _damage_error(session, row)
+    why = "".join(f" ; revue endommagée : {row.describe()}" for row in damaged)
+    raise UserError(f"revue inconnue « {review_id} » dans la structure {session.snapshot().structure.id}{why}")
+
+
+def _damaged(session: StructureSession) -> list[DamagedRow]:
+    """The reviews of the structure's file that do not read (the others do)."""
+    return session.file.damaged("reviews") if session.file is not None else []
+
+
+def _damage_error(session: StructureSession, row: DamagedRow) -> CorruptFileError:
+    return CorruptFileError(session.file.path, f"revue endommagée, les autres restent lisibles : {row.describe()}")
 
 
 def _state(review: Review) -> str:

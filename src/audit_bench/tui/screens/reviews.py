@@ -28,7 +28,7 @@ from audit_bench.reports.review_content import COMMENT_LABEL, value_text
 from audit_bench.services import AuditSession, Workspace
 from audit_bench.services.errors import REFUSALS
 from audit_bench.services.review import (
-    TO_COMPLETE, WRITTEN_INPUTS, ReviewView, SectionView, decide, distribute, list_reviews, new_review,
+    TO_COMPLETE, WRITTEN_INPUTS, ReviewRow, ReviewView, SectionView, decide, distribute, list_reviews, new_review,
     remove_participant, review_page, review_ref, set_comment, set_participant, sign, write_review_report,
 )
 from audit_bench.services.structures import structure_name
@@ -101,14 +101,21 @@ StructureReviewsScreen #reviews {
         table = self.query_one(FixedTable)
         columns = [("Revue", 6), *REVIEW_COLUMNS]
         table.set_columns([*columns, ("Signée", width_left(self.size.width, columns))])
-        table.set_rows([(row.id, row) for row in rows], lambda row: [
+        damaged = listed.errors if listed is not None else []
+        table.set_rows([(row.id, row) for row in rows] + [(f"damaged-{n}", row) for n, row in enumerate(damaged)],
+                       lambda row: [
             plain(row.id.split("/")[-1]), plain(row.year), plain(REVIEW_STATES.get(row.state, row.state)),
             plain(row.decisions),
-            plain(f"{row.held_on}, par {row.signed_by}" if row.signed_by else "—")])
+            plain(f"{row.held_on}, par {row.signed_by}" if row.signed_by else "—")] if isinstance(row, ReviewRow)
+            else [plain(row.id or "?"), plain("—"), Text("illisible", style="bold red"), plain("—"), plain(row.error)])
         table.focus()
 
     def on_fixed_table_row_selected(self, event: FixedTable.RowSelected) -> None:
-        self.app.push_screen(ReviewScreen(self.workspace, event.key))
+        row = event.table.shown[event.key]
+        if isinstance(row, ReviewRow):
+            self.app.push_screen(ReviewScreen(self.workspace, event.key))
+        else:
+            self.notify(row.error, title="Revue illisible", severity="error", markup=False)
 
     def action_new_review(self) -> None:
         today = self.app.today()
