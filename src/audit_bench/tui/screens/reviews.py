@@ -181,8 +181,8 @@ ReviewScreen #check-title {
         Binding("d", "decide", "Décision"),
         Binding("s", "sign", "Signer"),
         Binding("t", "distribute", "Diffusion"),
-        Binding("r", "report('.pdf')", "PDF"),
-        Binding("w", "report('.docx')", "Word"),
+        Binding("r", "report('.pdf')", "Bilan PDF"),
+        Binding("w", "report('.docx')", "Bilan Word"),
         Binding("f5", "refresh", "Actualiser", show=False),
         Binding("escape", "back", "Retour"),
     ]
