@@ -146,9 +146,10 @@ def _year(typed: str) -> int:
 
 
 class ReviewScreen(Screen):
-    """One review: its pack and consistency check, built now (a signed review's: frozen at
-    signing). A signed review takes no more participants or decisions: those keys are shown
-    unavailable and say why; its distribution and its bilan remain."""
+    """One review: its pack with the référent's texts and its consistency check, built now in one
+    reading (a signed review's: frozen at signing). A signed review takes no more texts,
+    participants or decisions: those keys are shown unavailable and say why; n makes a new
+    version of it, and its distribution and its bilan remain."""
 
     TITLE = "Revue de direction"
     AUTO_FOCUS = ""
