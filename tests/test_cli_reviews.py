@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
 from support import run_cli, tree_digest
+from test_report import pdf_text, typeset
+
+SIGNED_AT_955D4A5 = Path(__file__).parent / "fixtures" / "review_signed_955d4a5"
+"""A workspace holding the demo's structure file with two reviews signed by main at 955d4a5 (before
+the référent's texts): RD1 (2025, the demo's) and RD2 (2026, its pack with trends, surveys and
+complaints, an absentee and a decision)."""
 
 
 def cli(workspace, *args, check=True):
@@ -74,7 +81,48 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
         (ref, "signed", "2026-11-30", "Marie Durand")]
 
 
+def test_the_referent_writes_his_text_for_an_input(review):
+    ws, structure, _, ref = review
+    check = json.loads(cli(ws, "review", "check", ref, "--json").stdout)["points"]
+    assert {"kind": "input-to-complete", "ref": f"{ref}/afaq:propositions",
+            "text": "À compléter par le référent qualité : Les propositions d'amélioration (AFAQ 6.7)"} in check
+    assert cli(ws, "review", "comment", ref, "propositions", "--text", "Deux propositions\n\nde l'équipe").stdout == ""
+    assert cli(ws, "review", "comment", ref, "afaq:enquetes", "--text", "Enquête reportée à 2027").stdout == ""
+    shown = {s["input"]: s for s in json.loads(cli(ws, "review", "show", ref, "--json").stdout)["inputs"]}
+    assert shown["propositions"]["comment"] == "Deux propositions\n\nde l'équipe"
+    assert shown["propositions"]["no_data"] == "" and shown["enquetes"]["comment"] == "Enquête reportée à 2027"
+    assert shown["reclamations"]["comment"] == ""
+    text = cli(ws, "review", "show", ref).stdout
+    assert "[AFAQ 6.7] Les propositions d'amélioration\n  Analyse du référent qualité :\n    Deux propositions\n" \
+           "    de l'équipe\n" in text
+    check = json.loads(cli(ws, "review", "check", ref, "--json").stdout)["points"]
+    assert f"{ref}/afaq:propositions" not in {point["ref"] for point in check}
+    cli(ws, "review", "comment", ref, "propositions", "--text", "")
+    shown = {s["input"]: s for s in json.loads(cli(ws, "review", "show", ref, "--json").stdout)["inputs"]}
+    assert shown["propositions"]["comment"] == "" and shown["propositions"]["no_data"] == "À compléter par le " \
+                                                                                          "référent qualité"
+
+
+def test_a_review_signed_by_an_earlier_release_keeps_its_signature_and_its_bilan(tmp_path):
+    ws = shutil.copytree(SIGNED_AT_955D4A5, tmp_path / "ws")
+    structure = "association-plie-coeur-de-ga-f63c87"
+    for review_id in ("RD1", "RD2"):
+        shown = json.loads(cli(ws, "review", "show", f"{structure}/{review_id}", "--json").stdout)
+        assert (shown["state"], shown["signature_valid"]) == ("signed", True), review_id
+        assert all(s["comment"] == "" for s in shown["inputs"])
+    shown = json.loads(cli(ws, "review", "show", f"{structure}/RD2", "--json").stdout)
+    assert any(s["trends"] for s in shown["inputs"])  # the fixture exercises every struct of a pack
+    pdf = tmp_path / "bilan.pdf"
+    cli(ws, "review", "report", f"{structure}/RD2", "-o", str(pdf))
+    _, body = pdf_text(pdf)
+    assert shown["signature"]["sha256"] in body and typeset("Les propositions d'amélioration") in body
+    refused = cli(ws, "review", "comment", f"{structure}/RD2", "propositions", "--text", "x", check=False)
+    assert refused.returncode != 0 and "signée : elle ne se modifie plus" in refused.stderr
+
+
 @pytest.mark.parametrize("args", [
+    ["review", "comment", "{ref}", "inconnue", "--text", "x"],
+    ["review", "comment", "{ref}", "propositions", "--text", "\x1b]0;titre\x07"],
     ["review", "show", "sans-barre"],
     ["review", "show", "{structure}/R9"],
     ["review", "new", "{structure}", "--year", "2026"],
@@ -95,3 +143,18 @@ def test_bad_input_is_one_line_and_changes_nothing(review, args):
     assert result.stderr.startswith("audit-bench: erreur : ") and result.stderr.count("\n") == 1, result.stderr
     after = {name: sha for name, sha in tree_digest(ws).items() if not name.endswith(".lock") and "index" not in name}
     assert after == before
+
+
+def test_a_damaged_review_is_listed_as_such_beside_the_others(review):
+    ws, structure, _, ref = review
+    cli(ws, "review", "new", structure, "--year", "2025")
+    path = ws / "structures" / f"{structure}.json"
+    document = json.loads(path.read_bytes())
+    document["reviews"]["1"]["id"] = "RD1/../x"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    listed = json.loads(cli(ws, "reviews", structure, "--json").stdout)
+    assert [r["id"] for r in listed["reviews"]] == [f"{structure}/RD2"]
+    assert [e["id"] for e in listed["errors"]] == ["RD1/../x"] and str(path) in listed["errors"][0]["error"]
+    text = cli(ws, "reviews", structure).stdout.splitlines()
+    assert text[0].startswith(f"{structure}/RD2  2025") and text[1].startswith(f"{structure}/RD1/../x  ERREUR : ")
+    assert json.loads(cli(ws, "review", "show", f"{structure}/RD2", "--json").stdout)["state"] == "draft"

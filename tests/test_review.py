@@ -9,6 +9,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 from docx import Document
 
@@ -16,14 +17,18 @@ from audit_bench.reports.review_content import value_text
 from audit_bench.reports.typography import french_typography
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
-from audit_bench.services.complaints import add_complaint, answer_complaint
+from audit_bench.services.complaints import add_complaint, answer_complaint, complaint_views
 from audit_bench.services.indicators import record_value, set_target
 from audit_bench.services.errors import CorruptFileError, UserError
 from audit_bench.services.exits import record_exits
 from audit_bench.services.plan import PlanFilter, add_ecart, open_holder, read_plan
+from audit_bench.model.review import InputComment, encode_canonical
+from audit_bench.model.vocab import REVIEW_READS
+from audit_bench.services.cycle import record_met
+from audit_bench.services.indicators import define_indicator
 from audit_bench.services.review import (
-    REGISTER_NOT_KEPT, check_review, decide, distribute, list_reviews, new_review, remove_participant, set_participant,
-    show_review, sign, signed_content, write_review_report,
+    SECTION_BUILDERS, TO_COMPLETE, check_review, decide, distribute, list_reviews, new_review, remove_participant,
+    review_page, set_comment, set_participant, show_review, sign, signed_content, write_review_report,
 )
 from audit_bench.services.structures import create_structure, set_certification
 from audit_bench.services.surveys import add_survey, import_results
@@ -79,7 +84,7 @@ def test_the_pack_has_every_afaq_input_in_its_order_built_from_the_records(bench
                                               "plan-amelioration"]
     assert section(view, "reclamations").no_data == "Aucune réclamation enregistrée en 2026"
     assert section(view, "reclamations").title == "Les réclamations et leur traitement"
-    assert section(view, "propositions").no_data == REGISTER_NOT_KEPT
+    assert section(view, "propositions").no_data == TO_COMPLETE
     audits = section(view, "audits-internes")
     assert [(f.label, f.value, f.ref) for f in audits.figures] == [
         ("Écarts — audit interne du 2026-04-02 (clos)", 2, afaq["audit"]),
@@ -237,6 +242,7 @@ def test_a_signed_review_is_frozen_and_the_plan_changing_later_does_not_alter_it
     lambda bench, ref: remove_participant(bench, ref, "Jean Petit", "direction"),
     lambda bench, ref: decide(bench, ref, "improvement-axis", "Numériser l'accueil", today=TODAY),
     lambda bench, ref: sign(bench, ref, "Jean Petit", today=TODAY),
+    lambda bench, ref: set_comment(bench, ref, "propositions", "Trop tard"),
 ])
 
 def test_every_change_to_a_signed_review_is_refused(bench, afaq, change):
@@ -323,18 +329,47 @@ def test_the_iae_os_section_compares_the_latest_autodiagnostic_with_the_previous
     assert len(word.inline_shapes) == 1  # the chart, as a picture
 
 
-def test_a_structure_file_written_before_reviews_reads_none_and_a_damaged_review_is_refused(bench, afaq):
+def test_a_structure_file_written_before_reviews_reads_none(bench, afaq):
     path = bench.path / "structures" / f"{afaq['structure']}.json"
     document = json.loads(path.read_bytes())
     del document["reviews"]
     path.write_text(json.dumps(document), encoding="utf-8")
     assert list_reviews(bench, afaq["structure"]).reviews == []
     assert new_review(bench, afaq["structure"], 2026).id == "RD1"
+
+
+def test_a_damaged_review_costs_only_itself(bench, afaq):
+    """Its neighbours, the registers and new reviews read and write; it is named wherever asked for,
+    kept as it is in the file, and its number is never given again."""
+    structure = afaq["structure"]
+    add_complaint(bench, structure, "2026-03-02", "courrier", "prescripteur", "Rappel jamais fait", today=TODAY)
+    for year in (2024, 2025, 2026):
+        new_review(bench, structure, year)
+    path = bench.path / "structures" / f"{structure}.json"
     document = json.loads(path.read_bytes())
-    document["reviews"]["1"]["id"] = "RD1/../x"
+    document["reviews"]["3"]["id"] = "RD3/../x"
+    document["reviews"]["1"]["year"] = "deux mille"
     path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(CorruptFileError, match=str(path)):
-        list_reviews(bench, afaq["structure"])
+
+    listed = list_reviews(bench, structure)
+    assert [r.id for r in listed.reviews] == [f"{structure}/RD2"]
+    assert [e.id for e in listed.errors] == ["RD1", "RD3/../x"]
+    assert str(path) in listed.errors[1].error and "document 3 de la table « reviews » (« RD3/../x »)" in \
+        listed.errors[1].error
+    before = path.read_bytes()
+    with pytest.raises(CorruptFileError, match=r"revue endommagée, les autres restent lisibles : document 1 .*"
+                                               r"\(« RD1 »\) : Expected `int`, got `str` - at `\$.year`"):
+        set_participant(bench, f"{structure}/RD1", "Paul", "direction")
+    with pytest.raises(UserError, match=r"revue inconnue « RD3 » .* revue endommagée : document 3 .*RD3/\.\./x"):
+        show_review(bench, f"{structure}/RD3")
+    assert path.read_bytes() == before
+
+    set_participant(bench, f"{structure}/RD2", "Marie Durand", "president")
+    assert show_review(bench, f"{structure}/RD2", today=TODAY).participants[0].name == "Marie Durand"
+    assert new_review(bench, structure, 2027).id == "RD4"  # RD3, damaged, keeps its number
+    stored = json.loads(path.read_bytes())["reviews"]
+    assert (stored["1"], stored["3"]) == (document["reviews"]["1"], document["reviews"]["3"])  # kept as they were
+    assert [c.id for c in complaint_views(bench, structure, TODAY)] == ["R1"]
 
 
 def test_a_review_is_refused_while_another_process_writes_the_structure(bench, afaq):
@@ -402,3 +437,95 @@ def test_hostile_text_prints_as_typed_in_the_pdf_and_the_word_bilan(bench, afaq,
     cells = {c.text for table in word.tables for row in table.rows for c in row.cells}
     assert "Jean <i>Petit</i> & Cie" in cells
     assert french_typography("Écrire à <b>tous</b> & « suivre »\u202f!") in cells
+
+
+def test_every_kind_of_input_has_its_builder():
+    assert set(SECTION_BUILDERS) == set(REVIEW_READS)
+
+
+def test_the_referent_writes_his_text_for_each_input_until_then_those_without_register_are_to_complete(
+        bench, afaq, tmp_path):
+    structure = afaq["structure"]
+    ref = f"{structure}/{new_review(bench, structure, 2026).id}"
+    view = show_review(bench, ref, today=TODAY)
+    assert section(view, "propositions").no_data == TO_COMPLETE and section(view, "sous-traitance").no_data == TO_COMPLETE
+    assert section(view, "sous-traitance").details == [
+        "Bilan des sous-traitants et prestataires : non marqué fait en 2026 (agenda)"]
+    to_complete = [(p.ref, p.text) for p in check_review(bench, ref, today=TODAY).points if p.kind == "input-to-complete"]
+    assert to_complete == [
+        (f"{ref}/afaq:propositions", "À compléter par le référent qualité : Les propositions d'amélioration (AFAQ 6.7)"),
+        (f"{ref}/afaq:sous-traitance", "À compléter par le référent qualité : Le bilan du respect des contrats des "
+                                       "sous-traitants et prestataires (AFAQ 6.3)")]
+
+    record_met(bench, structure, "afaq", "bilan-sous-traitance", "2026-03-12", note="classeur Achats", today=TODAY)
+    set_comment(bench, ref, "propositions", "Deux propositions de l'équipe :\r\n\nun accueil <b>sans</b> rendez-vous & « plus »")
+    set_comment(bench, ref, "afaq:reclamations", "Aucune réclamation : l'affichage est à revoir.")
+    view = show_review(bench, ref, today=TODAY)
+    proposals = section(view, "propositions")
+    assert (proposals.no_data, proposals.comment) == (
+        "", "Deux propositions de l'équipe :\n\nun accueil <b>sans</b> rendez-vous & « plus »")
+    assert section(view, "reclamations").comment == "Aucune réclamation : l'affichage est à revoir."
+    assert section(view, "reclamations").no_data == "Aucune réclamation enregistrée en 2026"  # the figures' words stay
+    assert section(view, "sous-traitance").details == [
+        "Bilan des sous-traitants et prestataires marqué fait le 2026-03-12 (agenda) — classeur Achats"]
+    page = review_page(bench, ref, today=TODAY)
+    assert page.view == view and page.points == check_review(bench, ref, today=TODAY).points
+    assert [p.ref for p in page.points if p.kind == "input-to-complete"] == [f"{ref}/afaq:sous-traitance"]
+
+    _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
+    assert typeset("Analyse du référent qualité : Deux propositions de l'équipe :") in body
+    assert typeset("un accueil <b>sans</b> rendez-vous & « plus »") in body
+    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
+    assert french_typography("Analyse du référent qualité : Aucune réclamation : l'affichage est à revoir.") in \
+        [p.text for p in word.paragraphs]
+
+    set_comment(bench, ref, "afaq:propositions", "  ")
+    assert section(show_review(bench, ref, today=TODAY), "propositions").comment == ""
+    assert f"{ref}/afaq:propositions" in {p.ref for p in check_review(bench, ref, today=TODAY).points}
+
+
+def test_an_unknown_or_shared_input_is_refused_and_changes_nothing(bench, afaq):
+    structure = afaq["structure"]
+    set_certification(bench, structure, "cedre", "AFNOR Certification", "CE-1", "2025-03-01", "2028-02-28")
+    ref = f"{structure}/{new_review(bench, structure, 2026).id}"
+    path = bench.path / "structures" / f"{structure}.json"
+    before = path.read_bytes()
+    with pytest.raises(UserError, match=r"« enquetes » est une donnée d'entrée de afaq, cedre : préciser "
+                                        r"RÉFÉRENTIEL:enquetes"):
+        set_comment(bench, ref, "enquetes", "Bon taux de réponse")
+    with pytest.raises(UserError, match=r"donnée d'entrée inconnue « iae_os:enquetes » .* choisir parmi "
+                                        r"indicateurs, afaq:enquetes, .*, regulation, tableaux-de-bord"):
+        set_comment(bench, ref, "iae_os:enquetes", "Bon taux de réponse")
+    assert path.read_bytes() == before
+    set_comment(bench, ref, "cedre:enquetes", "Bon taux de réponse")
+    view = show_review(bench, ref, today=TODAY)
+    assert [(s.referential, s.comment) for s in view.inputs if s.input == "enquetes"] == [
+        ("afaq", ""), ("cedre", "Bon taux de réponse")]
+
+
+def test_the_cedre_tableaux_de_bord_are_the_structures_indicators(bench):
+    structure = create_structure(bench, "Atelier du Lac", "ACI").id
+    set_certification(bench, structure, "cedre", "AFNOR Certification", "CE-2", "2025-03-01", "2028-02-28")
+    define_indicator(bench, structure, "SORTIES", "Sorties dynamiques", "higher", "year", unit="%")
+    record_value(bench, structure, "SORTIES", "2026", 62, today=TODAY)
+    ref = f"{structure}/{new_review(bench, structure, 2026).id}"
+    view = show_review(bench, ref, today=TODAY)
+    boards = section(view, "tableaux-de-bord")
+    assert [(f.ref, f.value) for f in boards.figures] == [("SORTIES", 62.0)]
+    assert section(view, "regulation").no_data == TO_COMPLETE
+    assert [p.ref for p in check_review(bench, ref, today=TODAY).points if p.kind == "input-to-complete"] == [
+        f"{ref}/cedre:regulation"]
+
+
+def test_a_review_signed_before_the_referents_texts_keeps_its_signature(bench, afaq):
+    """The bytes signed by a review written before `comments` existed: the key is left out while empty."""
+    ref = signed_review(bench, afaq)
+    stored = next(r for r in _reviews(bench, afaq["structure"]) if r.id == "RD1")
+    content = signed_content(stored)
+    assert b'"comments"' not in content
+    assert encode_canonical(msgspec.structs.replace(stored, signature=None, distribution=[])) != content
+    commented = msgspec.structs.replace(stored, comments=[InputComment(referential="afaq", input="propositions",
+                                                                       text="Deux propositions")])
+    assert b'"comments":[{"referential":"afaq","input":"propositions","text":"Deux propositions"}]' in \
+        signed_content(commented)
+    assert show_review(bench, ref).signature_valid

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from datetime import date
 
 import pytest
@@ -15,7 +16,7 @@ from rich.console import Console
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.plan import PlanFilter, read_plan
-from audit_bench.services.review import list_reviews, show_review
+from audit_bench.services.review import list_reviews, new_review, set_participant, show_review, sign
 from audit_bench.services.structures import create_structure, set_certification
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.forms import FormDialog
@@ -46,6 +47,11 @@ def pack(app) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(app.screen.query_one("#pack-text").content)
     return console.export_text()
+
+
+def words(text: str) -> str:
+    """`text` with each run of spaces and line ends one space."""
+    return " ".join(text.split())
 
 
 def test_the_year_proposed_is_the_last_one_until_march():
@@ -163,3 +169,127 @@ async def _review_journey(tmp_path, size):
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert proposed.read_bytes().startswith(b"%PDF")
+
+
+def test_the_referents_texts_a_participant_removed_and_a_new_version_of_the_signed_review(tmp_path):
+    asyncio.run(_texts_journey(tmp_path))
+
+
+async def _texts_journey(tmp_path):
+    workspace, structure = certified(tmp_path)
+    ref = f"{structure}/{new_review(workspace, structure, 2026).id}"
+    for name, role in [("Anne Durand", "president"), ("Marc Petit", "direction")]:
+        set_participant(workspace, ref, name, role)
+    app = AuditBenchApp(workspace, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
+        await pilot.press("v", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        keys = shown(app, "KeyBar")
+        assert "c Texte" in keys and "x Retirer" in keys and "Nouvelle version" not in keys  # a draft has no version
+        assert "Les propositions d'amélioration [AFAQ 6.7] À compléter par le référent qualité (c : écrire son " \
+               "texte)" in words(pack(app))
+
+        # Entrée on an input to complete opens its text, typed fast over two lines, saved with ctrl+s
+        table = app.screen.query_one("#check")
+        points = list(table.shown.values())
+        table.focus()
+        table.move_cursor(next(i for i, p in enumerate(points) if p.ref == f"{ref}/afaq:propositions"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog) and "AFAQ 6.7 — Les propositions" in shown(app, ".dialog-context")
+        await type_text(pilot, "Deux propositions [b]accueil[/b]")
+        await pilot.press("enter")
+        await type_text(pilot, "et une du conseil")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        propositions = next(s for s in show_review(workspace, ref, TODAY).inputs if s.input == "propositions")
+        assert propositions.comment == "Deux propositions [b]accueil[/b]\net une du conseil"
+        assert "✎ Analyse du référent qualité : Deux propositions [b]accueil[/b] et une du conseil" in words(pack(app))
+        assert f"{ref}/afaq:propositions" not in {p.ref for p in app.screen.query_one("#check").shown.values()}
+
+        # c proposes the input still to complete; Entrée writes its text
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen.query_one("#input").value == "afaq:sous-traitance"
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "Bilan fait en mars")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [s.comment for s in show_review(workspace, ref, TODAY).inputs if s.input == "sous-traitance"] == [
+            "Bilan fait en mars"]
+
+        # x: which participant, then Entrée removes and Échap keeps
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert "Retirer Marc Petit (Direction) de la revue ?" in str(app.screen.query_one("Static").content)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(show_review(workspace, ref, TODAY).participants) == 2
+        await pilot.press("x", "down", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [p.name for p in show_review(workspace, ref, TODAY).participants] == ["Anne Durand"]
+
+        # signed: the texts are refused, n makes a new version that starts from its texts
+        sign(workspace, ref, "Anne Durand", today=TODAY)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert shown(app, "KeyBar").startswith("n Nouvelle version")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and ref in app.screen.ref
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = app.screen.body.plain
+        assert all(words in help_text for words in ("Nouvelle version", "Texte", "Retirer"))
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Préparer une nouvelle version de la revue RD1 ?" in str(app.screen.query_one("Static").content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.ref == f"{structure}/RD2"
+        assert "nouvelle version de RD1" in shown(app, "#review-header")
+        draft = show_review(workspace, f"{structure}/RD2", TODAY)
+        assert (draft.state, draft.supersedes, [p.name for p in draft.participants]) == ("draft", "RD1", ["Anne Durand"])
+        assert {s.input: s.comment for s in draft.inputs}["sous-traitance"] == "Bilan fait en mars"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StructureReviewsScreen)
+
+
+def test_a_damaged_review_is_listed_illisible_and_says_why(tmp_path):
+    asyncio.run(_damaged_journey(tmp_path))
+
+
+async def _damaged_journey(tmp_path):
+    workspace, structure = certified(tmp_path)
+    for year in (2025, 2026):
+        new_review(workspace, structure, year)
+    path = workspace.path / "structures" / f"{structure}.json"
+    document = json.loads(path.read_bytes())
+    document["reviews"]["1"]["id"] = "RD1/../x"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    app = AuditBenchApp(workspace, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
+        await pilot.press("v", "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#reviews")
+        assert [[c.plain for c in table.get_row_at(i)[:3]] for i in range(2)] == [["RD2", "2026", "en préparation"],
+                                                              ["RD1/../x", "—", "illisible"]]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StructureReviewsScreen)
+        assert any("document 1 de la table « reviews »" in str(n.message) for n in app._notifications)
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)

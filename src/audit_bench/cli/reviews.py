@@ -1,4 +1,5 @@
-"""`review new|check|show|participant|participant-delete|decide|distribute|sign|report` and `reviews STRUCT`:
+"""`review new|check|show|participant|participant-delete|comment|decide|distribute|sign|report` and
+`reviews STRUCT`:
 the revue de direction (bilan annuel).
 
 A review lives in its structure's file: commands name it `STRUCTURE/RD1`, as `review new` and
@@ -37,7 +38,7 @@ def reviews_command(ctx: click.Context, structure_id: str, as_json: bool, worksp
     if as_json:
         emit_json(view.to_builtins())
         return
-    if not view.reviews:
+    if not view.reviews and not view.errors:
         echo("Aucune revue de direction. En préparer une avec "
              f"« audit-bench review new {structure_id} --year AAAA ».")
     for row in view.reviews:
@@ -45,6 +46,8 @@ def reviews_command(ctx: click.Context, structure_id: str, as_json: bool, worksp
         replaced = f", remplacée par {row.superseded_by}" if row.superseded_by else ""
         echo(f"{row.id}  {row.year}  {REVIEW_STATES.get(row.state, row.state)}{signed}{replaced}  "
              f"{row.decisions} décision(s)")
+    for damaged in view.errors:
+        echo(f"{structure_id}/{one_line(damaged.id) or '?'}  ERREUR : {one_line(damaged.error)}")
 
 
 @click.group("review", cls=Group)
@@ -90,7 +93,7 @@ def show_command(ctx: click.Context, ref: str, as_json: bool, workspace: Path | 
 
 
 def print_review(view: ReviewView) -> None:
-    from audit_bench.reports.review_content import value_text
+    from audit_bench.reports.review_content import COMMENT_LABEL, value_text
 
     echo(f"Revue de direction {view.id} — {view.year} ({view.start} au {view.end}) : "
          f"{REVIEW_STATES.get(view.state, view.state)}")
@@ -115,6 +118,11 @@ def print_review(view: ReviewView) -> None:
             echo(f"  {one_line(figure.label)} : {value_text(figure.value, figure.unit)}{previous}")
         for line in section.details:
             echo(f"  - {one_line(line)}")
+        paragraphs = [line for line in section.comment.split("\n") if line.strip()]
+        if paragraphs:
+            echo(f"  {COMMENT_LABEL} :")
+        for line in paragraphs:
+            echo(f"    {one_line(line)}")
     echo("\nDécisions :" if view.decisions else "\nDécisions : aucune")
     for decision in view.decisions:
         action = (f" → action {decision.action} ({one_line(decision.owner)}, échéance {decision.due})"
@@ -178,6 +186,21 @@ def participant_delete_command(ctx: click.Context, ref: str, name: str, role: st
     from audit_bench.services.review import remove_participant
 
     remove_participant(open_workspace(ctx, workspace), ref, name, role)
+
+
+@review_group.command("comment")
+@REVIEW_ARGUMENT
+@click.argument("input_ref", metavar="DONNÉE")
+@click.option("--text", required=True, help="Le texte du référent qualité (vide : l'effacer).")
+@workspace_option
+@click.pass_context
+@guarded
+def comment_command(ctx: click.Context, ref: str, input_ref: str, text: str, workspace: Path | None) -> None:
+    """Écrire l'analyse ou le compte rendu du référent pour une donnée d'entrée (son identifiant, ou
+    RÉFÉRENTIEL:DONNÉE quand deux référentiels l'ont) ; un texte vide l'efface."""
+    from audit_bench.services.review import set_comment
+
+    set_comment(open_workspace(ctx, workspace), ref, input_ref, text)
 
 
 @review_group.command("decide")

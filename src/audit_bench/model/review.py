@@ -12,7 +12,7 @@ from audit_bench.model.audit import Record
 REVIEW_PREFIX = "RD"
 """Reviews are numbered RD1, RD2… (revue de direction) within a structure: R is the complaints'."""
 ReviewId = Annotated[str, msgspec.Meta(pattern=r"^RD[1-9][0-9]{0,5}$")]
-"""RD1, RD2… within a structure: checked when a file is read, so a damaged id is a refused file."""
+"""RD1, RD2… within a structure: checked when a file is read; a damaged one costs only its review."""
 DecisionId = Annotated[str, msgspec.Meta(pattern=r"^D[1-9][0-9]{0,5}$")]
 
 
@@ -145,8 +145,24 @@ class Review(Record, kw_only=True):
     supersedes: ReviewId | None = None
     superseded_by: ReviewId | None = None
     created_at: str
+    comments: list[InputComment] = []
+    """The référent's text (analyse, compte rendu) per input of the pack; frozen by the signature."""
+
+    def comment_of(self, referential: str, input_id: str) -> str:
+        """The référent's text for one input of the pack, empty while he has written none."""
+        return next((c.text for c in self.comments if (c.referential, c.input) == (referential, input_id)), "")
 
 
 def encode_canonical(value: msgspec.Struct | list[msgspec.Struct]) -> bytes:
     """The same bytes for the same content, whatever built it: what a signature hashes."""
     return msgspec.json.encode(value, order="deterministic")
+
+
+class InputComment(Record, kw_only=True):
+    """What the référent qualité writes for one input of the review: his analysis of the figures,
+    or, for an input audit-bench keeps no register of, its content (the réunions de régulation)."""
+
+    referential: str
+    input: str
+    """The input's id in the referential's `review.inputs` (a `PackSection.input`)."""
+    text: str

@@ -156,5 +156,6 @@ REVIEW_CHECKS: dict[str, str] = {
     "complaint-not-answered": "Réclamation sans réponse ou en retard",
     "indicator-incomplete": "Indicateur sans cible ou sans valeur pour une période close",
     "survey-without-action": "Enquête sous le seuil sans action",
+    "input-to-complete": "Donnée d'entrée à compléter par le référent qualité",
 }
 """What the consistency check of a review points out (the `kind` of `review check --json`)."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
 from audit_bench.model import ROLES, CheckPoint, Figure, PackSection, Review
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.reports.typography import NBSP, french_date, french_number
@@ -139,3 +141,21 @@ def evolution_text(figure: Figure) -> str:
     change = round(figure.value - figure.previous, 1)
     unit = "points" if figure.unit == "%" else figure.unit
     return f"{'+' if change > 0 else ''}{french_number(change)}" + (f"{NBSP}{unit}" if unit else "")
+
+
+COMMENT_LABEL = "Analyse du référent qualité"
+"""What heads the référent's text for an input, wherever the review is shown."""
+
+
+def with_comments(pack: list[PackSection], review: Review) -> list[PackSection]:
+    """The pack as the bilan prints it: under each section's lines, the référent's text for that
+    input, a line per paragraph, the first one headed `COMMENT_LABEL`."""
+    printed = []
+    for section in pack:
+        paragraphs = [line.strip() for line in review.comment_of(section.referential, section.input).split("\n")
+                      if line.strip()]
+        if paragraphs:
+            section = msgspec.structs.replace(section, details=[*section.details,
+                                                                f"{COMMENT_LABEL} : {paragraphs[0]}", *paragraphs[1:]])
+        printed.append(section)
+    return printed

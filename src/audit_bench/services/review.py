@@ -6,15 +6,18 @@ A review lives in its structure's file (`reviews` table) and is named `STRUCTURE
 The pack has one section per input of each referential the structure is certified against (else
 of its audits), in that referential's order and words (its `review.inputs`); a section without
 data says so, it is never left out. Each input `reads` a kind of record; `SECTION_BUILDERS` maps
-each kind to the function that builds its section. A kind without a builder (the registers not
-kept in audit-bench) gives a section that says « Registre non tenu dans audit-bench : à
-compléter »: a register that lands adds its builder there, and its checks to `CHECKS`.
+each kind to the function that builds its section. For every input the référent qualité can
+write his text (analyse, compte rendu: `set_comment`), shown under the section's figures; the
+inputs audit-bench keeps no register of (`WRITTEN_INPUTS`) are that text, and say « À compléter
+par le référent qualité » until he writes it.
 
 Signing freezes the pack as built at that moment, with the participants and the decisions; the
 signature holds the SHA-256 of their canonical JSON (`signed_content`). A signed review is never
 changed: a change is refused and says how to make a new version (`new_review(..., supersedes=)`),
 which, once signed, marks the one it replaces as superseded. Only its distribution (who received
-the bilan, when) is added afterwards: it is not part of what was signed.
+the bilan, when) is added afterwards: it is not part of what was signed. A field added to a signed
+struct since the first signed reviews leaves the bytes they were signed on unchanged while it holds
+its default (`ADDED_AFTER_FIRST_SIGNED`).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from audit_bench.model import (
     ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
     Finding, Fulfilment, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
-from audit_bench.model.review import REVIEW_PREFIX, Trend, encode_canonical
+from audit_bench.model.review import REVIEW_PREFIX, InputComment, Trend, encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
@@ -47,10 +50,24 @@ from audit_bench.services.structures import StructureSession, open_structure
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
+from audit_bench.store.document import DamagedRow
+from audit_bench.store.errors import CorruptFileError
 
-REGISTER_NOT_KEPT = "Registre non tenu dans audit-bench : à compléter"
-"""What the section of an input says while audit-bench keeps no register for it (true today)."""
+TO_COMPLETE = "À compléter par le référent qualité"
+"""What the section of an input of `WRITTEN_INPUTS` says until the référent writes its text."""
+WRITTEN_INPUTS = frozenset({"improvement-proposals", "supplier-review", "regulation-meetings"})
+"""What an input `reads` when audit-bench keeps no register of it: the référent's text is its
+content (the consistency check points each one left empty)."""
+ADDED_AFTER_FIRST_SIGNED: dict[str, Any] = {"comments": []}
+"""Keys added to the structs of a signed review since the first signed format (main at 955d4a5),
+each with its default. `signed_content` leaves a key out while it holds its default, so a review
+signed before the key existed hashes to the bytes it was signed on and its signature stays valid.
+A field added to `Review` or to any struct inside it (appended at its end) adds its key here."""
+EXITS_INPUT = ReviewInput(id="taux-sortie", title="Taux de sortie dynamique", reads="exits")
+"""The input added to every pack of a year with exits recorded, when no referential lists one."""
 _REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_\-]{0,99})/(RD[1-9][0-9]{0,5})$")
+_NUMBERED = re.compile(r"^RD([1-9][0-9]{0,5})")
+"""The number a review's id starts with, read from a damaged row's id too (never given again)."""
 REVIEW_SOURCE = "revue"
 """The source (`model.vocab.SOURCES`) of the écart an action decided in a review is filed under."""
 
@@ -378,8 +395,24 @@ def _exits_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     return Built(figures, details)
 
 
-def _register_not_kept(ctx: ReviewContext, tree: ReferentialTree) -> Built:
-    return Built([], [], REGISTER_NOT_KEPT)
+def _written_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
+    """An input audit-bench keeps no register of: its content is the référent's text."""
+    return Built([], [])
+
+
+def _supplier_review_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
+    """The yearly bilan of the subcontractors and suppliers (AFAQ 6.3) is the référent's text;
+    beside it, the days its obligation of the cycle (`met_by: supplier-review`) was marked done in
+    the period, or that it was not."""
+    cycle = tree.referential.cycle
+    obligations = {o.id: o for o in (cycle.obligations if cycle is not UNSET else []) if o.met_by == "supplier-review"}
+    met = sorted((f for f in ctx.structure.fulfilments if f.referential == tree.id and f.obligation in obligations
+                  and ctx.in_period(f.on)), key=lambda f: f.on)
+    details = [f"{obligations[f.obligation].title} marqué fait le {f.on} (agenda)" + (f" — {f.note}" if f.note else "")
+               for f in met]
+    details += [f"{o.title} : non marqué fait {ctx.period} (agenda)" for o in obligations.values()
+                if not any(f.obligation == o.id for f in met)]
+    return Built([], details)
 
 
 SECTION_BUILDERS: dict[str, Builder] = {
@@ -391,47 +424,66 @@ SECTION_BUILDERS: dict[str, Builder] = {
     "surveys": _surveys_section,
     "indicators": _indicators_section,
     "exits": _exits_section,
+    "dashboards": _indicators_section,
+    "improvement-proposals": _written_section,
+    "supplier-review": _supplier_review_section,
+    "regulation-meetings": _written_section,
 }
-"""What builds the section of an input, by what it `reads` (`model.vocab.REVIEW_READS`). The
-inputs audit-bench keeps no register for (supplier-review, regulation-meetings, dashboards,
-improvement-proposals) say REGISTER_NOT_KEPT. The taux de sortie dynamique is added to every pack
-of a year with exits recorded (`_exits_recorded`)."""
+"""What builds the section of an input, by what it `reads` (`model.vocab.REVIEW_READS`): every
+kind has its builder. The tableaux de bord (CEDRE) are the structure's indicators. The taux de
+sortie dynamique is added to every pack of a year with exits recorded (`EXITS_INPUT`)."""
 
 
-def build_pack(ctx: ReviewContext) -> list[PackSection]:
-    """One section per input of each referential of the review, in the referential's order."""
-    sections = []
+@dataclass(frozen=True)
+class PackInput:
+    """One input of the pack, in order: `item` is None for a referential not installed, or that
+    does not say what its review reads (its section says so)."""
+
+    referential: str
+    tree: ReferentialTree | None
+    item: ReviewInput | None
+
+
+def pack_inputs(ctx: ReviewContext) -> list[PackInput]:
+    """The inputs of each referential of the review, in the referential's order, then the taux de
+    sortie dynamique where the structure recorded exits of the year and no referential lists it."""
+    inputs = []
     for referential in ctx.referentials():
         tree = ctx.installed(referential)
         if tree is None or tree.referential.review is UNSET:
-            why = "n'est pas installé" if tree is None else "ne dit pas ce que sa revue doit examiner"
-            sections.append(PackSection(referential=referential, input="", title=f"Référentiel {referential}",
-                                        reads="", no_data=f"Le référentiel {referential} {why}"))
-            continue
-        for item in tree.referential.review.inputs:
-            built = SECTION_BUILDERS.get(item.reads, _register_not_kept)(ctx, tree)
-            sections.append(_section(tree, item, built))
-    if not any(section.reads == "exits" for section in sections):
-        sections += _exits_recorded(ctx)
-    return sections
+            inputs.append(PackInput(referential, tree, None))
+        else:
+            inputs += [PackInput(tree.id, tree, item) for item in tree.referential.review.inputs]
+    if (not any(i.item is not None and i.item.reads == "exits" for i in inputs)
+            and any(count.year == ctx.review.year for count in ctx.structure.exit_counts)):
+        from audit_bench.services.exits import exit_rate_tree
+
+        tree = exit_rate_tree(ctx.workspace)
+        inputs.append(PackInput(tree.id, tree, EXITS_INPUT))
+    return inputs
 
 
-def _exits_recorded(ctx: ReviewContext) -> list[PackSection]:
-    """The taux de sortie dynamique, where the structure recorded exits of the year, even when no
-    referential of the review lists it among its inputs."""
-    if not any(count.year == ctx.review.year for count in ctx.structure.exit_counts):
-        return []
-    from audit_bench.services.exits import exit_rate_tree
-
-    tree = exit_rate_tree(ctx.workspace)
-    item = ReviewInput(id="taux-sortie", title="Taux de sortie dynamique", reads="exits")
-    return [_section(tree, item, _exits_section(ctx, tree))]
+def build_pack(ctx: ReviewContext) -> list[PackSection]:
+    """One section per input of the pack (`pack_inputs`)."""
+    return [_section(ctx, i.tree, i.item) if i.tree is not None and i.item is not None
+            else _unread_referential(i.referential, i.tree) for i in pack_inputs(ctx)]
 
 
-def _section(tree: ReferentialTree, item: ReviewInput, built: Built) -> PackSection:
-    return PackSection(referential=tree.id, cite=cite_as(tree.referential), input=item.id, title=item.title, section=item.section, line=item.line,
-                       reads=item.reads, figures=built.figures, details=built.details, trends=built.trends,
-                       no_data=built.no_data or ("" if built.figures or built.details else "Aucune donnée"))
+def _unread_referential(referential: str, tree: ReferentialTree | None) -> PackSection:
+    why = "n'est pas installé" if tree is None else "ne dit pas ce que sa revue doit examiner"
+    return PackSection(referential=referential, input="", title=f"Référentiel {referential}", reads="",
+                       no_data=f"Le référentiel {referential} {why}")
+
+
+def _section(ctx: ReviewContext, tree: ReferentialTree, item: ReviewInput) -> PackSection:
+    built = SECTION_BUILDERS[item.reads](ctx, tree)
+    if item.reads in WRITTEN_INPUTS:
+        no_data = "" if ctx.review.comment_of(tree.id, item.id) else TO_COMPLETE
+    else:
+        no_data = built.no_data or ("" if built.figures or built.details else "Aucune donnée")
+    return PackSection(referential=tree.id, cite=cite_as(tree.referential), input=item.id, title=item.title,
+                       section=item.section, line=item.line, reads=item.reads, figures=built.figures,
+                       details=built.details, trends=built.trends, no_data=no_data)
 
 
 # The consistency check --------------------------------------------------------------------------
@@ -536,9 +588,22 @@ def _surveys_without_action(ctx: ReviewContext) -> Iterable[CheckPoint]:
                              f"sans écart ouvert", f"{ctx.structure.structure.id}/{row.id}")
 
 
+def _inputs_to_complete(ctx: ReviewContext) -> Iterable[CheckPoint]:
+    """Each input audit-bench keeps no register of, whose text the référent has not written; its
+    ref, `STRUCTURE/RD1/REFERENTIAL:INPUT`, names the input to write."""
+    for found in pack_inputs(ctx):
+        item, tree = found.item, found.tree
+        if (tree is not None and item is not None and item.reads in WRITTEN_INPUTS
+                and not ctx.review.comment_of(tree.id, item.id)):
+            cited = f"{cite_as(tree.referential)} {item.section}".strip()
+            yield CheckPoint("input-to-complete", f"À compléter par le référent qualité : {item.title} ({cited})",
+                             f"{ctx.structure.structure.id}/{ctx.review.id}/{tree.id}:{item.id}")
+
+
 CHECKS: list[Callable[[ReviewContext], Iterable[CheckPoint]]] = [
     _ecarts_without_action, _actions_not_verified, _no_internal_audit, _previous_decisions_not_followed,
     _missing_participants, _complaints_not_answered, _indicators_incomplete, _surveys_without_action,
+    _inputs_to_complete,
 ]
 """The consistency check, point by point (`model.vocab.REVIEW_CHECKS`). Each reads the context
 and yields `model.CheckPoint`s."""
@@ -553,6 +618,13 @@ class CheckView(msgspec.Struct, frozen=True):
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
+
+
+class SectionView(PackSection, kw_only=True):
+    """An input of the pack as `review show --json` prints it: its section and the référent's text
+    for it (`comment`, empty while none)."""
+
+    comment: str = ""
 
 
 class ReviewView(msgspec.Struct, frozen=True, kw_only=True):
@@ -576,10 +648,18 @@ class ReviewView(msgspec.Struct, frozen=True, kw_only=True):
     """Signed: the check's points still open at signing (a draft's: `review check`)."""
     supersedes: str | None
     superseded_by: str | None
-    inputs: list[PackSection]
+    inputs: list[SectionView]
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
+
+
+class ReviewPage(msgspec.Struct, frozen=True):
+    """What the review's screen shows: the review and the points of its check (a signed review's:
+    those frozen at signing)."""
+
+    view: ReviewView
+    points: list[CheckPoint]
 
 
 class ReviewRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -593,11 +673,20 @@ class ReviewRow(msgspec.Struct, frozen=True, kw_only=True):
     superseded_by: str | None
 
 
+class DamagedReview(msgspec.Struct, frozen=True):
+    """A review whose row in the structure file does not read: `id` as stored (may be empty)."""
+
+    id: str
+    error: str
+
+
 class ReviewsView(msgspec.Struct, frozen=True):
     """`reviews STRUCT --json`: `{"reviews": [{"id", "year", "state", "held_on", "signed_by",
-    "decisions", "supersedes", "superseded_by"}]}`, ids as `STRUCTURE/RD1`, newest first."""
+    "decisions", "supersedes", "superseded_by"}], "errors": [{"id", "error"}]}`, ids as
+    `STRUCTURE/RD1`, newest first; `errors`: the damaged reviews, which the others outlive."""
 
     reviews: list[ReviewRow]
+    errors: list[DamagedReview] = []
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
@@ -617,17 +706,20 @@ def review_ref(text: str) -> tuple[str, str]:
 def list_reviews(workspace: Workspace, structure_id: str) -> ReviewsView:
     with open_structure(workspace, structure_id, write=False) as session:
         reviews = session.snapshot().reviews
+        damaged = _damaged(session)
+    errors = [DamagedReview(id=row.name, error=str(_damage_error(session, row))) for row in damaged]
     rows = [ReviewRow(id=f"{structure_id}/{r.id}", year=r.year, state=r.state, held_on=r.held_on,
                       signed_by=r.signature.by if r.signature else None, decisions=len(r.decisions),
                       supersedes=r.supersedes, superseded_by=r.superseded_by)
             for r in sorted(reviews, key=lambda r: (r.year, _number(r.id)), reverse=True)]
-    return ReviewsView(rows)
+    return ReviewsView(rows, errors)
 
 
 def new_review(workspace: Workspace, structure_id: str, year: int | None = None, supersedes: str | None = None,
                today: date | None = None) -> Review:
     """A draft review of `year` (default: this year's). With `supersedes` (R1), a new version of
-    that signed review, starting from its participants and decisions; it replaces it once signed."""
+    that signed review, starting from its participants, decisions and the référent's texts; it
+    replaces it once signed."""
     with open_structure(workspace, structure_id) as session:
         reviews = session.snapshot().reviews
         copied: dict[str, Any] = {}
@@ -644,7 +736,7 @@ def new_review(workspace: Workspace, structure_id: str, year: int | None = None,
                                 f"({replaced.year})")
             year = replaced.year
             copied = {"participants": replaced.participants, "decisions": replaced.decisions,
-                      "supersedes": replaced.id}
+                      "comments": replaced.comments, "supersedes": replaced.id}
         year = (today or date.today()).year if year is None else year
         if not 2000 <= year <= 2100:
             raise UserError(f"année invalide « {year} » : attendu de 2000 à 2100")
@@ -654,7 +746,8 @@ def new_review(workspace: Workspace, structure_id: str, year: int | None = None,
                     raise UserError(f"la structure a déjà une revue pour {year} : {structure_id}/{other.id} "
                                     f"({_state(other)})" + (" ; pour la changer : --supersedes " + other.id
                                                             if other.state == "signed" else ""))
-        number = max((_number(r.id) for r in reviews), default=0) + 1
+        taken = [_NUMBERED.match(i) for i in [r.id for r in reviews] + [row.name for row in _damaged(session)]]
+        number = max((int(found[1]) for found in taken if found), default=0) + 1
         review = Review(id=f"{REVIEW_PREFIX}{number}", structure=structure_id, year=year, start=f"{year}-01-01",
                         end=f"{year}-12-31", created_at=now(), **copied)
         session.plan_file().set_review(review)
@@ -769,39 +862,96 @@ def _obligations_met(ctx: ReviewContext, held_on: str, ref: str) -> list[Fulfilm
     return met
 
 
+def set_comment(workspace: Workspace, ref: str, input_ref: str, text: str) -> InputComment | None:
+    """Write the référent's text for one input of the review (`INPUT`, or `REFERENTIAL:INPUT` when
+    two referentials share the id); an empty text clears it (None)."""
+    text = check_optional_text(text, "le texte de la donnée d'entrée")
+    with _draft(workspace, ref) as (session, review):
+        referential, input_id = _input_of(ReviewContext(workspace, session.snapshot(), review), ref, input_ref)
+        comment = InputComment(referential=referential, input=input_id, text=text) if text else None
+        kept = [c for c in review.comments if (c.referential, c.input) != (referential, input_id)]
+        if comment is not None or len(kept) != len(review.comments):
+            _save(session, msgspec.structs.replace(review, comments=[*kept, *([comment] if comment else [])]))
+        return comment
+
+
+def _input_of(ctx: ReviewContext, ref: str, input_ref: str) -> tuple[str, str]:
+    """(referential, input id) of the pack's input named `INPUT` or `REFERENTIAL:INPUT`."""
+    inputs = [(i.referential, i.item.id) for i in pack_inputs(ctx) if i.item is not None]
+    referential, _, input_id = input_ref.rpartition(":")
+    found = [pair for pair in inputs if pair[1] == input_id and referential in ("", pair[0])]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UserError(f"« {input_id} » est une donnée d'entrée de {', '.join(r for r, _ in found)} : préciser "
+                        f"RÉFÉRENTIEL:{input_id}")
+    shared = {i for _, i in inputs if sum(1 for _, other in inputs if other == i) > 1}
+    known = ", ".join(f"{r}:{i}" if i in shared else i for r, i in inputs)
+    raise UserError(f"donnée d'entrée inconnue « {input_ref} » dans la revue {ref} : choisir parmi {known}")
+
+
 def signed_content(review: Review) -> bytes:
     """What a signature covers, as canonical JSON: the period, the day, who took part, the
-    decisions and the frozen pack (not the distribution, added afterwards)."""
-    return encode_canonical(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
-                                                    superseded_by=None))
+    decisions, the référent's texts and the frozen pack (not the distribution, added afterwards);
+    the keys of `ADDED_AFTER_FIRST_SIGNED` that hold their default are left out."""
+    content = encode_canonical(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
+                                                       superseded_by=None))
+    return msgspec.json.encode(_without_later_defaults(msgspec.json.decode(content)))
+
+
+def _without_later_defaults(value: Any) -> Any:
+    """`value` (decoded canonical JSON, its objects in field order) without the keys of
+    `ADDED_AFTER_FIRST_SIGNED` that hold their default, at any depth."""
+    if isinstance(value, list):
+        return [_without_later_defaults(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_later_defaults(item) for key, item in value.items()
+                if not (key in ADDED_AFTER_FIRST_SIGNED and item == ADDED_AFTER_FIRST_SIGNED[key])}
+    return value
 
 
 def show_review(workspace: Workspace, ref: str, today: date | None = None) -> ReviewView:
-    structure_id, review_id = review_ref(ref)
-    with open_structure(workspace, structure_id, write=False) as session:
-        snapshot = session.snapshot()
-        review = _find(session, review_id)
-    valid = None
-    pack = review.pack
-    if review.signature is not None:
-        valid = hashlib.sha256(signed_content(review)).hexdigest() == review.signature.sha256
-    else:
-        pack = build_pack(ReviewContext(workspace, snapshot, review, today))
-    return ReviewView(id=f"{structure_id}/{review.id}", structure=structure_id, year=review.year, start=review.start,
-                      end=review.end, state=review.state, held_on=review.held_on, participants=review.participants,
-                      decisions=review.decisions, distribution=review.distribution, signature=review.signature,
-                      signature_valid=valid, remaining=review.remaining, supersedes=review.supersedes,
-                      superseded_by=review.superseded_by,
-                      inputs=pack)
+    """The review and its inputs: frozen once signed, else built now."""
+    structure_id, snapshot, review = _read(workspace, ref)
+    pack = review.pack if review.signature is not None else build_pack(ReviewContext(workspace, snapshot, review,
+                                                                                     today))
+    return _view(structure_id, review, pack)
 
 
 def check_review(workspace: Workspace, ref: str, today: date | None = None) -> CheckView:
     """What to fix before the meeting, from the records as they are now."""
+    _, snapshot, review = _read(workspace, ref)
+    return CheckView(check_points(ReviewContext(workspace, snapshot, review, today)))
+
+
+def review_page(workspace: Workspace, ref: str, today: date | None = None) -> ReviewPage:
+    """The review and its check in one reading of the records: for a draft, the pack and the check
+    share one context (each audit, indicator and survey read once); a signed review's are frozen."""
+    structure_id, snapshot, review = _read(workspace, ref)
+    if review.signature is not None:
+        return ReviewPage(_view(structure_id, review, review.pack), review.remaining)
+    ctx = ReviewContext(workspace, snapshot, review, today)
+    return ReviewPage(_view(structure_id, review, build_pack(ctx)), check_points(ctx))
+
+
+def _read(workspace: Workspace, ref: str) -> tuple[str, StructureSnapshot, Review]:
     structure_id, review_id = review_ref(ref)
     with open_structure(workspace, structure_id, write=False) as session:
-        snapshot = session.snapshot()
-        review = _find(session, review_id)
-    return CheckView(check_points(ReviewContext(workspace, snapshot, review, today)))
+        return structure_id, session.snapshot(), _find(session, review_id)
+
+
+def _view(structure_id: str, review: Review, pack: list[PackSection]) -> ReviewView:
+    valid = None
+    if review.signature is not None:
+        valid = hashlib.sha256(signed_content(review)).hexdigest() == review.signature.sha256
+    inputs = [SectionView(**msgspec.structs.asdict(section), comment=review.comment_of(section.referential,
+                                                                                       section.input))
+              for section in pack]
+    return ReviewView(id=f"{structure_id}/{review.id}", structure=structure_id, year=review.year, start=review.start,
+                      end=review.end, state=review.state, held_on=review.held_on, participants=review.participants,
+                      decisions=review.decisions, distribution=review.distribution, signature=review.signature,
+                      signature_valid=valid, remaining=review.remaining, supersedes=review.supersedes,
+                      superseded_by=review.superseded_by, inputs=inputs)
 
 
 def check_points(ctx: ReviewContext) -> list[CheckPoint]:
@@ -813,21 +963,18 @@ def write_review_report(workspace: Workspace, ref: str, output: Path, *, force: 
     """Write the bilan where a report may be written (`reporting.checked_output`), mode 0600: a
     Word document when its name ends in .docx, else a PDF. A signed review prints only what was
     frozen at signing: its PDF is the same bytes every time."""
-    from audit_bench.reports.review_content import ReviewDocument
+    from audit_bench.reports.review_content import ReviewDocument, with_comments
     from audit_bench.services.reporting import checked_output, is_word, write_private
 
     output = checked_output(workspace.path, Path(output), force=force)
-    structure_id, review_id = review_ref(ref)
-    with open_structure(workspace, structure_id, write=False) as session:
-        snapshot = session.snapshot()
-        review = _find(session, review_id)
+    _, snapshot, review = _read(workspace, ref)
     if review.signature is not None:
-        document = ReviewDocument(review, review.structure_name, review.pack, review.remaining,
+        document = ReviewDocument(review, review.structure_name, with_comments(review.pack, review), review.remaining,
                                   review.held_on or review.signature.at[:10])
     else:
         ctx = ReviewContext(workspace, snapshot, review, today)
-        document = ReviewDocument(review, snapshot.structure.name, build_pack(ctx), check_points(ctx),
-                                  ctx.today.isoformat())
+        document = ReviewDocument(review, snapshot.structure.name, with_comments(build_pack(ctx), review),
+                                  check_points(ctx), ctx.today.isoformat())
     if is_word(output):
         from audit_bench.reports.review_docx import render_review_docx  # python-docx: heavy
 
@@ -874,10 +1021,26 @@ def _review_id(structure_id: str, text: str) -> str:
 
 
 def _find(session: StructureSession, review_id: str) -> Review:
+    """The review `review_id`; a damaged one is a CorruptFileError naming its row, and an unknown
+    one's refusal names the damaged rows the file has (one may be it)."""
     for review in session.snapshot().reviews:
         if review.id == review_id:
             return review
-    raise UserError(f"revue inconnue « {review_id} » dans la structure {session.snapshot().structure.id}")
+    damaged = _damaged(session)
+    for row in damaged:
+        if row.name == review_id:
+            raise _damage_error(session, row)
+    why = "".join(f" ; revue endommagée : {row.describe()}" for row in damaged)
+    raise UserError(f"revue inconnue « {review_id} » dans la structure {session.snapshot().structure.id}{why}")
+
+
+def _damaged(session: StructureSession) -> list[DamagedRow]:
+    """The reviews of the structure's file that do not read (the others do)."""
+    return session.file.damaged("reviews") if session.file is not None else []
+
+
+def _damage_error(session: StructureSession, row: DamagedRow) -> CorruptFileError:
+    return CorruptFileError(session.file.path, f"revue endommagée, les autres restent lisibles : {row.describe()}")
 
 
 def _state(review: Review) -> str:

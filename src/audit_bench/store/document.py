@@ -5,14 +5,15 @@ A writer holds the file's lock for as long as the file is open; opened while ano
 writes it, the document is read-only and says who holds the lock. Reading never writes: an older
 format is migrated in memory, and the file is rewritten on the first change, after a durable
 backup of what was read. Whatever the bytes on disk, opening a damaged or foreign file raises
-one StoreError naming it (CorruptFileError, NewerFormatError, UnsafeEntryError).
+one StoreError naming it (CorruptFileError, NewerFormatError, UnsafeEntryError); in a table a kind
+of file names in `row_tolerant`, a damaged row costs only itself (`DamagedRow`).
 """
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Iterator, TypeVar
@@ -56,6 +57,23 @@ DocId = Annotated[str, msgspec.Meta(pattern=r"^(0|[1-9][0-9]{0,17})$")]
 
 
 @dataclass(frozen=True)
+class DamagedRow:
+    """A row of a `row_tolerant` table that does not convert to its record: left out of the
+    records, kept in the file as it is (a write rewrites it unchanged), and named when asked for."""
+
+    table: str
+    doc_id: str
+    name: str
+    """The row's own `id` as stored, when it is a string (cut to 40 characters); else empty."""
+    reason: str
+
+    def describe(self) -> str:
+        """« document 2 de la table « reviews » (« RD2/../x ») : what is wrong »."""
+        named = f" (« {self.name} »)" if self.name else ""
+        return f"document {self.doc_id} de la table « {self.table} »{named} : {self.reason}"
+
+
+@dataclass(frozen=True)
 class _Loaded:
     records: dict[str, dict[str, msgspec.Struct]]
     """Table → id → record, in stored order."""
@@ -63,6 +81,8 @@ class _Loaded:
     """The decoded document, when it had to be (an older format, migrated in memory); else None:
     TinyDB's copy is decoded at the first write."""
     migrated_from: tuple[int, bytes] | None = None
+    damaged: dict[str, list[DamagedRow]] = field(default_factory=dict)
+    """The rows of the `row_tolerant` tables that did not convert, by table."""
 
 
 class DocumentFile:
@@ -76,6 +96,10 @@ class DocumentFile:
 
     formats: ClassVar[Formats]
     record_types: ClassVar[dict[str, type[msgspec.Struct]]]
+    row_tolerant: ClassVar[frozenset[str]] = frozenset()
+    """Tables whose damaged row costs only itself: left out of the records and reported
+    (`damaged`), while its neighbours and the other tables read as usual. Elsewhere a damaged row
+    refuses the whole file."""
 
     def __init__(self, path: Path, loaded: _Loaded, *, lock: FileLock | None, locked_by: str | None = None) -> None:
         self.path = path
@@ -84,6 +108,7 @@ class DocumentFile:
         """Who holds the write lock when this process could only open the file read-only."""
         self._pending_backup = loaded.migrated_from
         self._records: dict[str, dict[str, Any]] = loaded.records
+        self._damaged: dict[str, list[DamagedRow]] = dict(loaded.damaged)
         self._storage = AtomicJSONStorage(path, load=self._document, before_write=self._backup_if_migrating,
                                           read_only=lock is None, preloaded=loaded.document)
         storage = self._storage
@@ -158,15 +183,41 @@ class DocumentFile:
         except Exception:  # anything odd takes the checked path, which names what is wrong
             typed = None
         if typed is not None and cls.formats.version_of(path, {"meta": typed.meta}) == cls.formats.current:
-            return _Loaded({table: getattr(typed, table) for table in cls.record_types}, None)
+            records, damaged = {}, {}
+            for table in cls.record_types:
+                if table in cls.row_tolerant:
+                    records[table], damaged[table] = cls._rows_converted(table, getattr(typed, table))
+                else:
+                    records[table] = getattr(typed, table)
+            return _Loaded(records, None, damaged=damaged)
         document, found = cls._document_of(path, raw)
-        records = {}
+        records, damaged = {}, {}
         for table, record_type in cls.record_types.items():
+            if table in cls.row_tolerant:
+                records[table], damaged[table] = cls._rows_converted(table, document.get(table, {}))
+                continue
             try:
                 records[table] = msgspec.convert(document.get(table, {}), dict[str, record_type])
             except (msgspec.ValidationError, TypeError, ValueError) as exc:
                 raise CorruptFileError(path, f"table « {table} » : {exc}") from exc
-        return _Loaded(records, document, None if found is None else (found, raw))
+        return _Loaded(records, document, None if found is None else (found, raw), damaged)
+
+    @classmethod
+    def _rows_converted(cls, table: str, rows: dict[str, Any]) -> tuple[dict[str, Any], list[DamagedRow]]:
+        """The records of a `row_tolerant` table, row by row (each row decoded JSON or, from the
+        typed decoder, its raw bytes), and the rows that do not convert."""
+        record_type = cls.record_types[table]
+        records: dict[str, Any] = {}
+        damaged = []
+        for doc_id, row in rows.items():
+            try:
+                records[doc_id] = (_row_decoder(record_type).decode(row) if isinstance(row, msgspec.Raw)
+                                   else msgspec.convert(row, record_type))
+            except (msgspec.ValidationError, msgspec.DecodeError, TypeError, ValueError) as exc:
+                stored = msgspec.json.decode(row) if isinstance(row, msgspec.Raw) else row
+                name = stored.get("id") if isinstance(stored, dict) else None
+                damaged.append(DamagedRow(table, doc_id, name[:40] if isinstance(name, str) else "", str(exc)))
+        return records, damaged
 
     @classmethod
     def _document_of(cls, path: Path, raw: bytes) -> tuple[dict[str, Any], int | None]:
@@ -227,6 +278,11 @@ class DocumentFile:
         others."""
         return list(self._cached(table).values())
 
+    def damaged(self, table: str) -> list[DamagedRow]:
+        """The rows of `table` (a `row_tolerant` one) left out of its records because they do not convert."""
+        self._cached(table)
+        return self._damaged.get(table, [])
+
     def record(self, table: str, doc_id: int) -> Any | None:
         """The record `doc_id` of `table`, None when there is none."""
         return self._cached(table).get(str(doc_id))
@@ -237,10 +293,13 @@ class DocumentFile:
         document only after a failed write dropped them."""
         cache = self._records.get(table)
         if cache is None:
-            try:
-                cache = msgspec.convert(self.rows(table), dict[str, self.record_types[table]])
-            except (msgspec.ValidationError, TypeError, ValueError) as exc:
-                raise CorruptFileError(self.path, f"table « {table} » : {exc}") from exc
+            if table in self.row_tolerant:
+                cache, self._damaged[table] = self._rows_converted(table, self.rows(table))
+            else:
+                try:
+                    cache = msgspec.convert(self.rows(table), dict[str, self.record_types[table]])
+                except (msgspec.ValidationError, TypeError, ValueError) as exc:
+                    raise CorruptFileError(self.path, f"table « {table} » : {exc}") from exc
             self._records[table] = cache
         return cache
 
@@ -330,5 +389,12 @@ def _typed_decoder(kind: type[DocumentFile]) -> msgspec.json.Decoder:
     """A decoder of a whole file of `kind` in the current format: each table straight into its
     records. A table it does not know is refused, so such a file takes the checked path."""
     fields = [("meta", dict[DocId, dict[str, Any]])]
-    fields += [(table, dict[DocId, record_type], {}) for table, record_type in kind.record_types.items()]
+    fields += [(table, dict[DocId, msgspec.Raw if table in kind.row_tolerant else record_type], {})
+               for table, record_type in kind.record_types.items()]
     return msgspec.json.Decoder(msgspec.defstruct(f"{kind.__name__}Document", fields, forbid_unknown_fields=True))
+
+
+@lru_cache(maxsize=None)
+def _row_decoder(record_type: type[msgspec.Struct]) -> msgspec.json.Decoder:
+    """A decoder of one row of a `row_tolerant` table, from its raw bytes."""
+    return msgspec.json.Decoder(record_type)

@@ -53,6 +53,9 @@ class StructureFile(DocumentFile):
     came after format 2 without a format change: a file written before them reads each as an empty
     table, and nothing that was stored changes meaning."""
     id_prefixes = {**AuditFile.id_prefixes, "complaints": COMPLAINT_PREFIX, "surveys": "S", "checks": "C"}
+    row_tolerant = frozenset({"reviews"})
+    """A damaged review costs only itself: the structure, its registers and its other reviews read
+    (`damaged("reviews")` names it), and a write keeps its row as it is."""
 
     # Écarts and actions are numbered (E1, A1) and stored as in an audit file.
     next_id = AuditFile.next_id

@@ -1,7 +1,8 @@
 """Revue de direction: a structure's reviews, and one review as it is held in the meeting: the
-pack section by section, the consistency check (Entrée on a point goes to what to fix), the
-participants, the decisions (an action decided lands in the plan at once), the signature that
-freezes it all, the distribution and the bilan (PDF or Word).
+pack section by section with the référent's text for each, the consistency check (Entrée on a
+point goes to what to fix), the participants, the decisions (an action decided lands in the plan
+at once), the signature that freezes it all, a new version of a signed review, the distribution
+and the bilan (PDF or Word).
 
 The area opens on the list of structures (`structures.ReviewsScreen`); every change goes through
 `services.review`, and a refusal is shown in the form or told in one sentence."""
@@ -23,12 +24,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from audit_bench.model.vocab import ACTION_TYPES, REVIEW_DECISIONS, REVIEW_STATES, ROLES
-from audit_bench.reports.review_content import value_text
+from audit_bench.reports.review_content import COMMENT_LABEL, value_text
 from audit_bench.services import AuditSession, Workspace
 from audit_bench.services.errors import REFUSALS
 from audit_bench.services.review import (
-    ReviewView, check_review, decide, distribute, list_reviews, new_review, review_ref, set_participant, show_review,
-    sign, write_review_report,
+    TO_COMPLETE, WRITTEN_INPUTS, ReviewRow, ReviewView, SectionView, decide, distribute, list_reviews, new_review,
+    remove_participant, review_page, review_ref, set_comment, set_participant, sign, write_review_report,
 )
 from audit_bench.services.structures import structure_name
 from audit_bench.services.validation import UserError, check_text
@@ -100,14 +101,21 @@ StructureReviewsScreen #reviews {
         table = self.query_one(FixedTable)
         columns = [("Revue", 6), *REVIEW_COLUMNS]
         table.set_columns([*columns, ("Signée", width_left(self.size.width, columns))])
-        table.set_rows([(row.id, row) for row in rows], lambda row: [
+        damaged = listed.errors if listed is not None else []
+        table.set_rows([(row.id, row) for row in rows] + [(f"damaged-{n}", row) for n, row in enumerate(damaged)],
+                       lambda row: [
             plain(row.id.split("/")[-1]), plain(row.year), plain(REVIEW_STATES.get(row.state, row.state)),
             plain(row.decisions),
-            plain(f"{row.held_on}, par {row.signed_by}" if row.signed_by else "—")])
+            plain(f"{row.held_on}, par {row.signed_by}" if row.signed_by else "—")] if isinstance(row, ReviewRow)
+            else [plain(row.id or "?"), plain("—"), Text("illisible", style="bold red"), plain("—"), plain(row.error)])
         table.focus()
 
     def on_fixed_table_row_selected(self, event: FixedTable.RowSelected) -> None:
-        self.app.push_screen(ReviewScreen(self.workspace, event.key))
+        row = event.table.shown[event.key]
+        if isinstance(row, ReviewRow):
+            self.app.push_screen(ReviewScreen(self.workspace, event.key))
+        else:
+            self.notify(row.error, title="Revue illisible", severity="error", markup=False)
 
     def action_new_review(self) -> None:
         today = self.app.today()
@@ -138,9 +146,10 @@ def _year(typed: str) -> int:
 
 
 class ReviewScreen(Screen):
-    """One review: its pack and consistency check, built now (a signed review's: frozen at
-    signing). A signed review takes no more participants or decisions: those keys are shown
-    unavailable and say why; its distribution and its bilan remain."""
+    """One review: its pack with the référent's texts and its consistency check, built now in one
+    reading (a signed review's: frozen at signing). A signed review takes no more texts,
+    participants or decisions: those keys are shown unavailable and say why; n makes a new
+    version of it, and its distribution and its bilan remain."""
 
     TITLE = "Revue de direction"
     AUTO_FOCUS = ""
@@ -166,7 +175,10 @@ ReviewScreen #check-title {
 """
 
     BINDINGS = [
+        Binding("n", "new_version", "Nouvelle version"),  # first: shown on a signed review only
+        Binding("c", "write_text", "Texte"),
         Binding("p", "add_participant", "Participant"),
+        Binding("x", "remove_participant", "Retirer"),
         Binding("d", "decide", "Décision"),
         Binding("s", "sign", "Signer"),
         Binding("t", "distribute", "Diffusion"),
@@ -176,7 +188,7 @@ ReviewScreen #check-title {
         Binding("escape", "back", "Retour"),
     ]
 
-    CHANGES = {"add_participant", "decide", "sign"}
+    CHANGES = {"write_text", "add_participant", "remove_participant", "decide", "sign"}
     """What a signed review refuses (its distribution is not part of what was signed)."""
 
     def __init__(self, workspace: Workspace, ref: str) -> None:
@@ -205,13 +217,12 @@ ReviewScreen #check-title {
 
     def action_refresh(self) -> None:
         today = self.app.today()
-        view = attempt(self, lambda: show_review(self.workspace, self.ref, today))
-        if view is None:
+        page = attempt(self, lambda: review_page(self.workspace, self.ref, today))
+        if page is None:
             self.app.pop_screen()
             return
-        self.view = view
-        points = view.remaining if view.signature is not None else (
-            attempt(self, lambda: check_review(self.workspace, self.ref, today).points) or [])
+        self.view = view = page.view
+        points = page.points
         self.query_one("#review-header", Static).update(header_text(view, self.name_of_structure))
         self.query_one("#pack-text", Static).update(pack_text(view))
         self.points = len(points)
@@ -247,13 +258,14 @@ ReviewScreen #check-title {
         if self.view is None or self.view.state == "draft":
             return None
         if self.view.state == "signed":
-            return ("Revue signée : elle ne se modifie plus. Nouvelle version : "
-                    f"audit-bench review new … --supersedes {self.view.id.split('/')[-1]}")
+            return "Revue signée : elle ne se modifie plus. En faire une nouvelle version : touche n."
         return f"Revue remplacée par {self.view.superseded_by} : modifier celle-ci."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.CHANGES and self.frozen() is not None:
             return None  # shown, as unavailable
+        if action == "new_version":
+            return self.view is not None and self.view.state == "signed"  # only a signed review has versions
         return True
 
     def on_key(self, event) -> None:
@@ -275,6 +287,39 @@ ReviewScreen #check-title {
 
         self.app.push_screen(FormDialog(spec), changed)
 
+    def action_write_text(self) -> None:
+        """Choose the input (the first one still to complete is proposed), then write its text."""
+        if self.view is None:
+            return
+        sections = [s for s in self.view.inputs if s.input]
+        if not sections:
+            self.notify("Aucune donnée d'entrée : aucun référentiel de la revue n'est installé.", markup=False)
+            return
+        proposed = next((s for s in sections if s.reads in WRITTEN_INPUTS and not s.comment), sections[0])
+        spec = FormSpec("Texte du référent qualité", [
+            Field("input", "Donnée d'entrée", _input_key(proposed),
+                  options=[(_input_key(s), ("✎ " if s.comment else "  ") + s.title) for s in sections]),
+        ], lambda values: values["input"], submit_label="Écrire…",
+            context=Text("↓ ↑ : choisir la donnée d'entrée · Entrée : écrire son texte (✎ : déjà écrit)", style="dim"))
+        self.app.push_screen(FormDialog(spec), lambda key: self.edit_text(key) if key else None)
+
+    def edit_text(self, key: str) -> None:
+        """The text form of one input (`REFERENTIAL:INPUT`): multi-line, saved with ctrl+s; emptied, it is cleared."""
+        section = next((s for s in self.view.inputs if _input_key(s) == key), None) if self.view else None
+        if section is None:
+            return
+
+        def submit(values: dict[str, str]) -> bool:
+            set_comment(self.workspace, self.ref, key, values["text"])
+            return True
+
+        context = Text(clean(f"{section.citation()} — {section.title}"), style="dim")
+        if section.reads in WRITTEN_INPUTS:
+            context.append("\naudit-bench n'en tient pas de registre : ce texte en est le contenu.", style="dim")
+        self.change(FormSpec("Texte du référent qualité", [
+            Field("text", "Texte (vide : effacé)", section.comment, multiline=True),
+        ], submit, context=context), "Texte enregistré.")
+
     def action_add_participant(self, role: str | None = None) -> None:
         def submit(values: dict[str, str]) -> bool:
             set_participant(self.workspace, self.ref, values["name"], values["role"], values["present"] == "yes")
@@ -285,6 +330,55 @@ ReviewScreen #check-title {
             Field("role", "Rôle", role or "", options=list(ROLES.items())),
             Field("present", "Présence", options=[("yes", "Présent(e)"), ("no", "Absent(e), excusé(e)")]),
         ], submit, focus="name"), "Participant inscrit.")
+
+    def action_remove_participant(self) -> None:
+        """Choose the participant (when there are several), then confirm: Entrée removes, Échap keeps."""
+        if self.view is None:
+            return
+        people = self.view.participants
+        if not people:
+            self.notify("Aucun participant à retirer.", markup=False)
+            return
+        if len(people) == 1:
+            self.confirm_removal(0)
+            return
+        spec = FormSpec("Retirer un participant", [
+            Field("who", "Participant", options=[(str(index), f"{p.name} — {ROLES.get(p.role, p.role)}")
+                                                 for index, p in enumerate(people)]),
+        ], lambda values: values["who"], submit_label="Retirer…")
+        self.app.push_screen(FormDialog(spec), lambda who: self.confirm_removal(int(who)) if who else None)
+
+    def confirm_removal(self, index: int) -> None:
+        person = self.view.participants[index]
+        question = Text(clean(f"Retirer {person.name} ({ROLES.get(person.role, person.role)}) de la revue ?"),
+                        style="bold")
+
+        def answered(yes: bool) -> None:
+            if yes and attempt(self, lambda: remove_participant(self.workspace, self.ref, person.name,
+                                                                person.role)) is not None:
+                self.notify("Participant retiré.", markup=False)
+                self.action_refresh()
+
+        self.app.push_screen(ConfirmDialog(question, hint="Entrée : retirer · Échap : garder"), answered)
+
+    def action_new_version(self) -> None:
+        """A signed review is changed by a new version: a draft starting from its participants,
+        decisions and texts, which replaces it once signed."""
+        if self.view is None or self.view.state != "signed":
+            return
+        review_id = self.view.id.split("/")[-1]
+        question = Text(f"Préparer une nouvelle version de la revue {review_id} ?", style="bold")
+        question.append("\nElle reprend ses participants, ses décisions et les textes du référent ; ses données "
+                        f"d'entrée sont celles du jour. Une fois signée, elle remplace {review_id}.")
+
+        def answered(yes: bool) -> None:
+            created = attempt(self, lambda: new_review(self.workspace, self.structure_id, supersedes=review_id,
+                                                       today=self.app.today())) if yes else None
+            if created is not None:
+                self.notify(f"Nouvelle version {created.id} en préparation.", markup=False)
+                self.app.switch_screen(ReviewScreen(self.workspace, f"{self.structure_id}/{created.id}"))
+
+        self.app.push_screen(ConfirmDialog(question, hint="Entrée : préparer · Échap : ne rien faire"), answered)
 
     def decision_kinds(self) -> list[tuple[str, str]]:
         """The kinds of decision the review's referentials call for, in their words (all when none says)."""
@@ -344,8 +438,8 @@ ReviewScreen #check-title {
                 return
             question = Text("Signer la revue ?", style="bold")
             question.append("\nLa signature fige le bilan : les données d'entrée telles qu'elles sont aujourd'hui, "
-                            "les participants et les décisions. La revue ne se modifiera plus ; seule sa diffusion "
-                            "pourra encore être notée.")
+                            "les participants, les décisions et les textes du référent. La revue ne se modifiera "
+                            "plus ; seule sa diffusion pourra encore être notée.")
             self.app.push_screen(ConfirmDialog(question, hint="Entrée : signer · Échap : ne pas signer"),
                                  lambda yes: self.sign(values) if yes else None)
 
@@ -407,7 +501,12 @@ ReviewScreen #check-title {
     def fix(self, point) -> None:
         """Open what fixes a point: the walk at an audit's écart, the plan for the structure's own,
         the register of a complaint, indicator or survey, the participant form, a new internal audit."""
-        if point.kind == "missing-participant":
+        if point.kind == "input-to-complete":
+            if self.frozen() is None:
+                self.edit_text(point.ref.rsplit("/", 1)[1])
+            else:
+                self.notify(self.frozen(), title="Refusé", severity="warning", markup=False)
+        elif point.kind == "missing-participant":
             role = next((key for key, label in ROLES.items() if label in point.text), None)
             if self.frozen() is None:
                 self.action_add_participant(role)
@@ -463,6 +562,8 @@ def header_text(view: ReviewView, name: str) -> Text:
         text.append(clean(f", tenue le {view.held_on}, signée par {view.signature.by}"))
         if view.signature_valid is False:
             text.append("  EMPREINTE NE CORRESPOND PLUS", style="bold red")
+    if view.supersedes and view.state == "draft":
+        text.append(f", nouvelle version de {view.supersedes} (la remplace une fois signée)", style="dim")
     return text
 
 
@@ -487,12 +588,17 @@ def pack_text(view: ReviewView) -> Group:
         title = Text(clean(section.title), style="bold underline")
         title.append(clean(f"  [{section.citation()}]"), style="dim")
         lines = [("", Text(clean(section.no_data), style="italic"))] if section.no_data else []
+        if section.no_data == TO_COMPLETE and view.state == "draft":
+            lines[0][1].append(" (c : écrire son texte)", style="dim")
         for figure in section.figures:
             line = Text.assemble(clean(f"{figure.label} : "), (clean(value_text(figure.value, figure.unit)), "bold"))
             if figure.previous is not None:
                 line.append(clean(f" (précédent : {value_text(figure.previous, figure.unit)})"), style="dim")
             lines.append(("", line))
         lines += [("•", plain(detail)) for detail in section.details]
+        if section.comment:
+            lines.append(("✎", Text(COMMENT_LABEL + " :", style="bold")))
+            lines += [("", plain(line)) for line in section.comment.split("\n") if line.strip()]
         blocks.append((title, lines))
     parts: list = []
     for title, lines in blocks:
@@ -514,3 +620,8 @@ def heading(title: str, empty: str) -> Text:
     if empty:
         text.append(f" : {empty}", style="dim")
     return text
+
+
+def _input_key(section: SectionView) -> str:
+    """How an input of the pack is named to the services: `REFERENTIAL:INPUT`."""
+    return f"{section.referential}:{section.input}"
