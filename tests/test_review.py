@@ -130,7 +130,7 @@ def test_the_registers_fill_their_sections_and_the_check(bench, afaq, tmp_path):
     _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
     assert "IND2 — tendance" in body and "2026-T2" in body  # the chart, drawn in the bilan
     word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
-    assert len(word.inline_shapes) == 1
+    assert len(word.inline_shapes) == 3  # the trend, the complaints by answer delay, the survey by question
 
     points = {(p.kind, p.ref) for p in check_review(bench, ref, today=TODAY).points}
     assert ("complaint-not-answered", f"{structure}/R2") in points

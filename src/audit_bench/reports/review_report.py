@@ -16,7 +16,7 @@ from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
 from audit_bench.reports.cells import bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
-from audit_bench.reports.review_chart import charted, comparison_chart, trend_chart
+from audit_bench.reports.review_chart import section_charts
 from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
 from audit_bench.reports.styles import text
 
@@ -95,10 +95,8 @@ class _Bilan:
                 widths = [None] + [25] * (len(header) - 1)
                 out.append(self.grid(header, ReviewContent.figure_rows(section), widths,
                                      extra=[("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
-            if charted(section):
-                out += [Spacer(1, 2 * mm), comparison_chart(section)]
-            for trend in section.trends:
-                out += [Spacer(1, 2 * mm), trend_chart(trend)]
+            for chart in section_charts(section):
+                out += [Spacer(1, 2 * mm), chart.drawing]
             out += [self.p(f"• {text(line)}", "small") for line in section.details]
             out.append(Spacer(1, 3 * mm))
         return out

@@ -35,7 +35,7 @@ from audit_bench.model import (
     ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
     Finding, Fulfilment, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
-from audit_bench.model.review import REVIEW_PREFIX, Trend, encode_canonical
+from audit_bench.model.review import REVIEW_PREFIX, Distribution, Radar, Rates, Trend, encode_signed
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
@@ -143,6 +143,9 @@ class Built:
     details: list[str]
     no_data: str = ""
     trends: list[Trend] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
+    rates: list[Rates] = field(default_factory=list)
+    radar: Radar | None = None
 
 
 Builder = Callable[[ReviewContext, ReferentialTree], Built]
@@ -281,14 +284,29 @@ def _self_assessment_section(ctx: ReviewContext, tree: ReferentialTree) -> Built
     details = [f"Autodiagnostic du {newer.snapshot.header.date} ({newer.id})"
                + (f", comparé à celui du {older.snapshot.header.date} ({older.id})" if older is not None
                   else " ; pas d'autodiagnostic précédent pour comparer")]
-    for row in ctx.workspace.scores(newer.tree, newer.snapshot):
-        if row.depth > 0:
-            continue
+    rows = [row for row in ctx.workspace.scores(newer.tree, newer.snapshot) if row.depth <= 0]
+    for row in rows:
         old = before.get(row.section)
         figures.append(Figure(label=row.title, value=row.percent, ref=newer.id, unit="%",
                               previous=None if old is None else old.percent))
         details.append(f"{row.title} : {row.score:g} / {row.max:g} points" if row.rated else f"{row.title} : non coté")
-    return Built(figures, details)
+    return Built(figures, details, radar=_radar(rows, before, newer, older))
+
+
+RADAR_AXES = 3
+"""The fewest axes a radar draws as a shape: with fewer, the section's bars say it better."""
+
+
+def _radar(rows: list[Any], before: dict[str, Any], newer: AuditRecords, older: AuditRecords | None) -> Radar | None:
+    """The grid's axes (its top-level sections, not the total) as a radar, when it has enough of them."""
+    axes = [row for row in rows if row.depth == 0]
+    if len(axes) < RADAR_AXES:
+        return None
+    previous = None if older is None else [before[row.section].percent if row.section in before else None
+                                           for row in axes]
+    return Radar(axes=[f"{row.section}. {row.title}" for row in axes], values=[row.percent for row in axes],
+                 on=newer.snapshot.header.date, previous=previous,
+                 previous_on=None if older is None else older.snapshot.header.date)
 
 
 def _complaints_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
@@ -309,7 +327,48 @@ def _complaints_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
                Figure(label="Écarts ouverts à partir des réclamations", value=len(bilan.ecarts)),
                Figure(label="Actions décidées sur ces écarts", value=bilan.actions)]
     details = [f"Objet « {count.label} » : {count.count}" for count in bilan.by_subject]
-    return Built(figures, details)
+    return Built(figures, details, distributions=[_answer_delays(bilan)])
+
+
+def _answer_delays(bilan: Any) -> Distribution:
+    """The complaints by the days their first answer took, against the deadline: what a conseil
+    d'administration reads at a glance is how many were answered in time and, for the others, by
+    how far they missed it. A year holds a few dozen complaints: spread over twelve months, on
+    time against late would be mostly zeros, while one bar per day up to the deadline, then
+    widening spans past it, shows both at once. The complaints not answered yet stand apart."""
+    from audit_bench.model.complaints import DELAY_UNITS
+
+    deadline = bilan.delay.days if bilan.delay is not None else None
+    spans = _delay_spans(deadline)
+    counts = [sum(1 for days in bilan.answer_days if low <= days and (high is None or days <= high))
+              for low, high in spans]
+    unit = DELAY_UNITS[bilan.delay.unit] if bilan.delay is not None else DELAY_UNITS["jours-ouvrables"]
+    tones = ["within" if deadline is None or high is not None and high <= deadline else "past" for _, high in spans]
+    return Distribution(
+        title=f"Réclamations selon le délai de la première réponse ({unit}"
+              + ("" if bilan.delay is not None else " ; aucun délai de réponse fixé") + ")",
+        buckets=[_span_label(low, high) for low, high in spans] + ["sans réponse"],
+        counts=counts + [bilan.unanswered], tones=tones + ["apart"],
+        limit="" if bilan.delay is None else f"délai de réponse : {bilan.delay.text}")
+
+
+def _delay_spans(deadline: int | None) -> list[tuple[int, int | None]]:
+    """Spans of days, both ends included (None: no end): a day each up to a short deadline (the
+    first two together), five spans up to a longer one; past it, up to twice, four times, beyond.
+    Without a deadline, those of five days."""
+    limit = 5 if deadline is None else max(deadline, 1)
+    if limit <= 7:
+        within = [(0, 1)] + [(day, day) for day in range(2, limit + 1)]
+    else:
+        width = -(-(limit + 1) // 5)
+        within = [(low, min(low + width - 1, limit)) for low in range(0, limit + 1, width)]
+    return within + [(limit + 1, 2 * limit), (2 * limit + 1, 4 * limit), (4 * limit + 1, None)]
+
+
+def _span_label(low: int, high: int | None) -> str:
+    if high is None:
+        return f"> {low - 1}"
+    return str(low) if low == high else f"{low}–{high}"
 
 
 def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
@@ -328,7 +387,18 @@ def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
                            f"sans écart ouvert")
         if row.small_sample:
             details.append(f"Enquête {row.id} : échantillon faible")
-    return Built(figures, details)
+    return Built(figures, details, rates=[_question_rates(ctx, row.id) for row in held])
+
+
+def _question_rates(ctx: ReviewContext, survey_id: str) -> Rates:
+    """Each question's satisfaction rate of one survey, against the structure's threshold."""
+    from audit_bench.services.surveys import survey_view
+
+    survey = next(s for s in ctx.structure.surveys if s.id == survey_id)
+    view = survey_view(ctx.structure, survey)
+    return Rates(title=f"Enquête {survey_id} — satisfaction par question",
+                 labels=[f"Q{q.number}. {q.text}" for q in view.questions], values=[q.rate for q in view.questions],
+                 threshold=view.threshold)
 
 
 def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
@@ -431,7 +501,8 @@ def _exits_recorded(ctx: ReviewContext) -> list[PackSection]:
 def _section(tree: ReferentialTree, item: ReviewInput, built: Built) -> PackSection:
     return PackSection(referential=tree.id, cite=cite_as(tree.referential), input=item.id, title=item.title, section=item.section, line=item.line,
                        reads=item.reads, figures=built.figures, details=built.details, trends=built.trends,
-                       no_data=built.no_data or ("" if built.figures or built.details else "Aucune donnée"))
+                       no_data=built.no_data or ("" if built.figures or built.details else "Aucune donnée"),
+                       distributions=built.distributions, rates=built.rates, radar=built.radar)
 
 
 # The consistency check --------------------------------------------------------------------------
@@ -772,7 +843,7 @@ def _obligations_met(ctx: ReviewContext, held_on: str, ref: str) -> list[Fulfilm
 def signed_content(review: Review) -> bytes:
     """What a signature covers, as canonical JSON: the period, the day, who took part, the
     decisions and the frozen pack (not the distribution, added afterwards)."""
-    return encode_canonical(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
+    return encode_signed(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
                                                     superseded_by=None))
 
 
