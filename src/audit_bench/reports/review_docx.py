@@ -36,8 +36,8 @@ def render_review_docx(document: ReviewDocument) -> bytes:
             writer.para(section.no_data, italic=True)
         if section.figures:
             header = ReviewContent.figure_header(section)
-            writer.table(header, ReviewContent.figure_rows(section), [16.0 - 2.5 * (len(header) - 1)]
-                         + [2.5] * (len(header) - 1))
+            writer.table(header, ReviewContent.figure_rows(section), [16.0 - 2.8 * (len(header) - 1)]
+                         + [2.8] * (len(header) - 1))
         for chart in section_charts(section):
             width = Pt(min(chart.drawing.width, PICTURE_WIDTH / 2.54 * 72))
             picture = writer.document.add_picture(io.BytesIO(drawing_png(chart.drawing)), width=width)
@@ -53,7 +53,9 @@ def render_review_docx(document: ReviewDocument) -> bytes:
 
 def _chapter(writer: WordWriter, chapter: Chapter) -> None:
     writer.heading(chapter.title)
-    if chapter.empty:
-        writer.para(chapter.empty, italic=True)
+    if chapter.note:
+        writer.para(chapter.note, italic=True)
     if chapter.rows:
         writer.table(chapter.header, chapter.rows)
+    else:
+        writer.para(chapter.empty, italic=True)
