@@ -188,23 +188,19 @@ class Review(Record, kw_only=True):
     created_at: str
 
 
-def encode_canonical(value: msgspec.Struct | list[msgspec.Struct]) -> bytes:
-    """The same bytes for the same content, whatever built it: what a signature hashes."""
-    return msgspec.json.encode(value, order="deterministic")
-
-
 ADDED_AFTER_FIRST_SIGNATURE: dict[type[msgspec.Struct], tuple[str, ...]] = {
     PackSection: ("distributions", "rates", "radar"),
 }
 """The fields added to a signed struct after reviews were first signed (format of 955d4a5). A
 signature hashes the canonical JSON of the review: a new key would change that JSON and turn every
-signature made before it invalid. So `encode_signed` leaves out these keys while they hold their
-default, and a review that does not use them hashes to the bytes it was signed with."""
+signature made before it invalid. So `encode_canonical` leaves out these keys while they hold
+their default, and a review that does not use them hashes to the bytes it was signed with."""
 
 
-def encode_signed(review: Review) -> bytes:
-    """What a signature hashes: `encode_canonical`'s bytes, less the keys added after the first
-    signed format while they hold their default (`ADDED_AFTER_FIRST_SIGNATURE`)."""
+def encode_canonical(review: Review) -> bytes:
+    """The same bytes for the same content, whatever built it: what a signature hashes. The keys
+    added after the first signed format are left out while they hold their default
+    (`ADDED_AFTER_FIRST_SIGNATURE`); the others keep their order of declaration."""
     content = msgspec.to_builtins(review, order="deterministic")
     _drop_defaults(content, Review)
     for section in content["pack"]:

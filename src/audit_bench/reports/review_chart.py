@@ -55,12 +55,12 @@ def section_charts(section: PackSection) -> list[Chart]:
     if section.radar is not None:
         charts.append(Chart(radar(section.radar), radar_text(section.radar)))
     elif charted(section):
-        charts.append(Chart(comparison_chart(section), "; ".join(
+        charts.append(Chart(comparison_chart(section), " ; ".join(
             f"{f.label} : {value_text(f.value, '%')} (précédent : {value_text(f.previous, '%')})"
             for f in section.figures)))
     charts += [Chart(distribution_chart(d), distribution_text(d)) for d in section.distributions]
     charts += [Chart(rates_chart(r), rates_text(r)) for r in section.rates]
-    charts += [Chart(trend_chart(t), t.title) for t in section.trends]
+    charts += [Chart(trend_chart(t), trend_text(t)) for t in section.trends]
     return charts
 
 
@@ -73,9 +73,11 @@ def _fit(value: str, size: float, width: float) -> str:
     font = report_styles.FONT
     if stringWidth(value, font, size) <= width:
         return value
-    while value and stringWidth(value + "…", font, size) > width:
-        value = value[:-1]
-    return value.rstrip() + "…"
+    low, high = 0, len(value)  # the longest cut that fits, by halving: a label may be very long
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if stringWidth(value[:middle] + "…", font, size) <= width else (low, middle - 1)
+    return value[:low].rstrip() + "…"
 
 
 def _wrap(value: str, size: float, width: float, lines: int = LABEL_LINES) -> list[str]:
@@ -229,6 +231,12 @@ def rates_text(chart: Rates) -> str:
     return (f"{chart.title} : " + " ; ".join(f"{label} : {french_percent(value)}"
                                             for label, value in zip(chart.labels, chart.values))
             + (f" (seuil : {french_percent(chart.threshold)})" if chart.threshold is not None else ""))
+
+
+def trend_text(trend: Trend) -> str:
+    return (f"{trend.title} : " + " ; ".join(f"{period} : {value_text(value, trend.unit)}"
+                                            for period, value in zip(trend.periods, trend.values))
+            + (f" (cible : {value_text(trend.target, trend.unit)})" if trend.target is not None else ""))
 
 
 def trend_chart(trend: Trend) -> Drawing:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import msgspec
 from msgspec import UNSET
@@ -35,7 +35,8 @@ from audit_bench.model import (
     ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
     Finding, Fulfilment, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
-from audit_bench.model.review import REVIEW_PREFIX, Distribution, Radar, Rates, Trend, encode_signed
+from audit_bench.model import SectionScore
+from audit_bench.model.review import REVIEW_PREFIX, Distribution, Radar, Rates, Trend, encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
@@ -47,6 +48,9 @@ from audit_bench.services.structures import StructureSession, open_structure
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.audit_file import AuditFile
+
+if TYPE_CHECKING:
+    from audit_bench.services.complaints import ComplaintBilan
 
 REGISTER_NOT_KEPT = "Registre non tenu dans audit-bench : à compléter"
 """What the section of an input says while audit-bench keeps no register for it (true today)."""
@@ -297,7 +301,8 @@ RADAR_AXES = 3
 """The fewest axes a radar draws as a shape: with fewer, the section's bars say it better."""
 
 
-def _radar(rows: list[Any], before: dict[str, Any], newer: AuditRecords, older: AuditRecords | None) -> Radar | None:
+def _radar(rows: list[SectionScore], before: dict[str, SectionScore], newer: AuditRecords,
+           older: AuditRecords | None) -> Radar | None:
     """The grid's axes (its top-level sections, not the total) as a radar, when it has enough of them."""
     axes = [row for row in rows if row.depth == 0]
     if len(axes) < RADAR_AXES:
@@ -330,7 +335,7 @@ def _complaints_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     return Built(figures, details, distributions=[_answer_delays(bilan)])
 
 
-def _answer_delays(bilan: Any) -> Distribution:
+def _answer_delays(bilan: ComplaintBilan) -> Distribution:
     """The complaints by the days their first answer took, against the deadline: what a conseil
     d'administration reads at a glance is how many were answered in time and, for the others, by
     how far they missed it. A year holds a few dozen complaints: spread over twelve months, on
@@ -843,7 +848,7 @@ def _obligations_met(ctx: ReviewContext, held_on: str, ref: str) -> list[Fulfilm
 def signed_content(review: Review) -> bytes:
     """What a signature covers, as canonical JSON: the period, the day, who took part, the
     decisions and the frozen pack (not the distribution, added afterwards)."""
-    return encode_signed(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
+    return encode_canonical(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
                                                     superseded_by=None))
 
 
