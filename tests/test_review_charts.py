@@ -124,6 +124,19 @@ def test_each_survey_draws_its_questions_against_the_threshold(bench, afaq_year,
             in alt_texts(write_review_report(bench, afaq_year["ref"], tmp_path / "bilan.docx")))
 
 
+def test_a_question_typed_with_markup_and_an_emoji_is_drawn_as_typed(bench, afaq_year, tmp_path):
+    results = tmp_path / "hostile.csv"
+    results.write_text("Question;Engagement;Pas du tout;Plutôt pas;Plutôt;Tout à fait\n"
+                       "Accueil <b>gras</b> & « café » 😀;E1;1;1;1;1\n", encoding="utf-8")
+    import_results(bench, afaq_year["structure"], afaq_year["survey"], results)
+    [rates] = inputs(shown(bench, afaq_year["ref"]), "surveys")["rates"]
+    assert rates["labels"] == ["Q1. Accueil <b>gras</b> & « café » 😀"]
+    _, body = pdf_text(write_review_report(bench, afaq_year["ref"], tmp_path / "bilan.pdf"))
+    assert "Q1. Accueil <b>gras</b> & « café » □ 50 %" in body  # the emoji the font lacks: a box
+    assert any("Q1. Accueil <b>gras</b> & « café » 😀 : 50 %" in text
+               for text in alt_texts(write_review_report(bench, afaq_year["ref"], tmp_path / "bilan.docx")))
+
+
 def test_the_autodiagnostic_is_drawn_as_the_iae_os_radar_against_the_previous(bench, tmp_path):
     structure = create_structure(bench, "Rebond Bois", "EI").id
     for day, rating in {"2025-03-01": "1", "2026-03-01": "3"}.items():

@@ -173,8 +173,9 @@ def distribution_chart(chart: Distribution) -> Drawing:
             line_at = x
         before = tone
         height = (top - bottom) * count / scale_top
-        drawing.add(Rect(x + slot * 0.15, bottom, slot * 0.7, height, fillColor=TONES.get(tone, CURRENT),
-                         strokeColor=None))
+        if count:
+            drawing.add(Rect(x + slot * 0.15, bottom, slot * 0.7, height, fillColor=TONES.get(tone, CURRENT),
+                             strokeColor=None))
         drawing.add(String(x + slot / 2, bottom + height + 3, str(count), fontName=bold, fontSize=7,
                            textAnchor="middle"))
         drawing.add(String(x + slot / 2, bottom - 10, _label(bucket), fontName=font, fontSize=7, textAnchor="middle"))
