@@ -12,10 +12,10 @@ import pytest
 from support import run_cli, tree_digest
 from test_report import pdf_text, typeset
 
-SIGNED_AT_955D4A5 = Path(__file__).parent / "fixtures" / "review_signed_955d4a5"
-"""A workspace holding the demo's structure file with two reviews signed by main at 955d4a5 (before
-the référent's texts): RD1 (2025, the demo's) and RD2 (2026, its pack with trends, surveys and
-complaints, an absentee and a decision)."""
+SIGNED_AT_955D4A5 = Path(__file__).parent / "fixtures" / "signed_by_955d4a5"
+"""A workspace whose reviews main signed at 955d4a5, before the référent's texts and the charts: the
+demo's AFAQ structure (RD1 of 2025, RD2 of 2026 with trends, a survey and complaints) and its IAE
+OS one (RD1 of 2026)."""
 
 
 def cli(workspace, *args, check=True):

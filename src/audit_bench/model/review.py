@@ -73,6 +73,41 @@ class Trend(Record, kw_only=True):
     target: float | None = None
 
 
+class Distribution(Record, kw_only=True):
+    """How many records fall in each bucket, a limit drawn between two buckets: the complaints by
+    the days their first answer took, the answer deadline after the last bucket within it."""
+
+    title: str
+    buckets: list[str]
+    counts: list[int]
+    tones: list[str]
+    """One per bucket: "within" the limit, "past" it, or "apart" (off the scale: not answered yet)."""
+    limit: str = ""
+    """The limit in words (« délai de réponse : 5 jours ouvrables »); empty when none is fixed."""
+
+
+class Rates(Record, kw_only=True):
+    """Percentages read against a threshold: one survey, each question's satisfaction rate."""
+
+    title: str
+    labels: list[str]
+    values: list[float | None]
+    """In %; None: no answer to that question."""
+    threshold: float | None = None
+
+
+class Radar(Record, kw_only=True):
+    """A grid's axes as a radar: the latest autodiagnostic's percentages, the previous one beneath."""
+
+    axes: list[str]
+    values: list[float | None]
+    """In %, one per axis; None: the axis not rated."""
+    on: str
+    """The day of the autodiagnostic drawn."""
+    previous: list[float | None] | None = None
+    previous_on: str | None = None
+
+
 class PackSection(Record, kw_only=True):
     """One input of one referential's review, as built from the records."""
 
@@ -93,6 +128,12 @@ class PackSection(Record, kw_only=True):
     """The indicators' trends, drawn as line charts."""
     no_data: str = ""
     """Set when the section has no figure: what it says instead (« Aucun audit réalisé en 2026 »)."""
+    distributions: list[Distribution] = []
+    """Drawn as bar charts: the complaints by delay of their first answer."""
+    rates: list[Rates] = []
+    """Drawn as bars against the threshold: each survey's questions."""
+    radar: Radar | None = None
+    """Drawn as a radar: the grid's axes, when the section compares an autodiagnostic's axes."""
 
     def citation(self) -> str:
         """Where the referential asks for it: « AFAQ 6.7 »."""
@@ -107,6 +148,16 @@ class CheckPoint(Record, kw_only=False):
     text: str
     ref: str
     """What to open to fix it: `AUDIT/E1`, `STRUCTURE/A3`, a referential's id, `STRUCTURE/RD1/D2`."""
+
+
+class InputComment(Record, kw_only=True):
+    """What the référent qualité writes for one input of the review: his analysis of the figures,
+    or, for an input audit-bench keeps no register of, its content (the réunions de régulation)."""
+
+    referential: str
+    input: str
+    """The input's id in the referential's `review.inputs` (a `PackSection.input`)."""
+    text: str
 
 
 class Signature(Record, kw_only=True):
@@ -153,16 +204,31 @@ class Review(Record, kw_only=True):
         return next((c.text for c in self.comments if (c.referential, c.input) == (referential, input_id)), "")
 
 
-def encode_canonical(value: msgspec.Struct | list[msgspec.Struct]) -> bytes:
-    """The same bytes for the same content, whatever built it: what a signature hashes."""
-    return msgspec.json.encode(value, order="deterministic")
+ADDED_AFTER_FIRST_SIGNATURE: dict[type[msgspec.Struct], tuple[str, ...]] = {
+    Review: ("comments",),
+    PackSection: ("distributions", "rates", "radar"),
+}
+"""The fields added to a signed struct after reviews were first signed (format of 955d4a5). A
+signature hashes the canonical JSON of the review: a new key would change that JSON and turn every
+signature made before it invalid. So `encode_canonical` leaves out these keys while they hold
+their default, and a review that does not use them hashes to the bytes it was signed with."""
 
 
-class InputComment(Record, kw_only=True):
-    """What the référent qualité writes for one input of the review: his analysis of the figures,
-    or, for an input audit-bench keeps no register of, its content (the réunions de régulation)."""
+def encode_canonical(review: Review) -> bytes:
+    """The same bytes for the same content, whatever built it: what a signature hashes. The keys
+    added after the first signed format are left out while they hold their default
+    (`ADDED_AFTER_FIRST_SIGNATURE`); the others keep their order of declaration."""
+    content = msgspec.to_builtins(review, order="deterministic")
+    _drop_defaults(content, Review)
+    for section in content["pack"]:
+        _drop_defaults(section, PackSection)
+    return msgspec.json.encode(content)
 
-    referential: str
-    input: str
-    """The input's id in the referential's `review.inputs` (a `PackSection.input`)."""
-    text: str
+
+def _drop_defaults(content: dict, struct: type[msgspec.Struct]) -> None:
+    added = ADDED_AFTER_FIRST_SIGNATURE.get(struct, ())
+    for field in msgspec.structs.fields(struct):
+        if field.name in added and field.name in content:
+            default = field.default_factory() if field.default is msgspec.NODEFAULT else field.default
+            if content[field.name] == default:
+                del content[field.name]

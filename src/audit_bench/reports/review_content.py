@@ -34,6 +34,9 @@ class Chapter:
     header: list[str]
     rows: list[list[str]]
     empty: str
+    """Printed instead of the table when there is no row."""
+    note: str = ""
+    """Printed above the table (the signatures of a review not signed yet)."""
 
 
 class ReviewContent:
@@ -102,7 +105,14 @@ class ReviewContent:
 
     def points(self) -> Chapter:
         return Chapter("Points du contrôle de cohérence restant à traiter", ["Point", "Référence"],
-                       [[point.text, point.ref] for point in self.document.points], "Aucun point restant.")
+                       [[point.text, self.local(point.ref)] for point in self.document.points],
+                       "Aucun point restant.")
+
+    def local(self, ref: str) -> str:
+        """A reference within the structure the bilan is about, without its id (on the cover):
+        « RD1/D2 », « IND3 »; an audit's or a referential's as it is."""
+        own = f"{self.review.structure}/"
+        return ref[len(own):] if ref.startswith(own) else ref
 
     def decisions(self) -> Chapter:
         return Chapter("Décisions", ["N°", "Nature", "Décision", "Responsable", "Échéance", "Plan"],
@@ -117,7 +127,7 @@ class ReviewContent:
                        [[ROLES.get(p.role, p.role), p.name,
                          "signé" if signature is not None and p.name == signature.by else ""]
                         for p in self.review.participants if p.present],
-                       "Revue non signée." if signature is None else "")
+                       "Aucun participant présent.", note="Revue non signée." if signature is None else "")
 
     def distribution(self) -> Chapter:
         return Chapter("Diffusion", ["Destinataire", "Envoyé le"],

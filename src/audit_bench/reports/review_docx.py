@@ -9,9 +9,9 @@ import io
 from docx import Document
 from docx.shared import Pt
 
-from audit_bench.reports.docx import WordWriter
+from audit_bench.reports.docx import PICTURE_WIDTH, WordWriter
 from audit_bench.reports.raster import drawing_png
-from audit_bench.reports.review_chart import charted, comparison_chart, trend_chart
+from audit_bench.reports.review_chart import section_charts
 from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
 
 __all__ = ["ReviewDocument", "render_review_docx"]
@@ -36,11 +36,12 @@ def render_review_docx(document: ReviewDocument) -> bytes:
             writer.para(section.no_data, italic=True)
         if section.figures:
             header = ReviewContent.figure_header(section)
-            writer.table(header, ReviewContent.figure_rows(section), [16.0 - 2.5 * (len(header) - 1)]
-                         + [2.5] * (len(header) - 1))
-        charts = ([comparison_chart(section)] if charted(section) else []) + [trend_chart(t) for t in section.trends]
-        for drawing in charts:
-            writer.document.add_picture(io.BytesIO(drawing_png(drawing)), width=Pt(drawing.width))
+            writer.table(header, ReviewContent.figure_rows(section), [16.0 - 2.8 * (len(header) - 1)]
+                         + [2.8] * (len(header) - 1))
+        for chart in section_charts(section):
+            width = Pt(min(chart.drawing.width, PICTURE_WIDTH / 2.54 * 72))
+            picture = writer.document.add_picture(io.BytesIO(drawing_png(chart.drawing)), width=width)
+            picture._inline.docPr.set("descr", chart.text)  # the alternative text: the chart's figures in words
         for line in section.details:
             writer.para(line, "List Bullet")
     for chapter in (content.points(), content.decisions(), content.signatures(), content.distribution()):
@@ -52,7 +53,9 @@ def render_review_docx(document: ReviewDocument) -> bytes:
 
 def _chapter(writer: WordWriter, chapter: Chapter) -> None:
     writer.heading(chapter.title)
-    if chapter.empty:
-        writer.para(chapter.empty, italic=True)
+    if chapter.note:
+        writer.para(chapter.note, italic=True)
     if chapter.rows:
         writer.table(chapter.header, chapter.rows)
+    else:
+        writer.para(chapter.empty, italic=True)

@@ -9,6 +9,7 @@ mode: no creation date, no random document id).
 
 from __future__ import annotations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
@@ -16,7 +17,7 @@ from audit_bench.reports import layout
 from audit_bench.reports import styles as report_styles
 from audit_bench.reports.cells import bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
-from audit_bench.reports.review_chart import charted, comparison_chart, trend_chart
+from audit_bench.reports.review_chart import section_charts
 from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
 from audit_bench.reports.styles import text
 
@@ -32,10 +33,19 @@ def render_review_report(document: ReviewDocument) -> layout.BuiltDocument:
         running_header=content.running_header(), footer=content.footer(), invariant=True)
 
 
+CHAPTER_ROOM = 50 * mm
+"""The room a chapter needs left on the page to start there: its heading and a few rows."""
+SECTION_ROOM = 40 * mm
+"""The same for an input's section: its title, the citation, the table's header and a few rows."""
+
+
 class _Bilan:
     def __init__(self, content: ReviewContent) -> None:
         self.content = content
-        self.st = report_styles.styles()
+        self.st = dict(report_styles.styles())
+        # A heading kept with its whole table moves a table that fits a page to the next one, and
+        # leaves a page half empty: the room asked before each heading keeps it off a page's foot.
+        self.st["h1"] = ParagraphStyle("bilan-h1", parent=self.st["h1"], keepWithNext=0)
         self.chapter = 0
 
     def p(self, markup: str, style: str = "body") -> Paragraph:
@@ -43,7 +53,7 @@ class _Bilan:
 
     def heading(self, title: str) -> list[Flowable]:
         self.chapter += 1
-        return [CondPageBreak(50 * mm), self.p(f"{self.chapter}. {text(title)}", "h1")]
+        return [CondPageBreak(CHAPTER_ROOM), self.p(f"{self.chapter}. {text(title)}", "h1")]
 
     def story(self) -> list[Flowable]:
         content = self.content
@@ -51,7 +61,7 @@ class _Bilan:
         story.append(PageBreak())
         story += self.chapter_table(content.participants(), [70, 65, None])
         story += self.inputs()
-        story += self.chapter_table(content.points(), [None, 60])
+        story += self.chapter_table(content.points(), [None, 78])
         story += self.chapter_table(content.decisions(), [10, 32, None, 32, 34, 16])
         story += self.signatures()
         story += self.chapter_table(content.distribution(), [None, 40])
@@ -86,6 +96,7 @@ class _Bilan:
     def inputs(self) -> list[Flowable]:
         out = self.heading(ReviewContent.INPUTS)
         for section in self.content.document.pack:
+            out.append(CondPageBreak(SECTION_ROOM))
             out.append(self.p(text(section.title), "h3"))
             out.append(self.p(text(ReviewContent.cited(section)), "muted"))
             if section.no_data:
@@ -95,23 +106,26 @@ class _Bilan:
                 widths = [None] + [25] * (len(header) - 1)
                 out.append(self.grid(header, ReviewContent.figure_rows(section), widths,
                                      extra=[("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
-            if charted(section):
-                out += [Spacer(1, 2 * mm), comparison_chart(section)]
-            for trend in section.trends:
-                out += [Spacer(1, 2 * mm), trend_chart(trend)]
+            for chart in section_charts(section):
+                out += [Spacer(1, 2 * mm), chart.drawing]
+            if section.details and (section.figures or section.trends):
+                out.append(Spacer(1, 2 * mm))
             out += [self.p(f"• {text(line)}", "small") for line in section.details]
             out.append(Spacer(1, 3 * mm))
         return out
 
     def signatures(self) -> list[Flowable]:
+        """The signatures' heading with their table, on one page: a table left alone at a page's
+        top would read as signing nothing."""
         chapter = self.content.signatures()
-        out = self.heading(chapter.title)
-        if chapter.empty:
-            out.append(self.p(f"<i>{text(chapter.empty)}</i>"))
-        if not chapter.rows:
-            return out
-        rows = [layout.head_row(*chapter.header)]
-        rows += [[cell(role), cell(name), cell(italic(signed)) if signed else ""]
-                 for role, name, signed in chapter.rows]
-        return out + [KeepTogether([layout.table(rows, [70 * mm, 60 * mm, CONTENT_WIDTH - 130 * mm],
-                                                 heights=[None] + [14 * mm] * (len(rows) - 1))])]
+        room, heading = self.heading(chapter.title)
+        body: list[Flowable] = [self.p(f"<i>{text(chapter.note)}</i>")] if chapter.note else []
+        if chapter.rows:
+            rows = [layout.head_row(*chapter.header)]
+            rows += [[cell(role), cell(name), cell(italic(signed)) if signed else ""]
+                     for role, name, signed in chapter.rows]
+            body.append(layout.table(rows, [70 * mm, 60 * mm, CONTENT_WIDTH - 130 * mm],
+                                     heights=[None] + [14 * mm] * (len(rows) - 1)))
+        else:
+            body.append(self.p(f"<i>{text(chapter.empty)}</i>"))
+        return [room, KeepTogether([heading, *body])]

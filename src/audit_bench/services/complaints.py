@@ -175,6 +175,8 @@ class ComplaintBilan(msgspec.Struct, frozen=True, kw_only=True):
     ecarts: list[RaisedEcart]
     """The écarts of source réclamation raised in the year, with their actions."""
     actions: int
+    answer_days: list[int] = []
+    """Each answered complaint's days to its first answer (as `median_answer_days`), in order of receipt."""
 
     def to_builtins(self) -> Any:
         return msgspec.to_builtins(self)
@@ -382,7 +384,7 @@ def complaint_bilan(workspace: Workspace, structure_id: str, year: int, today: d
         open=sum(1 for v in views if v.status == "open"), late=sum(1 for v in views if v.late),
         median_answer_days=statistics.median(days) if days else None, on_time=on_time,
         share_on_time=round(100 * on_time / len(timed), 1) if timed else None,
-        ecarts=ecarts, actions=sum(e.actions for e in ecarts))
+        ecarts=ecarts, actions=sum(e.actions for e in ecarts), answer_days=days)
 
 
 def _counts(keys: Iterable[str], labels: dict[str, str]) -> list[Count]:

@@ -17,7 +17,7 @@ changed: a change is refused and says how to make a new version (`new_review(...
 which, once signed, marks the one it replaces as superseded. Only its distribution (who received
 the bilan, when) is added afterwards: it is not part of what was signed. A field added to a signed
 struct since the first signed reviews leaves the bytes they were signed on unchanged while it holds
-its default (`ADDED_AFTER_FIRST_SIGNED`).
+its default (`model.review.ADDED_AFTER_FIRST_SIGNATURE`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import msgspec
 from msgspec import UNSET
@@ -38,7 +38,8 @@ from audit_bench.model import (
     ACTION_STATUSES, ECART_CLASSES, KINDS, ROLES, SOURCES, Action, AuditSnapshot, CheckPoint, Decision, Figure,
     Finding, Fulfilment, PackSection, Participant, Review, Sending, Signature, StructureSnapshot,
 )
-from audit_bench.model.review import REVIEW_PREFIX, InputComment, Trend, encode_canonical
+from audit_bench.model import SectionScore
+from audit_bench.model.review import REVIEW_PREFIX, Distribution, InputComment, Radar, Rates, Trend, encode_canonical
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import ReviewInput, cite_as
@@ -53,16 +54,14 @@ from audit_bench.store.audit_file import AuditFile
 from audit_bench.store.document import DamagedRow
 from audit_bench.store.errors import CorruptFileError
 
+if TYPE_CHECKING:
+    from audit_bench.services.complaints import ComplaintBilan
+
 TO_COMPLETE = "À compléter par le référent qualité"
 """What the section of an input of `WRITTEN_INPUTS` says until the référent writes its text."""
 WRITTEN_INPUTS = frozenset({"improvement-proposals", "supplier-review", "regulation-meetings"})
 """What an input `reads` when audit-bench keeps no register of it: the référent's text is its
 content (the consistency check points each one left empty)."""
-ADDED_AFTER_FIRST_SIGNED: dict[str, Any] = {"comments": []}
-"""Keys added to the structs of a signed review since the first signed format (main at 955d4a5),
-each with its default. `signed_content` leaves a key out while it holds its default, so a review
-signed before the key existed hashes to the bytes it was signed on and its signature stays valid.
-A field added to `Review` or to any struct inside it (appended at its end) adds its key here."""
 EXITS_INPUT = ReviewInput(id="taux-sortie", title="Taux de sortie dynamique", reads="exits")
 """The input added to every pack of a year with exits recorded, when no referential lists one."""
 _REF = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_\-]{0,99})/(RD[1-9][0-9]{0,5})$")
@@ -160,6 +159,9 @@ class Built:
     details: list[str]
     no_data: str = ""
     trends: list[Trend] = field(default_factory=list)
+    distributions: list[Distribution] = field(default_factory=list)
+    rates: list[Rates] = field(default_factory=list)
+    radar: Radar | None = None
 
 
 Builder = Callable[[ReviewContext, ReferentialTree], Built]
@@ -298,14 +300,30 @@ def _self_assessment_section(ctx: ReviewContext, tree: ReferentialTree) -> Built
     details = [f"Autodiagnostic du {newer.snapshot.header.date} ({newer.id})"
                + (f", comparé à celui du {older.snapshot.header.date} ({older.id})" if older is not None
                   else " ; pas d'autodiagnostic précédent pour comparer")]
-    for row in ctx.workspace.scores(newer.tree, newer.snapshot):
-        if row.depth > 0:
-            continue
+    rows = [row for row in ctx.workspace.scores(newer.tree, newer.snapshot) if row.depth <= 0]
+    for row in rows:
         old = before.get(row.section)
         figures.append(Figure(label=row.title, value=row.percent, ref=newer.id, unit="%",
                               previous=None if old is None else old.percent))
         details.append(f"{row.title} : {row.score:g} / {row.max:g} points" if row.rated else f"{row.title} : non coté")
-    return Built(figures, details)
+    return Built(figures, details, radar=_radar(rows, before, newer, older))
+
+
+RADAR_AXES = 3
+"""The fewest axes a radar draws as a shape: with fewer, the section's bars say it better."""
+
+
+def _radar(rows: list[SectionScore], before: dict[str, SectionScore], newer: AuditRecords,
+           older: AuditRecords | None) -> Radar | None:
+    """The grid's axes (its top-level sections, not the total) as a radar, when it has enough of them."""
+    axes = [row for row in rows if row.depth == 0]
+    if len(axes) < RADAR_AXES:
+        return None
+    previous = None if older is None else [before[row.section].percent if row.section in before else None
+                                           for row in axes]
+    return Radar(axes=[f"{row.section}. {row.title}" for row in axes], values=[row.percent for row in axes],
+                 on=newer.snapshot.header.date, previous=previous,
+                 previous_on=None if older is None else older.snapshot.header.date)
 
 
 def _complaints_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
@@ -326,7 +344,48 @@ def _complaints_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
                Figure(label="Écarts ouverts à partir des réclamations", value=len(bilan.ecarts)),
                Figure(label="Actions décidées sur ces écarts", value=bilan.actions)]
     details = [f"Objet « {count.label} » : {count.count}" for count in bilan.by_subject]
-    return Built(figures, details)
+    return Built(figures, details, distributions=[_answer_delays(bilan)])
+
+
+def _answer_delays(bilan: ComplaintBilan) -> Distribution:
+    """The complaints by the days their first answer took, against the deadline: what a conseil
+    d'administration reads at a glance is how many were answered in time and, for the others, by
+    how far they missed it. A year holds a few dozen complaints: spread over twelve months, on
+    time against late would be mostly zeros, while one bar per day up to the deadline, then
+    widening spans past it, shows both at once. The complaints not answered yet stand apart."""
+    from audit_bench.model.complaints import DELAY_UNITS
+
+    deadline = bilan.delay.days if bilan.delay is not None else None
+    spans = _delay_spans(deadline)
+    counts = [sum(1 for days in bilan.answer_days if low <= days and (high is None or days <= high))
+              for low, high in spans]
+    unit = DELAY_UNITS[bilan.delay.unit] if bilan.delay is not None else DELAY_UNITS["jours-ouvrables"]
+    tones = ["within" if deadline is None or high is not None and high <= deadline else "past" for _, high in spans]
+    return Distribution(
+        title=f"Réclamations selon le délai de la première réponse ({unit}"
+              + ("" if bilan.delay is not None else " ; aucun délai de réponse fixé") + ")",
+        buckets=[_span_label(low, high) for low, high in spans] + ["sans réponse"],
+        counts=counts + [bilan.unanswered], tones=tones + ["apart"],
+        limit="" if bilan.delay is None else f"délai de réponse : {bilan.delay.text}")
+
+
+def _delay_spans(deadline: int | None) -> list[tuple[int, int | None]]:
+    """Spans of days, both ends included (None: no end): a day each up to a short deadline (the
+    first two together), five spans up to a longer one; past it, up to twice, four times, beyond.
+    Without a deadline, those of five days."""
+    limit = 5 if deadline is None else max(deadline, 1)
+    if limit <= 7:
+        within = [(0, 1)] + [(day, day) for day in range(2, limit + 1)]
+    else:
+        width = -(-(limit + 1) // 5)
+        within = [(low, min(low + width - 1, limit)) for low in range(0, limit + 1, width)]
+    return within + [(limit + 1, 2 * limit), (2 * limit + 1, 4 * limit), (4 * limit + 1, None)]
+
+
+def _span_label(low: int, high: int | None) -> str:
+    if high is None:
+        return f"> {low - 1}"
+    return str(low) if low == high else f"{low}–{high}"
 
 
 def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
@@ -345,7 +404,18 @@ def _surveys_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
                            f"sans écart ouvert")
         if row.small_sample:
             details.append(f"Enquête {row.id} : échantillon faible")
-    return Built(figures, details)
+    return Built(figures, details, rates=[_question_rates(ctx, row.id) for row in held])
+
+
+def _question_rates(ctx: ReviewContext, survey_id: str) -> Rates:
+    """Each question's satisfaction rate of one survey, against the structure's threshold."""
+    from audit_bench.services.surveys import survey_view
+
+    survey = next(s for s in ctx.structure.surveys if s.id == survey_id)
+    view = survey_view(ctx.structure, survey)
+    return Rates(title=f"Enquête {survey_id} — satisfaction par question",
+                 labels=[f"Q{q.number}. {q.text}" for q in view.questions], values=[q.rate for q in view.questions],
+                 threshold=view.threshold)
 
 
 def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
@@ -483,7 +553,8 @@ def _section(ctx: ReviewContext, tree: ReferentialTree, item: ReviewInput) -> Pa
         no_data = built.no_data or ("" if built.figures or built.details else "Aucune donnée")
     return PackSection(referential=tree.id, cite=cite_as(tree.referential), input=item.id, title=item.title,
                        section=item.section, line=item.line, reads=item.reads, figures=built.figures,
-                       details=built.details, trends=built.trends, no_data=no_data)
+                       details=built.details, trends=built.trends, no_data=no_data,
+                       distributions=built.distributions, rates=built.rates, radar=built.radar)
 
 
 # The consistency check --------------------------------------------------------------------------
@@ -892,22 +963,9 @@ def _input_of(ctx: ReviewContext, ref: str, input_ref: str) -> tuple[str, str]:
 
 def signed_content(review: Review) -> bytes:
     """What a signature covers, as canonical JSON: the period, the day, who took part, the
-    decisions, the référent's texts and the frozen pack (not the distribution, added afterwards);
-    the keys of `ADDED_AFTER_FIRST_SIGNED` that hold their default are left out."""
-    content = encode_canonical(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
-                                                       superseded_by=None))
-    return msgspec.json.encode(_without_later_defaults(msgspec.json.decode(content)))
-
-
-def _without_later_defaults(value: Any) -> Any:
-    """`value` (decoded canonical JSON, its objects in field order) without the keys of
-    `ADDED_AFTER_FIRST_SIGNED` that hold their default, at any depth."""
-    if isinstance(value, list):
-        return [_without_later_defaults(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _without_later_defaults(item) for key, item in value.items()
-                if not (key in ADDED_AFTER_FIRST_SIGNED and item == ADDED_AFTER_FIRST_SIGNED[key])}
-    return value
+    decisions, the référent's texts and the frozen pack (not the distribution, added afterwards)."""
+    return encode_canonical(msgspec.structs.replace(review, state="signed", signature=None, distribution=[],
+                                                    superseded_by=None))
 
 
 def show_review(workspace: Workspace, ref: str, today: date | None = None) -> ReviewView:
