@@ -15,12 +15,14 @@ from rich.console import Console
 
 from audit_bench.services import Workspace
 from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.complaints import add_complaint, answer_complaint
 from audit_bench.services.plan import PlanFilter, read_plan
 from audit_bench.services.review import list_reviews, new_review, set_participant, show_review, sign
 from audit_bench.services.structures import create_structure, set_certification
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.forms import FormDialog
 from audit_bench.tui.screens.home import PLUGIN_CHECK_DELAY
+from audit_bench.tui.screens.registers import StructureRegistersScreen
 from audit_bench.tui.screens.reviews import ReviewScreen, StructureReviewsScreen, proposed_year
 from audit_bench.tui.screens.structures import ReviewsScreen
 from audit_bench.tui.screens.walk import WalkScreen
@@ -293,3 +295,28 @@ async def _damaged_journey(tmp_path):
         await pilot.press("up", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
+
+
+def test_entrée_on_an_unanswered_complaint_of_the_check_opens_the_register_at_it(tmp_path):
+    asyncio.run(_complaint_point_journey(tmp_path))
+
+
+async def _complaint_point_journey(tmp_path):
+    workspace, structure = certified(tmp_path)
+    add_complaint(workspace, structure, "2026-03-02", "courrier", "client", "Facture erronée", today=TODAY)
+    answer_complaint(workspace, structure, "R1", "solution", "2026-03-03", text="Avoir émis", today=TODAY)
+    add_complaint(workspace, structure, "2026-05-04", "orale", "client", "Accueil brusque", today=TODAY)
+    ref = f"{structure}/{new_review(workspace, structure, 2026).id}"
+    app = AuditBenchApp(workspace, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
+        await pilot.press("v", "enter", "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#check")
+        points = list(table.shown.values())
+        table.focus()
+        table.move_cursor(next(i for i, p in enumerate(points) if p.ref == f"{structure}/R2"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StructureRegistersScreen), ref
+        assert app.focused.id == "complaints" and app.focused.keys[app.focused.cursor_row] == "R2"

@@ -513,7 +513,7 @@ ReviewScreen #check-title {
             else:
                 self.notify(self.frozen(), title="Refusé", severity="warning", markup=False)
         elif point.kind in CHECK_REGISTERS:
-            self.app.open_registers(self.structure_id, CHECK_REGISTERS[point.kind])
+            self.app.open_registers(self.structure_id, CHECK_REGISTERS[point.kind], at=point.ref.rsplit("/", 1)[-1])
         elif point.kind == "no-internal-audit":
             self.new_internal_audit(point.ref)
         elif point.kind == "previous-decision-not-followed":
