@@ -79,6 +79,7 @@ def test_a_review_from_draft_to_signed_and_distributed(review):
     listed = json.loads(cli(ws, "reviews", structure, "--json").stdout)["reviews"]
     assert [(r["id"], r["state"], r["held_on"], r["signed_by"]) for r in listed] == [
         (ref, "signed", "2026-11-30", "Marie Durand")]
+    assert cli(ws, "reviews", structure).stdout == f"{ref}  2026  signée par Marie Durand le 2026-11-30  1 décision(s)\n"
 
 
 def test_the_referent_writes_his_text_for_an_input(review):

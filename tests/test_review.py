@@ -473,11 +473,12 @@ def test_the_referent_writes_his_text_for_each_input_until_then_those_without_re
     assert [p.ref for p in page.points if p.kind == "input-to-complete"] == [f"{ref}/afaq:sous-traitance"]
 
     _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
-    assert typeset("Analyse du référent qualité : Deux propositions de l'équipe :") in body
-    assert typeset("un accueil <b>sans</b> rendez-vous & « plus »") in body
-    word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
-    assert french_typography("Analyse du référent qualité : Aucune réclamation : l'affichage est à revoir.") in \
-        [p.text for p in word.paragraphs]
+    assert typeset("Analyse du référent qualité :\nDeux propositions de l'équipe :\n"
+                   "un accueil <b>sans</b> rendez-vous & « plus »") in body  # under its heading, a paragraph per line
+    word = [p.text for p in Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx",
+                                                             today=TODAY))).paragraphs]
+    for paragraph in ("Deux propositions de l'équipe :", "Aucune réclamation : l'affichage est à revoir."):
+        assert word[word.index(french_typography(paragraph)) - 1] == french_typography("Analyse du référent qualité :")
 
     set_comment(bench, ref, "afaq:propositions", "  ")
     assert section(show_review(bench, ref, today=TODAY), "propositions").comment == ""

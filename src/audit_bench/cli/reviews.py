@@ -42,7 +42,7 @@ def reviews_command(ctx: click.Context, structure_id: str, as_json: bool, worksp
         echo("Aucune revue de direction. En préparer une avec "
              f"« audit-bench review new {structure_id} --year AAAA ».")
     for row in view.reviews:
-        signed = f", signée par {one_line(row.signed_by)} le {row.held_on}" if row.signed_by else ""
+        signed = f" par {one_line(row.signed_by)} le {row.held_on}" if row.signed_by else ""
         replaced = f", remplacée par {row.superseded_by}" if row.superseded_by else ""
         echo(f"{row.id}  {row.year}  {REVIEW_STATES.get(row.state, row.state)}{signed}{replaced}  "
              f"{row.decisions} décision(s)")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import msgspec
-
 from audit_bench.model import ROLES, CheckPoint, Figure, PackSection, Review
 from audit_bench.model.vocab import REVIEW_DECISIONS, REVIEW_STATES
 from audit_bench.reports.typography import NBSP, french_date, french_number
@@ -157,15 +155,7 @@ COMMENT_LABEL = "Analyse du référent qualité"
 """What heads the référent's text for an input, wherever the review is shown."""
 
 
-def with_comments(pack: list[PackSection], review: Review) -> list[PackSection]:
-    """The pack as the bilan prints it: under each section's lines, the référent's text for that
-    input, a line per paragraph, the first one headed `COMMENT_LABEL`."""
-    printed = []
-    for section in pack:
-        paragraphs = [line.strip() for line in review.comment_of(section.referential, section.input).split("\n")
-                      if line.strip()]
-        if paragraphs:
-            section = msgspec.structs.replace(section, details=[*section.details,
-                                                                f"{COMMENT_LABEL} : {paragraphs[0]}", *paragraphs[1:]])
-        printed.append(section)
-    return printed
+def comment_paragraphs(review: Review, section: PackSection) -> list[str]:
+    """The référent's text for the section's input, a paragraph per line he typed (blank lines dropped):
+    the bilan prints it under the section's figures and lines, headed `COMMENT_LABEL`."""
+    return [line.strip() for line in review.comment_of(section.referential, section.input).split("\n") if line.strip()]

@@ -12,7 +12,7 @@ from docx.shared import Pt
 from audit_bench.reports.docx import PICTURE_WIDTH, WordWriter
 from audit_bench.reports.raster import drawing_png
 from audit_bench.reports.review_chart import section_charts
-from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
+from audit_bench.reports.review_content import COMMENT_LABEL, Chapter, ReviewContent, ReviewDocument, comment_paragraphs
 
 __all__ = ["ReviewDocument", "render_review_docx"]
 
@@ -44,6 +44,11 @@ def render_review_docx(document: ReviewDocument) -> bytes:
             picture._inline.docPr.set("descr", chart.text)  # the alternative text: the chart's figures in words
         for line in section.details:
             writer.para(line, "List Bullet")
+        comment = comment_paragraphs(document.review, section)
+        if comment:
+            writer.para(f"{COMMENT_LABEL} :", bold=True)
+            for paragraph in comment:
+                writer.para(paragraph)
     for chapter in (content.points(), content.decisions(), content.signatures(), content.distribution()):
         _chapter(writer, chapter)
     buffer = io.BytesIO()

@@ -18,8 +18,9 @@ from audit_bench.reports import styles as report_styles
 from audit_bench.reports.cells import bold, cell, italic
 from audit_bench.reports.layout import CONTENT_WIDTH, GROUP_FILL
 from audit_bench.reports.review_chart import section_charts
-from audit_bench.reports.review_content import Chapter, ReviewContent, ReviewDocument
+from audit_bench.reports.review_content import COMMENT_LABEL, Chapter, ReviewContent, ReviewDocument, comment_paragraphs
 from audit_bench.reports.styles import text
+from audit_bench.reports.typography import NBSP
 
 __all__ = ["ReviewDocument", "render_review_report"]
 
@@ -111,6 +112,11 @@ class _Bilan:
             if section.details and (section.figures or section.trends):
                 out.append(Spacer(1, 2 * mm))
             out += [self.p(f"• {text(line)}", "small") for line in section.details]
+            comment = comment_paragraphs(self.content.document.review, section)
+            if comment:
+                out.append(Spacer(1, 2 * mm))
+                out.append(self.p(f"<b>{text(COMMENT_LABEL)}</b>{NBSP}:", "small"))
+                out += [self.p(text(paragraph)) for paragraph in comment]
             out.append(Spacer(1, 3 * mm))
         return out
 

@@ -1021,17 +1021,17 @@ def write_review_report(workspace: Workspace, ref: str, output: Path, *, force: 
     """Write the bilan where a report may be written (`reporting.checked_output`), mode 0600: a
     Word document when its name ends in .docx, else a PDF. A signed review prints only what was
     frozen at signing: its PDF is the same bytes every time."""
-    from audit_bench.reports.review_content import ReviewDocument, with_comments
+    from audit_bench.reports.review_content import ReviewDocument
     from audit_bench.services.reporting import checked_output, is_word, write_private
 
     output = checked_output(workspace.path, Path(output), force=force)
     _, snapshot, review = _read(workspace, ref)
     if review.signature is not None:
-        document = ReviewDocument(review, review.structure_name, with_comments(review.pack, review), review.remaining,
+        document = ReviewDocument(review, review.structure_name, review.pack, review.remaining,
                                   review.held_on or review.signature.at[:10])
     else:
         ctx = ReviewContext(workspace, snapshot, review, today)
-        document = ReviewDocument(review, snapshot.structure.name, with_comments(build_pack(ctx), review),
+        document = ReviewDocument(review, snapshot.structure.name, build_pack(ctx),
                                   check_points(ctx), ctx.today.isoformat())
     if is_word(output):
         from audit_bench.reports.review_docx import render_review_docx  # python-docx: heavy
