@@ -30,7 +30,8 @@ def test_the_afaq_demo_year_feeds_every_register_section_of_the_next_review(tmp_
         assert sections[fed].figures and not sections[fed].no_data, fed
     followed = {f.label: f.value for f in sections["actions-decidees"].figures}
     assert followed["Actions décidées"] == 2
-    assert [t.title for t in sections["indicateurs"].trends] == ["IND1 — tendance", "IND2 — tendance"]
+    assert [t.title[:30] for t in sections["indicateurs"].trends] == [
+        "IND1 — Suivi des rappels télép", "IND2 — Suivi du taux de person"]
 
     load_demo(workspace, "afaq")  # loaded again: nothing is recorded twice
     assert len(list_reviews(workspace, structure.id).reviews) == 2  # the signed 2025 one and the new draft

@@ -133,7 +133,7 @@ def test_the_registers_fill_their_sections_and_the_check(bench, afaq, tmp_path):
     assert (trend.periods, trend.values, trend.target) == (
         ["2025-T4", "2026-T1", "2026-T2", "2026-T3", "2026-T4"], [80.0, 90.0, 70.0, None, None], 80)
     _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf", today=TODAY))
-    assert "IND2 — tendance" in body and "2026-T2" in body  # the chart, drawn in the bilan
+    assert "IND2 — Suivi du taux de personnes en parcours" in body and "2026-T2" in body  # the chart, in the bilan
     word = Document(str(write_review_report(bench, ref, tmp_path / "bilan.docx", today=TODAY)))
     assert len(word.inline_shapes) == 3  # the trend, the complaints by answer delay, the survey by question
 

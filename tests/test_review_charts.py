@@ -84,7 +84,7 @@ def test_the_complaints_chart_counts_each_delay_against_the_deadline(bench, afaq
     assert figures["Répondues dans le délai"] == 50.0 and figures["Sans réponse"] == 1  # the same 2 of 4, and R4
 
     _, body = pdf_text(write_review_report(bench, afaq_year["ref"], tmp_path / "bilan.pdf"))
-    title = "Réclamations selon le délai de la première réponse (jours ouvrables)"
+    title = "Réclamations par délai de première réponse (jours ouvrables)"
     drawn = body[body.index(title):body.index("Objet « Rappel jamais fait »")]
     assert ("0 0–1 1 2 0 3 0 4 1 5 1 6–10 0 11–20 1 > 20 1 sans réponse" in drawn  # each bar's count over its label
             and "délai de réponse : 5 jours ouvrables dans le délai hors délai" in drawn)
@@ -102,10 +102,10 @@ def test_without_a_deadline_the_complaints_chart_draws_no_limit(bench, tmp_path)
     ref = f"{structure}/{new_review(bench, structure, 2026, today=TODAY).id}"
     [delays] = inputs(shown(bench, ref), "complaints")["distributions"]
     assert delays["limit"] == "" and set(delays["tones"]) == {"within", "apart"}
-    assert delays["title"].endswith("(jours ouvrables ; aucun délai de réponse fixé)")
+    assert delays["title"].endswith("(jours ouvrables ; aucun délai fixé)")
     assert dict(zip(delays["buckets"], delays["counts"]))["11–20"] == 1
     _, body = pdf_text(write_review_report(bench, ref, tmp_path / "bilan.pdf"))
-    assert "(jours ouvrables ; aucun délai de réponse fixé) 0 1 0 0–1" in body and "hors délai" not in body
+    assert "(jours ouvrables ; aucun délai fixé) 0 1 0 0–1" in body and "hors délai" not in body
 
 
 def test_each_survey_draws_its_questions_against_the_threshold(bench, afaq_year, tmp_path):

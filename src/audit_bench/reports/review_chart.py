@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from audit_bench.model import PackSection
 from audit_bench.model.review import Distribution, Radar, Rates, Trend
 from audit_bench.reports import styles as report_styles
+from audit_bench.reports.indicator_chart import WIDTH as TREND_WIDTH
 from audit_bench.reports.indicator_chart import indicator_chart
 from audit_bench.reports.radar import radar_chart
 from audit_bench.reports.review_content import value_text
@@ -68,9 +69,8 @@ def _label(value: str) -> str:
     return french_typography(report_styles.printable(value))
 
 
-def _fit(value: str, size: float, width: float) -> str:
-    """`value` cut with « … » to fit `width` points in the body font."""
-    font = report_styles.FONT
+def _fit(value: str, size: float, width: float, font: str = report_styles.FONT) -> str:
+    """`value` cut with « … » to fit `width` points in `font` (the body font unless said)."""
     if stringWidth(value, font, size) <= width:
         return value
     low, high = 0, len(value)  # the longest cut that fits, by halving: a label may be very long
@@ -153,7 +153,7 @@ def distribution_chart(chart: Distribution) -> Drawing:
     report_styles.register_fonts()
     font, bold = report_styles.FONT, report_styles.FONT_BOLD
     drawing = Drawing(WIDTH, DISTRIBUTION_HEIGHT)
-    drawing.add(String(0, DISTRIBUTION_HEIGHT - 12, _fit(_label(chart.title), 9, WIDTH), fontName=bold,
+    drawing.add(String(0, DISTRIBUTION_HEIGHT - 12, _fit(_label(chart.title), 9, WIDTH, bold), fontName=bold,
                        fontSize=9))
     left, bottom, top = 36, 34, DISTRIBUTION_HEIGHT - 40
     gap = 14 if "apart" in chart.tones else 0
@@ -204,7 +204,7 @@ def rates_chart(chart: Rates) -> Drawing:
     font, bold = report_styles.FONT, report_styles.FONT_BOLD
     height = RATE_ROW * len(chart.values) + 54
     drawing = Drawing(WIDTH, height)
-    drawing.add(String(0, height - 12, _fit(_label(chart.title), 9, WIDTH), fontName=bold, fontSize=9))
+    drawing.add(String(0, height - 12, _fit(_label(chart.title), 9, WIDTH, bold), fontName=bold, fontSize=9))
     top = height - 32
     _percent_scale(drawing, 20, top)
     for n, (label, value) in enumerate(zip(chart.labels, chart.values)):
@@ -242,4 +242,5 @@ def trend_text(trend: Trend) -> str:
 
 def trend_chart(trend: Trend) -> Drawing:
     """An indicator's trend in the bilan: the same line chart as anywhere an indicator is drawn."""
-    return indicator_chart(trend.title, trend.periods, trend.values, trend.target, trend.unit)
+    title = _fit(_label(trend.title), 9, TREND_WIDTH, report_styles.FONT_BOLD)  # the indicator's name may be long
+    return indicator_chart(title, trend.periods, trend.values, trend.target, trend.unit)

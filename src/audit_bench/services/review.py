@@ -362,8 +362,8 @@ def _answer_delays(bilan: ComplaintBilan) -> Distribution:
     unit = DELAY_UNITS[bilan.delay.unit] if bilan.delay is not None else DELAY_UNITS["jours-ouvrables"]
     tones = ["within" if deadline is None or high is not None and high <= deadline else "past" for _, high in spans]
     return Distribution(
-        title=f"Réclamations selon le délai de la première réponse ({unit}"
-              + ("" if bilan.delay is not None else " ; aucun délai de réponse fixé") + ")",
+        title=f"Réclamations par délai de première réponse ({unit}"
+              + ("" if bilan.delay is not None else " ; aucun délai fixé") + ")",
         buckets=[_span_label(low, high) for low, high in spans] + ["sans réponse"],
         counts=counts + [bilan.unanswered], tones=tones + ["apart"],
         limit="" if bilan.delay is None else f"délai de réponse : {bilan.delay.text}")
@@ -429,7 +429,7 @@ def _indicators_section(ctx: ReviewContext, tree: ReferentialTree) -> Built:
     for row in rows:
         values = [v for v in row.values if v.period[:4] in shown_years]
         if any(v.value is not None for v in values):
-            trends.append(Trend(title=f"{row.definition.id} — tendance", unit=row.definition.unit,
+            trends.append(Trend(title=f"{row.definition.id} — {row.definition.name}", unit=row.definition.unit,
                                 periods=[v.period for v in values], values=[v.value for v in values],
                                 target=row.target))
         by_year = {v.period: v for v in row.years}
@@ -635,7 +635,8 @@ def _complaints_not_answered(ctx: ReviewContext) -> Iterable[CheckPoint]:
 
     for view in complaint_views(ctx.workspace, ctx.structure.structure.id, ctx.today):
         if view.status != "closed" and (view.late or view.status == "unanswered"):
-            state = "en retard" if view.late else f"sans réponse (due le {view.answer_due or 'délai non fixé'})"
+            state = "en retard" if view.late else (f"sans réponse (due le {view.answer_due})" if view.answer_due
+                                                   else "sans réponse (délai de réponse non fixé)")
             yield CheckPoint("complaint-not-answered", f"Réclamation {view.id} « {view.subject} » {state}",
                              f"{ctx.structure.structure.id}/{view.id}")
 
