@@ -39,6 +39,19 @@ def test_only_the_home_screen_is_imported_at_start():
     assert not {m for m in loaded if m == "reportlab" or m.startswith("reportlab.")}
 
 
+START_SERVICES = {f"audit_bench.services.{name}" for name in (
+    "actions", "audits", "clock", "errors", "listing", "rules", "scoring", "session", "structures", "text",
+    "validation", "views", "workspace")} | {"audit_bench.services"}
+"""The services the Accueil's first paint uses: listing the audits and the structures from the index."""
+
+
+def test_the_start_imports_only_the_services_of_the_first_screen():
+    """The demo (and every register's services with it), the plan, the agenda, the review come after
+    the first paint: each one imported at start cost the start-up budget (14 ms for the demo)."""
+    loaded = loaded_after("audit_bench.tui.app")
+    assert {m for m in loaded if m.startswith("audit_bench.services")} - START_SERVICES == set()
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 def test_a_screen_never_imports_another_screen_at_module_level(screen):
     imports = module_level_imports(TUI / "screens" / f"{screen}.py")

@@ -16,9 +16,7 @@ from textual.widgets import Button, Static
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
 from audit_bench.services.audits import list_audits
-from audit_bench.services.demo import DemoAudit, load_demo
 from audit_bench.services.errors import REFUSALS
-from audit_bench.services.plan import Watch, to_watch
 from audit_bench.services.rules import WATCH_DAYS
 from audit_bench.services.structures import StructureRow, list_structures
 from audit_bench.tui.areas import AREAS
@@ -33,7 +31,9 @@ from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from audit_bench.model import DemoAudit
     from audit_bench.services.agenda import TodoSummary
+    from audit_bench.services.plan import Watch
 
 PLUGIN_CHECK_DELAY = 0.3
 """Seconds after the first screen before the plugins are loaded in a thread (see on_mount)."""
@@ -176,6 +176,8 @@ HomeScreen #audits {
     def count_watch(self) -> None:
         """The actions to watch, the first time: in a thread, as the plan's index may be built from
         every file then."""
+        from audit_bench.services.plan import to_watch  # after the first paint
+
         load_registry(self.workspace)  # a referential not frozen yet is the installed one
         try:
             watch = to_watch(self.workspace, self.app.today())
@@ -186,6 +188,8 @@ HomeScreen #audits {
     def count_watch_now(self) -> None:
         """The actions to watch again, back on the Accueil: the index has them, but for the few
         files changed meanwhile (no thread left running while the next screen is used)."""
+        from audit_bench.services.plan import to_watch
+
         try:
             self.show_watch(to_watch(self.workspace, self.app.today()))
         except REFUSALS:
@@ -390,6 +394,8 @@ HomeScreen #audits {
 
     @work(thread=True, exclusive=True, group="demo")
     def load_demo_in_thread(self) -> None:
+        from audit_bench.services.demo import load_demo  # with its registers' services: not at start
+
         shown = -1
 
         def progress(done: int, total: int, demo: DemoAudit) -> None:
