@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
 from audit_bench.services.audits import list_audits
+from audit_bench.services.listing import workspace_rows
 from audit_bench.services.errors import REFUSALS
 from audit_bench.services.rules import WATCH_DAYS
 from audit_bench.services.structures import StructureRow, list_structures
@@ -212,9 +213,12 @@ HomeScreen #audits {
     def refresh_audits(self) -> None:
         """Read the structures and the audits from the index and show them; rows already shown
         are redrawn only where they changed (coming back from a walk, one audit has)."""
-        self.rows = attempt(self, (lambda: list_audits(self.workspace))) or []
-        listed = attempt(self, (lambda: list_structures(self.workspace, self.app.today())))
-        self.structures = listed.structures if listed is not None else []
+        rows = attempt(self, (lambda: workspace_rows(self.workspace)))  # one read of the index for both lists
+        if rows is None:
+            self.rows, self.structures = [], []
+        else:
+            self.rows = list_audits(self.workspace, rows)
+            self.structures = list_structures(self.workspace, self.app.today(), rows).structures
         self.compact = self.size.width < WIDE
         self.query_one("#areas", Static).update(self.areas_text(self.compact))
         self.show_structures()
