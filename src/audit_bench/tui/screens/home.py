@@ -164,9 +164,10 @@ HomeScreen #audits {
 
     def on_mount(self) -> None:
         # Parsing the referentials takes the interpreter for a while: start once the first screen
-        # is up, so it never delays it, and say which plugin failed a moment later.
-        self.set_timer(PLUGIN_CHECK_DELAY, self.check_plugins)
-        self.set_timer(PLUGIN_CHECK_DELAY, self.count_watch)
+        # is up, so it never delays it, and say which plugin failed a moment later. Counted from
+        # the mount, a loaded machine reached the delay before the first frame.
+        self.call_after_refresh(self.set_timer, PLUGIN_CHECK_DELAY, self.check_plugins)
+        self.call_after_refresh(self.set_timer, PLUGIN_CHECK_DELAY, self.count_watch)
 
     def on_screen_resume(self) -> None:
         """Also the first showing: the list is read once, from the index, before the first paint
