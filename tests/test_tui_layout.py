@@ -4,7 +4,9 @@ never imports the store (it catches what `services.errors` exports)."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import subprocess
+import threading
 import sys
 from pathlib import Path
 
@@ -37,6 +39,45 @@ def test_only_the_home_screen_is_imported_at_start():
     loaded = loaded_after("audit_bench.tui.app")
     assert {m for m in loaded if m.startswith("audit_bench.tui.screens.")} == {"audit_bench.tui.screens.home"}
     assert not {m for m in loaded if m == "reportlab" or m.startswith("reportlab.")}
+
+
+START_SERVICES = {f"audit_bench.services.{name}" for name in (
+    "actions", "audits", "clock", "errors", "listing", "rules", "scoring", "session", "structures", "text",
+    "validation", "views", "workspace")} | {"audit_bench.services"}
+"""The services the Accueil's first paint uses: listing the audits and the structures from the index."""
+
+
+def test_the_start_imports_only_the_services_of_the_first_screen():
+    """The demo (and every register's services with it), the plan, the agenda, the review come after
+    the first paint: each one imported at start cost the start-up budget (14 ms for the demo)."""
+    loaded = loaded_after("audit_bench.tui.app")
+    assert {m for m in loaded if m.startswith("audit_bench.services")} - START_SERVICES == set()
+
+
+def test_the_accueil_lists_audits_and_structures_from_one_read_of_the_index(workspace_factory, monkeypatch):
+    asyncio.run(_one_read_of_the_index(workspace_factory, monkeypatch))
+
+
+async def _one_read_of_the_index(workspace_factory, monkeypatch):
+    import audit_bench.store.index as index
+    from test_tui_journeys import SIZE, app_for, rated_audit
+
+    workspace = workspace_factory()
+    rated_audit(workspace)
+    reads = []
+
+    def read_raw(path: Path):
+        if path.name == index.INDEX_NAME and threading.current_thread() is threading.main_thread():
+            reads.append(path)  # the counts after the first paint are read in threads
+        return original(path)
+
+    original = index.read_raw
+    monkeypatch.setattr(index, "read_raw", read_raw)
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one("#audits").row_count == 1
+        assert pilot.app.screen.query_one("#structures").row_count == 1
+        assert len(reads) == 1
 
 
 @pytest.mark.parametrize("screen", SCREENS)

@@ -211,11 +211,11 @@ async def _demo_progress(workspace_factory, monkeypatch):
     import threading
 
     from audit_bench.services import demo as demo_service
-    from audit_bench.tui.screens import home
 
     workspace = workspace_factory()
     halfway = threading.Event()
     go_on = threading.Event()
+    load_demo = demo_service.load_demo
 
     def slow_demo(workspace, plugin=None, progress=None):
         def told(done, total, demo):
@@ -224,9 +224,9 @@ async def _demo_progress(workspace_factory, monkeypatch):
                 halfway.set()
                 go_on.wait(10)  # the auditor keeps using the app meanwhile
 
-        return demo_service.load_demo(workspace, plugin, told)
+        return load_demo(workspace, plugin, told)
 
-    monkeypatch.setattr(home, "load_demo", slow_demo)
+    monkeypatch.setattr(demo_service, "load_demo", slow_demo)  # the Accueil imports it when the demo is asked for
     async with app_for(workspace).run_test(size=SIZE) as pilot:
         app = pilot.app
         await pilot.pause()

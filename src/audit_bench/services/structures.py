@@ -23,7 +23,9 @@ from audit_bench.model import (
 from audit_bench.referential import ReferentialTree
 from audit_bench.services.actions import ActionPlan
 from audit_bench.services.clock import now
-from audit_bench.services.listing import AuditRow, CertificationExpiry, structures_folder, workspace_rows
+from audit_bench.services.listing import (
+    AuditRow, CertificationExpiry, WorkspaceRows, structures_folder, workspace_rows,
+)
 from audit_bench.services.text import fold
 from audit_bench.services.views import ActionView
 from audit_bench.services.validation import (
@@ -151,9 +153,11 @@ def structure_path(workspace: Workspace, structure_id: str) -> Path:
     return structures_folder(workspace) / f"{structure_id}.json"
 
 
-def list_structures(workspace: Workspace, today: date | None = None) -> StructuresView:
-    """Every structure: the structure files, and those only implied by audits; by name."""
-    rows = workspace_rows(workspace)
+def list_structures(workspace: Workspace, today: date | None = None,
+                    rows: WorkspaceRows | None = None) -> StructuresView:
+    """Every structure: the structure files, and those only implied by audits; by name. `rows`:
+    the workspace's rows when the caller has read them already."""
+    rows = rows if rows is not None else workspace_rows(workspace)
     today_iso = (today or date.today()).isoformat()
     audits = _audits_by_structure(rows.audits)
     listed: list[StructureRow] = []

@@ -16,9 +16,8 @@ from textual.widgets import Button, Static
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
 from audit_bench.services import AuditRow, Progress, Workspace
 from audit_bench.services.audits import list_audits
-from audit_bench.services.demo import DemoAudit, load_demo
+from audit_bench.services.listing import workspace_rows
 from audit_bench.services.errors import REFUSALS
-from audit_bench.services.plan import Watch, to_watch
 from audit_bench.services.rules import WATCH_DAYS
 from audit_bench.services.structures import StructureRow, list_structures
 from audit_bench.tui.areas import AREAS
@@ -33,7 +32,9 @@ from audit_bench.tui.widgets.key_bar import KeyBar
 from audit_bench.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from audit_bench.model import DemoAudit
     from audit_bench.services.agenda import TodoSummary
+    from audit_bench.services.plan import Watch
 
 PLUGIN_CHECK_DELAY = 0.3
 """Seconds after the first screen before the plugins are loaded in a thread (see on_mount)."""
@@ -163,9 +164,10 @@ HomeScreen #audits {
 
     def on_mount(self) -> None:
         # Parsing the referentials takes the interpreter for a while: start once the first screen
-        # is up, so it never delays it, and say which plugin failed a moment later.
-        self.set_timer(PLUGIN_CHECK_DELAY, self.check_plugins)
-        self.set_timer(PLUGIN_CHECK_DELAY, self.count_watch)
+        # is up, so it never delays it, and say which plugin failed a moment later. Counted from
+        # the mount, a loaded machine reached the delay before the first frame.
+        self.call_after_refresh(self.set_timer, PLUGIN_CHECK_DELAY, self.check_plugins)
+        self.call_after_refresh(self.set_timer, PLUGIN_CHECK_DELAY, self.count_watch)
 
     def on_screen_resume(self) -> None:
         """Also the first showing: the list is read once, from the index, before the first paint
@@ -176,6 +178,8 @@ HomeScreen #audits {
     def count_watch(self) -> None:
         """The actions to watch, the first time: in a thread, as the plan's index may be built from
         every file then."""
+        from audit_bench.services.plan import to_watch  # after the first paint
+
         load_registry(self.workspace)  # a referential not frozen yet is the installed one
         try:
             watch = to_watch(self.workspace, self.app.today())
@@ -186,6 +190,8 @@ HomeScreen #audits {
     def count_watch_now(self) -> None:
         """The actions to watch again, back on the Accueil: the index has them, but for the few
         files changed meanwhile (no thread left running while the next screen is used)."""
+        from audit_bench.services.plan import to_watch
+
         try:
             self.show_watch(to_watch(self.workspace, self.app.today()))
         except REFUSALS:
@@ -208,9 +214,12 @@ HomeScreen #audits {
     def refresh_audits(self) -> None:
         """Read the structures and the audits from the index and show them; rows already shown
         are redrawn only where they changed (coming back from a walk, one audit has)."""
-        self.rows = attempt(self, (lambda: list_audits(self.workspace))) or []
-        listed = attempt(self, (lambda: list_structures(self.workspace, self.app.today())))
-        self.structures = listed.structures if listed is not None else []
+        rows = attempt(self, (lambda: workspace_rows(self.workspace)))  # one read of the index for both lists
+        if rows is None:
+            self.rows, self.structures = [], []
+        else:
+            self.rows = list_audits(self.workspace, rows)
+            self.structures = list_structures(self.workspace, self.app.today(), rows).structures
         self.compact = self.size.width < WIDE
         self.query_one("#areas", Static).update(self.areas_text(self.compact))
         self.show_structures()
@@ -390,6 +399,8 @@ HomeScreen #audits {
 
     @work(thread=True, exclusive=True, group="demo")
     def load_demo_in_thread(self) -> None:
+        from audit_bench.services.demo import load_demo  # with its registers' services: not at start
+
         shown = -1
 
         def progress(done: int, total: int, demo: DemoAudit) -> None:

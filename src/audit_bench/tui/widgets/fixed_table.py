@@ -102,6 +102,8 @@ FixedTable {
         self.cells: Callable[[Hashable], list] = lambda value: []
         self.texts: dict[str, Text] = {}
         """Each row drawn so far, as one line of text (dropped when its value changes)."""
+        self.paint_style = Style()
+        """The table's own style for the lines being drawn (see render_lines)."""
 
     @property
     def row_count(self) -> int:
@@ -182,13 +184,19 @@ FixedTable {
         """Repaint one row (under the header, which never scrolls)."""
         self.refresh(Region(0, index + 1 - self.scroll_offset.y, self.size.width, 1))
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The table's style is read once for all the lines drawn: `rich_style` walks every
+        ancestor's styles at each call (a third of the table's drawing time, line by line)."""
+        self.paint_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y == 0:
             return self.strip(self.line([label for label, _ in self.columns]), "fixed-table--header", width)
         row = self.scroll_offset.y + y - 1
         if row >= self.row_count:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.paint_style)
         key = self.keys[row]
         text = self.texts.get(key)
         if text is None:
@@ -201,7 +209,7 @@ FixedTable {
         return strip
 
     def strip(self, text: Text, component: str | None, width: int) -> Strip:
-        style = self.rich_style + (self.get_component_rich_style(component) if component else Style())
+        style = self.paint_style + (self.get_component_rich_style(component) if component else Style())
         segments = Segment.apply_style(text.render(self.app.console), style)
         return Strip(segments).crop_extend(0, width, style)
 
