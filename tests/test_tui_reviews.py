@@ -155,7 +155,7 @@ async def _review_journey(tmp_path, size):
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert show_review(workspace, ref, TODAY).state == "signed"
-        assert "signée" in shown(app, "#review-header")
+        assert "signée par Anne Durand, réunion du 2027-01-20" in shown(app, "#review-header")
         for key in ("p", "d", "s"):
             await pilot.press(key)
             await pilot.pause()

@@ -559,7 +559,8 @@ def header_text(view: ReviewView, name: str) -> Text:
     state = REVIEW_STATES.get(view.state, view.state)
     text.append(f"  {state}", style="bold green" if view.state == "signed" else "bold yellow")
     if view.signature is not None:
-        text.append(clean(f", tenue le {view.held_on}, signée par {view.signature.by}"))
+        signed = f"par {view.signature.by}, réunion du {view.held_on}"
+        text.append(clean(f" {signed}" if view.state == "signed" else f" (signée {signed})"))
         if view.signature_valid is False:
             text.append("  EMPREINTE NE CORRESPOND PLUS", style="bold red")
     if view.supersedes and view.state == "draft":
