@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.content import Content
-from textual.geometry import Size
+from textual.content import Content, _FormattedLine as WrappedLine
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
-from textual.visual import Visual
+from textual.style import Style
 
 from audit_bench.model import Assessment
 from audit_bench.model.vocab import ACTION_STATUSES
@@ -34,7 +34,11 @@ class RequirementDetail(ScrollView):
     """The requirement's text, wrapped once per change and scrolled here: moving from one
     requirement to the next repaints this panel and lays out nothing (a `height: auto` text in a
     scrolling container made Textual lay the whole screen out twice per key). A layout is asked
-    for only when the scrollbar comes or goes, which changes the width of the text."""
+    for only when the scrollbar comes or goes, which changes the width of the text.
+
+    The wrapped lines are kept, not their strips: a strip is made when its line is painted, so a
+    key makes strips for the lines in view only, and none outlives the paint (a CEDRE requirement
+    wraps to about 40 lines, each strip a dozen objects that the garbage collector then walks)."""
 
     DEFAULT_CSS = "RequirementDetail { height: 1fr; padding: 0 1; overflow-x: hidden; }"
 
@@ -44,9 +48,9 @@ class RequirementDetail(ScrollView):
         self.ref = session.tree
         self.content = Content()
         """The text shown, before wrapping."""
-        self.strips: list[Strip] = []
+        self.lines: list[WrappedLine] = []
         self.wrapped_at = 0
-        """The width `strips` were wrapped at (0: not yet)."""
+        """The width `lines` were wrapped at (0: not yet)."""
         self.previous: Previous | None = None
         """The audit this one starts from, shown as reference under each requirement."""
 
@@ -73,30 +77,54 @@ class RequirementDetail(ScrollView):
             return  # not laid out yet: on_resize wraps it
         beside_bar = width - self.styles.scrollbar_size_vertical
         bar = self.show_vertical_scrollbar
-        strips = self.strips_at(beside_bar if bar else width)
-        if (len(strips) > height) != bar:  # the bar comes (or goes): wrap again beside it (or across)
+        lines = self.lines_at(beside_bar if bar else width)
+        if (len(lines) > height) != bar:  # the bar comes (or goes): wrap again beside it (or across)
             bar = not bar
-            strips = self.strips_at(beside_bar if bar else width)
-        self.strips = strips
+            lines = self.lines_at(beside_bar if bar else width)
+        shown, self.lines = self.lines, lines
+        same_width = self.wrapped_at == (beside_bar if bar else width)
         self.wrapped_at = beside_bar if bar else width
-        size = Size(self.wrapped_at, len(strips))
+        size = Size(self.wrapped_at, len(lines))
         if bar != self.show_vertical_scrollbar:  # one layout, with the scrollbar already placed
             self.show_vertical_scrollbar = bar
             self.vertical_scrollbar.display = bar
             self.virtual_size = size
+            self.refresh()
+            return
+        self.set_reactive(RequirementDetail.virtual_size, size)
+        if bar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if same_width and self.scroll_offset.y == 0:
+            self.refresh_changed(shown, height)
         else:
-            self.set_reactive(RequirementDetail.virtual_size, size)
-            if bar:
-                self.vertical_scrollbar.window_virtual_size = size.height
-        self.refresh()
+            self.refresh()
 
-    def strips_at(self, width: int) -> list[Strip]:
-        return Visual.to_strips(self, self.content, width, None, self.visual_style)
+    def refresh_changed(self, shown: list[WrappedLine], height: int) -> None:
+        """Repaint the rows in view whose line differs from the one painted there: the rows under
+        a short text, blank before and after, are not painted again (nor the widgets beside them)."""
+        left, width = self.content_offset.x, self.outer_size.width
+        for row in range(height):
+            before = shown[row] if row < len(shown) else None
+            after = self.lines[row] if row < len(self.lines) else None
+            if not same_line(before, after):
+                self.refresh(Region(-left, row, width, 1))
+
+    def lines_at(self, width: int) -> list[WrappedLine]:
+        """The text wrapped at `width`, the selection marked, as `Visual.to_strips` wraps it
+        (the widget's text rules, its styles and the screen's selection style)."""
+        selection = self.text_selection
+        selection_style = (None if selection is None else
+                           Style.from_styles(self.screen.get_component_styles("screen--selection")))
+        rule = self.styles.get
+        return self.content._wrap_and_format(  # Content.render_strips's wrapping, without its strips
+            width, align=rule("text_align", "left"), overflow=rule("text_overflow", "fold"),
+            no_wrap=rule("text_wrap", "wrap") == "nowrap", line_pad=rule("line_pad", 0), selection=selection,
+            selection_style=selection_style, get_style=self._get_style)
 
     def render_line(self, y: int) -> Strip:
         line = self.scroll_offset.y + y
-        if line < len(self.strips):
-            return self.strips[line]
+        if line < len(self.lines):
+            return Strip(*self.lines[line].to_strip(self.visual_style))
         return Strip.blank(self.wrapped_at, self.rich_style)
 
     def describe(self, node: Node) -> Text:
@@ -212,6 +240,14 @@ class RequirementDetail(ScrollView):
             return "N/A"
         level = self.ref.scale_by_value.get(assessment.rating)
         return level.label if level else assessment.rating
+
+
+def same_line(before: WrappedLine | None, after: WrappedLine | None) -> bool:
+    """Whether two wrapped lines paint the same row: same text and styles, and the same place in
+    the text (a selection reads the place from the painted row)."""
+    if before is None or after is None:
+        return before is after
+    return before.x == after.x and before.y == after.y and before.content.is_same(after.content)
 
 
 HISTORY_SHOWN = 5
