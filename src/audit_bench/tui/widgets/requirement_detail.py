@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from math import ceil
+
+from rich.segment import Segment
 from rich.text import Text
 from textual.content import Content, _FormattedLine as WrappedLine
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
@@ -93,7 +97,7 @@ class RequirementDetail(ScrollView):
             return
         self.set_reactive(RequirementDetail.virtual_size, size)
         if bar:
-            self.vertical_scrollbar.window_virtual_size = size.height
+            self.resize_bar(size.height)
         if same_width and self.scroll_offset.y == 0:
             self.refresh_changed(shown, height)
         else:
@@ -108,6 +112,16 @@ class RequirementDetail(ScrollView):
             after = self.lines[row] if row < len(self.lines) else None
             if not same_line(before, after):
                 self.refresh(Region(-left, row, width, 1))
+
+    def resize_bar(self, lines: int) -> None:
+        """Give the scrollbar the text's length, repainting only the rows of the bar that change
+        (the thumb's end, mostly): a whole bar repainted makes three strips a row."""
+        bar = self.vertical_scrollbar
+        before = bar_rows(bar)
+        bar.set_reactive(ScrollBar.window_virtual_size, lines)
+        for row, (was, now) in enumerate(zip(before, bar_rows(bar))):
+            if was != now:
+                bar.refresh(Region(0, row, bar.size.width, 1))
 
     def lines_at(self, width: int) -> list[WrappedLine]:
         """The text wrapped at `width`, the selection marked, as `Visual.to_strips` wraps it
@@ -248,6 +262,14 @@ def same_line(before: WrappedLine | None, after: WrappedLine | None) -> bool:
     if before is None or after is None:
         return before is after
     return before.x == after.x and before.y == after.y and before.content.is_same(after.content)
+
+
+def bar_rows(bar: ScrollBar) -> list[Segment]:
+    """The rows of a vertical scrollbar, drawn as `ScrollBar.render` draws them (colours aside)."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    return ScrollBarRender.render_bar(size=bar.size.height, virtual_size=ceil(bar.window_virtual_size),
+                                      window_size=ceil(window), position=bar.position, thickness=bar.thickness,
+                                      vertical=True).segments
 
 
 HISTORY_SHOWN = 5
