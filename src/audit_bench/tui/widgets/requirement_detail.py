@@ -36,15 +36,18 @@ def finding_owed(session: AuditSession, requirement: str) -> str | None:
 
 class RequirementDetail(ScrollView):
     """The requirement's text, wrapped once per change and scrolled here: moving from one
-    requirement to the next repaints this panel and lays out nothing (a `height: auto` text in a
-    scrolling container made Textual lay the whole screen out twice per key). A layout is asked
-    for only when the scrollbar comes or goes, which changes the width of the text.
+    requirement to the next repaints the rows of this panel that change, and lays out nothing.
+
+    A `height: auto` text in a scrolling container made Textual lay the whole screen out twice per
+    key; a scrollbar that came and went with the length of the text, once per change of length
+    (a tenth of the keys on CEDRE, each costing the time of a key). So the bar is always there:
+    the text keeps its width beside it, and when the text fits, the bar shows an empty track.
 
     The wrapped lines are kept, not their strips: a strip is made when its line is painted, so a
     key makes strips for the lines in view only, and none outlives the paint (a CEDRE requirement
     wraps to about 40 lines, each strip a dozen objects that the garbage collector then walks)."""
 
-    DEFAULT_CSS = "RequirementDetail { height: 1fr; padding: 0 1; overflow-x: hidden; }"
+    DEFAULT_CSS = "RequirementDetail { height: 1fr; padding: 0 1; overflow-x: hidden; overflow-y: scroll; }"
 
     def __init__(self, session: AuditSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -74,30 +77,14 @@ class RequirementDetail(ScrollView):
         return selection.extract(self.content.plain), "\n"
 
     def wrap(self) -> None:
-        """Wrap the text beside the scrollbar if it overflows the panel, across the panel if it
-        fits, and repaint; a layout only when the scrollbar comes or goes."""
-        width, height = self.content_size
+        """Wrap the text beside the scrollbar, and repaint what changed."""
+        width, height = self.scrollable_content_region.size
         if width <= 0:
             return  # not laid out yet: on_resize wraps it
-        beside_bar = width - self.styles.scrollbar_size_vertical
-        bar = self.show_vertical_scrollbar
-        lines = self.lines_at(beside_bar if bar else width)
-        if (len(lines) > height) != bar:  # the bar comes (or goes): wrap again beside it (or across)
-            bar = not bar
-            lines = self.lines_at(beside_bar if bar else width)
-        shown, self.lines = self.lines, lines
-        same_width = self.wrapped_at == (beside_bar if bar else width)
-        self.wrapped_at = beside_bar if bar else width
-        size = Size(self.wrapped_at, len(lines))
-        if bar != self.show_vertical_scrollbar:  # one layout, with the scrollbar already placed
-            self.show_vertical_scrollbar = bar
-            self.vertical_scrollbar.display = bar
-            self.virtual_size = size
-            self.refresh()
-            return
-        self.set_reactive(RequirementDetail.virtual_size, size)
-        if bar:
-            self.resize_bar(size.height)
+        shown, self.lines = self.lines, self.lines_at(width)
+        same_width, self.wrapped_at = self.wrapped_at == width, width
+        self.set_reactive(RequirementDetail.virtual_size, Size(width, len(self.lines)))
+        self.resize_bar(len(self.lines))
         if same_width and self.scroll_offset.y == 0:
             self.refresh_changed(shown, height)
         else:
