@@ -52,16 +52,19 @@ def test_moving_between_requirements_lays_nothing_out(workspace_factory):
 
 async def _no_layout_on_moves(workspace_factory):
     workspace = workspace_factory()
-    create_audit(workspace, "essai", "Chantier du Val", "internal", "ACI", "2026-10-01", ["Claire Martin"])
+    header = create_audit(workspace, "essai", "Chantier du Val", "internal", "ACI", "2026-10-01", ["Claire Martin"])
+    with open_audit(workspace, header.id) as session:  # 1.2 overflows its panel, 1.1 and 1.3 fit
+        for number in range(1, 21):
+            session.add_evidence("1.2", f"Compte rendu d'entretien n° {number}", location="classeur RH")
     app = app_for(workspace)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
         layouts = []
         refresh_layout = screen._refresh_layout
         screen._refresh_layout = lambda *args, **kwargs: layouts.append(args) or refresh_layout(*args, **kwargs)
-        for key in ["down", "down", "up", "1", "u", "down"]:
+        for key in ["down", "down", "up", "up", "down", "1", "u", "down"]:
             await pilot.press(key)
             await pilot.pause()
         assert layouts == []
