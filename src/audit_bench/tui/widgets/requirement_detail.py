@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from math import ceil
+from typing import Sequence
 
 from rich.segment import Segment
 from rich.text import Text
@@ -94,11 +95,10 @@ class RequirementDetail(ScrollView):
         """Repaint the rows in view whose line differs from the one painted there: the rows under
         a short text, blank before and after, are not painted again (nor the widgets beside them)."""
         left, width = self.content_offset.x, self.outer_size.width
-        for row in range(height):
-            before = shown[row] if row < len(shown) else None
-            after = self.lines[row] if row < len(self.lines) else None
-            if not same_line(before, after):
-                self.refresh(Region(-left, row, width, 1))
+        rows = changed_rows([line_key(line) for line in shown[:height]],
+                            [line_key(line) for line in self.lines[:height]], height)
+        if rows:
+            self.refresh(*(Region(-left, top, width, count) for top, count in rows))
 
     def resize_bar(self, lines: int) -> None:
         """Give the scrollbar the text's length, repainting only the rows of the bar that change
@@ -106,9 +106,9 @@ class RequirementDetail(ScrollView):
         bar = self.vertical_scrollbar
         before = bar_rows(bar)
         bar.set_reactive(ScrollBar.window_virtual_size, lines)
-        for row, (was, now) in enumerate(zip(before, bar_rows(bar))):
-            if was != now:
-                bar.refresh(Region(0, row, bar.size.width, 1))
+        rows = changed_rows(before, bar_rows(bar), bar.size.height)
+        if rows:
+            bar.refresh(*(Region(0, top, bar.size.width, count) for top, count in rows))
 
     def lines_at(self, width: int) -> list[WrappedLine]:
         """The text wrapped at `width`, the selection marked, as `Visual.to_strips` wraps it
@@ -243,12 +243,25 @@ class RequirementDetail(ScrollView):
         return level.label if level else assessment.rating
 
 
-def same_line(before: WrappedLine | None, after: WrappedLine | None) -> bool:
-    """Whether two wrapped lines paint the same row: same text and styles, and the same place in
-    the text (a selection reads the place from the painted row)."""
-    if before is None or after is None:
-        return before is after
-    return before.x == after.x and before.y == after.y and before.content.is_same(after.content)
+def line_key(line: WrappedLine) -> tuple[object, ...]:
+    """What a wrapped line paints: its text and styles, and its place in the text (a selection
+    reads the place from the painted row)."""
+    return line.x, line.y, line.content.plain, line.content.spans
+
+
+def changed_rows(before: Sequence[object], after: Sequence[object], height: int) -> list[tuple[int, int]]:
+    """(first row, count) of each run of rows, among the first `height`, that differ from
+    `before` to `after` (a row past the end of one of them is empty there)."""
+    runs: list[tuple[int, int]] = []
+    for row in range(height):
+        was = before[row] if row < len(before) else None
+        now = after[row] if row < len(after) else None
+        if was != now:
+            if runs and sum(runs[-1]) == row:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            else:
+                runs.append((row, 1))
+    return runs
 
 
 def bar_rows(bar: ScrollBar) -> list[Segment]:
