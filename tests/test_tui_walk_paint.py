@@ -44,6 +44,14 @@ async def _each_key_as_a_full_repaint(workspace_factory):
             await pilot.pause()
             painted = screen_text(app)
             assert painted == await repainted_text(pilot), key
+        app.screen.select("1.2")  # its panel scrolled to the end, then the next requirement from its top
+        for key in ["tab", "end", "shift+tab", "down", "up"]:
+            await pilot.press(key)
+            await pilot.pause()
+            if key == "end":
+                assert app.screen.query_one("#detail").scroll_offset.y > 0
+            painted = screen_text(app)
+            assert painted == await repainted_text(pilot), key
 
 
 def test_moving_between_requirements_lays_nothing_out(workspace_factory):
