@@ -53,8 +53,9 @@ NotePane:focus {
     def show_note(self, note: str | None) -> None:
         """The constat shown, or None: a section is selected (it has none)."""
         self.note = note
-        if self.refusal is None:
-            self.update(self.note_text(), layout=False)
+        text = self.note_text()
+        if self.refusal is None and text != self.content:  # most requirements show the same placeholder
+            self.update(text, layout=False)
 
     def note_text(self) -> Text:
         if self.note is None:

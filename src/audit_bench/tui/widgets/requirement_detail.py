@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from math import ceil
+from typing import Sequence
+
+from rich.segment import Segment
 from rich.text import Text
-from textual.content import Content
-from textual.geometry import Size
+from textual.content import Content, _FormattedLine as WrappedLine
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.selection import Selection
 from textual.strip import Strip
-from textual.visual import Visual
+from textual.style import Style
 
 from audit_bench.model import Assessment
 from audit_bench.model.vocab import ACTION_STATUSES
@@ -32,11 +37,18 @@ def finding_owed(session: AuditSession, requirement: str) -> str | None:
 
 class RequirementDetail(ScrollView):
     """The requirement's text, wrapped once per change and scrolled here: moving from one
-    requirement to the next repaints this panel and lays out nothing (a `height: auto` text in a
-    scrolling container made Textual lay the whole screen out twice per key). A layout is asked
-    for only when the scrollbar comes or goes, which changes the width of the text."""
+    requirement to the next repaints the rows of this panel that change, and lays out nothing.
 
-    DEFAULT_CSS = "RequirementDetail { height: 1fr; padding: 0 1; overflow-x: hidden; }"
+    A `height: auto` text in a scrolling container made Textual lay the whole screen out twice per
+    key; a scrollbar that came and went with the length of the text, once per change of length
+    (a tenth of the keys on CEDRE, each costing the time of a key). So the bar is always there:
+    the text keeps its width beside it, and when the text fits, the bar shows an empty track.
+
+    The wrapped lines are kept, not their strips: a strip is made when its line is painted, so a
+    key makes strips for the lines in view only, and none outlives the paint (a CEDRE requirement
+    wraps to about 40 lines, each strip a dozen objects that the garbage collector then walks)."""
+
+    DEFAULT_CSS = "RequirementDetail { height: 1fr; padding: 0 1; overflow-x: hidden; overflow-y: scroll; }"
 
     def __init__(self, session: AuditSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -44,9 +56,9 @@ class RequirementDetail(ScrollView):
         self.ref = session.tree
         self.content = Content()
         """The text shown, before wrapping."""
-        self.strips: list[Strip] = []
+        self.lines: list[WrappedLine] = []
         self.wrapped_at = 0
-        """The width `strips` were wrapped at (0: not yet)."""
+        """The width `lines` were wrapped at (0: not yet)."""
         self.previous: Previous | None = None
         """The audit this one starts from, shown as reference under each requirement."""
 
@@ -66,37 +78,54 @@ class RequirementDetail(ScrollView):
         return selection.extract(self.content.plain), "\n"
 
     def wrap(self) -> None:
-        """Wrap the text beside the scrollbar if it overflows the panel, across the panel if it
-        fits, and repaint; a layout only when the scrollbar comes or goes."""
-        width, height = self.content_size
+        """Wrap the text beside the scrollbar, and repaint what changed."""
+        width, height = self.scrollable_content_region.size
         if width <= 0:
             return  # not laid out yet: on_resize wraps it
-        beside_bar = width - self.styles.scrollbar_size_vertical
-        bar = self.show_vertical_scrollbar
-        strips = self.strips_at(beside_bar if bar else width)
-        if (len(strips) > height) != bar:  # the bar comes (or goes): wrap again beside it (or across)
-            bar = not bar
-            strips = self.strips_at(beside_bar if bar else width)
-        self.strips = strips
-        self.wrapped_at = beside_bar if bar else width
-        size = Size(self.wrapped_at, len(strips))
-        if bar != self.show_vertical_scrollbar:  # one layout, with the scrollbar already placed
-            self.show_vertical_scrollbar = bar
-            self.vertical_scrollbar.display = bar
-            self.virtual_size = size
+        shown, self.lines = self.lines, self.lines_at(width)
+        same_width, self.wrapped_at = self.wrapped_at == width, width
+        self.set_reactive(RequirementDetail.virtual_size, Size(width, len(self.lines)))
+        self.resize_bar(len(self.lines))
+        if same_width and self.scroll_offset.y == 0:
+            self.refresh_changed(shown, height)
         else:
-            self.set_reactive(RequirementDetail.virtual_size, size)
-            if bar:
-                self.vertical_scrollbar.window_virtual_size = size.height
-        self.refresh()
+            self.refresh()
 
-    def strips_at(self, width: int) -> list[Strip]:
-        return Visual.to_strips(self, self.content, width, None, self.visual_style)
+    def refresh_changed(self, shown: list[WrappedLine], height: int) -> None:
+        """Repaint the rows in view whose line differs from the one painted there: the rows under
+        a short text, blank before and after, are not painted again (nor the widgets beside them)."""
+        left, width = self.content_offset.x, self.outer_size.width
+        rows = changed_rows([line_key(line) for line in shown[:height]],
+                            [line_key(line) for line in self.lines[:height]], height)
+        if rows:
+            self.refresh(*(Region(-left, top, width, count) for top, count in rows))
+
+    def resize_bar(self, lines: int) -> None:
+        """Give the scrollbar the text's length, repainting only the rows of the bar that change
+        (the thumb's end, mostly): a whole bar repainted makes three strips a row."""
+        bar = self.vertical_scrollbar
+        before = bar_rows(bar)
+        bar.set_reactive(ScrollBar.window_virtual_size, lines)
+        rows = changed_rows(before, bar_rows(bar), bar.size.height)
+        if rows:
+            bar.refresh(*(Region(0, top, bar.size.width, count) for top, count in rows))
+
+    def lines_at(self, width: int) -> list[WrappedLine]:
+        """The text wrapped at `width`, the selection marked, as `Visual.to_strips` wraps it
+        (the widget's text rules, its styles and the screen's selection style)."""
+        selection = self.text_selection
+        selection_style = (None if selection is None else
+                           Style.from_styles(self.screen.get_component_styles("screen--selection")))
+        rule = self.styles.get
+        return self.content._wrap_and_format(  # Content.render_strips's wrapping, without its strips
+            width, align=rule("text_align", "left"), overflow=rule("text_overflow", "fold"),
+            no_wrap=rule("text_wrap", "wrap") == "nowrap", line_pad=rule("line_pad", 0), selection=selection,
+            selection_style=selection_style, get_style=self._get_style)
 
     def render_line(self, y: int) -> Strip:
         line = self.scroll_offset.y + y
-        if line < len(self.strips):
-            return self.strips[line]
+        if line < len(self.lines):
+            return Strip(*self.lines[line].to_strip(self.visual_style))
         return Strip.blank(self.wrapped_at, self.rich_style)
 
     def describe(self, node: Node) -> Text:
@@ -212,6 +241,35 @@ class RequirementDetail(ScrollView):
             return "N/A"
         level = self.ref.scale_by_value.get(assessment.rating)
         return level.label if level else assessment.rating
+
+
+def line_key(line: WrappedLine) -> tuple[object, ...]:
+    """What a wrapped line paints: its text and styles, and its place in the text (a selection
+    reads the place from the painted row)."""
+    return line.x, line.y, line.content.plain, line.content.spans
+
+
+def changed_rows(before: Sequence[object], after: Sequence[object], height: int) -> list[tuple[int, int]]:
+    """(first row, count) of each run of rows, among the first `height`, that differ from
+    `before` to `after` (a row past the end of one of them is empty there)."""
+    runs: list[tuple[int, int]] = []
+    for row in range(height):
+        was = before[row] if row < len(before) else None
+        now = after[row] if row < len(after) else None
+        if was != now:
+            if runs and sum(runs[-1]) == row:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            else:
+                runs.append((row, 1))
+    return runs
+
+
+def bar_rows(bar: ScrollBar) -> list[Segment]:
+    """The rows of a vertical scrollbar, drawn as `ScrollBar.render` draws them (colours aside)."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    return ScrollBarRender.render_bar(size=bar.size.height, virtual_size=ceil(bar.window_virtual_size),
+                                      window_size=ceil(window), position=bar.position, thickness=bar.thickness,
+                                      vertical=True).segments
 
 
 HISTORY_SHOWN = 5
