@@ -79,12 +79,7 @@ TextBox.-textual-compact {
         self.initial = text
 
     def on_mount(self) -> None:
-        """Writing on below the text already there, on a line of its own: typed at once, it would
-        run into the last word (« semestre.Quatre »). The empty line is dropped when nothing is typed
-        (`value` is stripped)."""
-        if self.text.strip() and not self.text.endswith("\n"):
-            self.insert("\n", self.document.end)
-        self.move_cursor(self.document.end)
+        self.move_cursor(self.document.end)  # writing on from the text already there
 
     def edit(self, edit: Edit) -> EditResult:
         """Every change (typed, pasted, undone) goes through here."""
