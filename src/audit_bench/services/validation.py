@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from audit_bench.referential import NA, ReferentialTree
-from audit_bench.referential.schema import Node
+from typing import TYPE_CHECKING
+
+from audit_bench.referential.schema import NA
 from audit_bench.services.text import CONTROL, UNDECODABLE, escape_char
+
+if TYPE_CHECKING:
+    from audit_bench.referential.schema import Node
+    from audit_bench.referential.tree import ReferentialTree
 
 
 class UserError(ValueError):

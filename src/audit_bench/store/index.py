@@ -34,10 +34,9 @@ from typing import Any, Callable
 
 import msgspec
 
-from audit_bench.store.atomic import atomic_write, describe_mode
+from audit_bench.store.atomic import atomic_write, describe_mode, read_raw
 from audit_bench.store.errors import StoreError, UnsafeEntryError
 from audit_bench.store.lock import FileLock
-from audit_bench.store.storage import read_raw
 
 INDEX_NAME = "index.json"
 PLAN_INDEX_NAME = "plan-index.json"
