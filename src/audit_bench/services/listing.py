@@ -11,7 +11,6 @@ the index reader), and the store's files and the rules only to summarise a file 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -115,8 +114,7 @@ class StructuresView(msgspec.Struct, frozen=True):
         return msgspec.to_builtins(self)
 
 
-@dataclass(frozen=True)
-class WorkspaceRows:
+class WorkspaceRows(msgspec.Struct, frozen=True):
     audits: list[AuditRow]
     """One row per audit file (`error` set when it cannot be read)."""
     structures: list[StructureIndexRow]
