@@ -42,16 +42,53 @@ def test_only_the_home_screen_is_imported_at_start():
 
 
 START_SERVICES = {f"audit_bench.services.{name}" for name in (
-    "actions", "audits", "clock", "errors", "listing", "rules", "scoring", "session", "structures", "text",
-    "validation", "views", "workspace")} | {"audit_bench.services"}
+    "errors", "listing", "text", "validation", "workspace")} | {"audit_bench.services"}
 """The services the Accueil's first paint uses: listing the audits and the structures from the index."""
+
+NOT_AT_START = {
+    "tinydb", "yaml", "json", "audit_bench.store.storage", "audit_bench.store.document",
+    "audit_bench.store.audit_file", "audit_bench.store.structure_file", "audit_bench.store.migrations",
+    "audit_bench.referential.loader", "audit_bench.referential.schema", "audit_bench.referential.tree",
+}
+"""What a file's reading and the referentials need: the Accueil lists from the index without them."""
 
 
 def test_the_start_imports_only_the_services_of_the_first_screen():
-    """The demo (and every register's services with it), the plan, the agenda, the review come after
-    the first paint: each one imported at start cost the start-up budget (14 ms for the demo)."""
+    """The demo (and every register's services with it), the plan, the agenda, the review, the
+    sessions and the rules come after the first paint: each one imported at start cost the start-up
+    budget (14 ms for the demo; 27 ms for the sessions, the store's files and the loader)."""
     loaded = loaded_after("audit_bench.tui.app")
     assert {m for m in loaded if m.startswith("audit_bench.services")} - START_SERVICES == set()
+    assert loaded & NOT_AT_START == set()
+
+
+def test_a_returning_auditor_s_accueil_reads_no_audit_file(workspace_factory):
+    """With the index warm, the Accueil is painted from it alone: the store's files, the rules
+    and the referentials are not even imported (a file changed since would be, to summarise it)."""
+    from test_tui_journeys import rated_audit
+
+    from audit_bench.services import list_audits
+
+    workspace = workspace_factory()
+    rated_audit(workspace)
+    list_audits(workspace)  # the index, as after a first start
+    code = f"""
+import sys
+from pathlib import Path
+import audit_bench.store.index
+audit_bench.store.index.RACY_NS = 0  # the audit was written just now: trust its row all the same
+from audit_bench.services import Workspace
+from audit_bench.tui.app import AuditBenchApp
+
+async def ready(pilot):
+    await pilot.pause()
+    print(pilot.app.screen.query_one("#audits").row_count, *sorted(set(sys.modules) & {NOT_AT_START!r}))
+    pilot.app.exit()
+
+AuditBenchApp(Workspace(Path({str(workspace.path)!r}))).run(headless=True, auto_pilot=ready)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["1"]
 
 
 def test_the_accueil_lists_audits_and_structures_from_one_read_of_the_index(workspace_factory, monkeypatch):

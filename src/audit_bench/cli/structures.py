@@ -16,7 +16,8 @@ from audit_bench.cli.common import (
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, ROLES
 
 if TYPE_CHECKING:
-    from audit_bench.services.structures import StructureRow, StructuresView, StructureView
+    from audit_bench.services.listing import StructureRow, StructuresView
+    from audit_bench.services.structures import StructureView
 
 
 def expiry(valid_until: str, today: str) -> str:

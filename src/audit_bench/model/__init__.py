@@ -1,21 +1,9 @@
-"""Plain data: the records the product keeps, and the vocabularies that name them."""
+"""Plain data: the records the product keeps, and the vocabularies that name them.
 
-from audit_bench.model.audit import (
-    Action, Assessment, AuditHeader, AuditSnapshot, DemoAction, DemoAudit, DemoEvidence, DemoFinding,
-    DemoRating, Evidence, Finding, Postponement, Progress, Record, ReferentialPin, SectionScore,
-)
-from audit_bench.model.audit import UNRATED
-from audit_bench.model.cycle import SURVEILLANCE, CycleSetting, Fulfilment
-from audit_bench.model.indicators import (
-    ExitCount, IndicatorDefinition, IndicatorTarget, IndicatorValue, LocalExitVariant,
-)
-from audit_bench.model.review import CheckPoint, Decision, Figure, PackSection, Participant, Review, Sending, Signature
-from audit_bench.model.structure import (
-    STRUCTURE_ID, Certification, Person, Structure, StructureSnapshot, implied_structure_id, slug,
-)
-from audit_bench.model.vocab import (
-    ACTION_STATUSES, ACTION_TYPES, AUDIT_STATUSES, ECART_CLASSES, KINDS, ROLES, SCORE_TOTAL, SHORT_KINDS, SOURCES,
-)
+Each name below imports its module when first used (`audit_bench.lazy`): the Accueil's index rows
+need the cycle and the certificates, not the reviews' nor the registers' records."""
+
+from audit_bench.lazy import lazy_exports
 
 __all__ = [
     "ACTION_STATUSES", "ACTION_TYPES", "AUDIT_STATUSES", "ECART_CLASSES", "KINDS", "ROLES", "SCORE_TOTAL",
@@ -28,3 +16,25 @@ __all__ = [
     "UNRATED",
     "CheckPoint", "Decision", "Figure", "PackSection", "Participant", "Review", "Sending", "Signature",
 ]
+
+__getattr__, __dir__ = lazy_exports(globals(), {
+    "audit_bench.model.audit": [
+        "Action", "Assessment", "AuditHeader", "AuditSnapshot", "DemoAction", "DemoAudit", "DemoEvidence",
+        "DemoFinding", "DemoRating", "Evidence", "Finding", "Postponement", "Progress", "Record", "ReferentialPin",
+        "SectionScore", "UNRATED",
+    ],
+    "audit_bench.model.cycle": ["SURVEILLANCE", "CycleSetting", "Fulfilment"],
+    "audit_bench.model.indicators": [
+        "ExitCount", "IndicatorDefinition", "IndicatorTarget", "IndicatorValue", "LocalExitVariant",
+    ],
+    "audit_bench.model.review": [
+        "CheckPoint", "Decision", "Figure", "PackSection", "Participant", "Review", "Sending", "Signature",
+    ],
+    "audit_bench.model.structure": [
+        "STRUCTURE_ID", "Certification", "Person", "Structure", "StructureSnapshot", "implied_structure_id", "slug",
+    ],
+    "audit_bench.model.vocab": [
+        "ACTION_STATUSES", "ACTION_TYPES", "AUDIT_STATUSES", "ECART_CLASSES", "KINDS", "ROLES", "SCORE_TOTAL",
+        "SHORT_KINDS", "SOURCES",
+    ],
+})

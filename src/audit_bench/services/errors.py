@@ -8,7 +8,7 @@ from __future__ import annotations
 import errno
 import os
 
-from audit_bench.referential import ReferentialError
+from audit_bench.referential.reading import ReferentialError
 from audit_bench.services.text import visible
 from audit_bench.services.validation import UserError
 from audit_bench.store.errors import (

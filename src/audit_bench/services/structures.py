@@ -23,10 +23,9 @@ from audit_bench.model import (
 from audit_bench.referential import ReferentialTree
 from audit_bench.services.actions import ActionPlan
 from audit_bench.services.clock import now
-from audit_bench.services.listing import (
-    AuditRow, CertificationExpiry, WorkspaceRows, structures_folder, workspace_rows,
+from audit_bench.services.listing import (  # list_structures lives there, with the Accueil's other rows
+    audits_by_structure, count_overdue, list_structures, structures_folder, workspace_rows,
 )
-from audit_bench.services.text import fold
 from audit_bench.services.views import ActionView
 from audit_bench.services.validation import (
     UserError, check_choice, check_date, check_optional_text, check_siae_type, check_siret, check_text,
@@ -43,37 +42,6 @@ two structures of one name, nor two files of one implied structure."""
 
 
 # Views: what the CLI prints with --json, and what the TUI shows ------------------------------
-
-class StructureRow(msgspec.Struct, frozen=True, kw_only=True):
-    """One line of the structure list (the home, `structures`)."""
-
-    id: str
-    name: str
-    siae_type: str | None
-    audits: int = 0
-    open_actions: int = 0
-    overdue_actions: int = 0
-    """Open actions whose due date is before `today`."""
-    last_audit: str | None = None
-    """The first day of its latest audit."""
-    certifications: list[CertificationExpiry] = []
-
-
-class StructureError(msgspec.Struct, frozen=True):
-    id: str
-    error: str
-
-
-class StructuresView(msgspec.Struct, frozen=True):
-    structures: list[StructureRow]
-    errors: list[StructureError]
-    """Structure files that cannot be read, each named with the reason."""
-
-    def to_builtins(self) -> Any:
-        """`{"structures": [{"id", "name", "siae_type", "audits", "open_actions", "overdue_actions",
-        "last_audit", "certifications": [{"referential", "valid_until"}]}], "errors": [{"id", "error"}]}`."""
-        return msgspec.to_builtins(self)
-
 
 class PersonView(msgspec.Struct, frozen=True):
     name: str
@@ -153,59 +121,13 @@ def structure_path(workspace: Workspace, structure_id: str) -> Path:
     return structures_folder(workspace) / f"{structure_id}.json"
 
 
-def list_structures(workspace: Workspace, today: date | None = None,
-                    rows: WorkspaceRows | None = None) -> StructuresView:
-    """Every structure: the structure files, and those only implied by audits; by name. `rows`:
-    the workspace's rows when the caller has read them already."""
-    rows = rows if rows is not None else workspace_rows(workspace)
-    today_iso = (today or date.today()).isoformat()
-    audits = _audits_by_structure(rows.audits)
-    listed: list[StructureRow] = []
-    errors: list[StructureError] = []
-    recorded = set()
-    for row in rows.structures:
-        recorded.add(row.id)
-        if row.error is not None:
-            errors.append(StructureError(row.id, row.error))
-            continue
-        listed.append(_structure_row(row.id, row.name, row.siae_type, audits.get(row.id, []), today_iso,
-                                     row.certifications))
-    for structure_id, its_audits in audits.items():
-        if structure_id not in recorded:
-            first = its_audits[0]
-            listed.append(_structure_row(structure_id, first.org, first.siae_type, its_audits, today_iso, []))
-    listed.sort(key=lambda row: (fold(row.name), row.id))
-    return StructuresView(listed, errors)
-
-
-def _audits_by_structure(audit_rows: list[AuditRow]) -> dict[str, list[AuditRow]]:
-    grouped: dict[str, list[AuditRow]] = {}
-    for row in audit_rows:
-        if row.error is None:
-            grouped.setdefault(row.structure, []).append(row)
-    return grouped
-
-
-def _overdue(dues: list[str], today_iso: str) -> int:
-    return sum(1 for due in dues if due < today_iso)
-
-
-def _structure_row(structure_id: str, name: str, siae_type: str | None, audits: list[AuditRow], today_iso: str,
-         certifications: list[Certification]) -> StructureRow:
-    dues = [due for audit in audits for due in audit.open_action_dues]
-    return StructureRow(
-        id=structure_id, name=name, siae_type=siae_type, audits=len(audits), open_actions=len(dues),
-        overdue_actions=_overdue(dues, today_iso), last_audit=max((a.date for a in audits), default=None),
-        certifications=[CertificationExpiry(c.referential, c.valid_until) for c in certifications])
-
-
 def show_structure(workspace: Workspace, structure_id: str, today: date | None = None) -> StructureView:
     today_iso = (today or date.today()).isoformat()
     with open_structure(workspace, structure_id, write=False) as session:
         snapshot = session.snapshot()
         recorded = session.recorded
     record = snapshot.structure
-    audits = sorted(_audits_by_structure(workspace_rows(workspace).audits).get(structure_id, []),
+    audits = sorted(audits_by_structure(workspace_rows(workspace).audits).get(structure_id, []),
                     key=lambda row: (row.date, row.id), reverse=True)
     dues = [due for audit in audits for due in audit.open_action_dues]
     return StructureView(
@@ -218,9 +140,9 @@ def show_structure(workspace: Workspace, structure_id: str, today: date | None =
         audits=[StructureAudit(id=a.id, referential=a.referential, kind=a.kind, date=a.date,
                                status=a.status, assessed=a.assessed, total=a.total,
                                open_findings=a.open_findings, open_actions=len(a.open_action_dues),
-                               overdue_actions=_overdue(a.open_action_dues, today_iso))
+                               overdue_actions=count_overdue(a.open_action_dues, today_iso))
                 for a in audits],
-        open_actions=len(dues), overdue_actions=_overdue(dues, today_iso),
+        open_actions=len(dues), overdue_actions=count_overdue(dues, today_iso),
         ecarts=[EcartView(id=f.id, source=f.source, ref=f.ref, class_=f.class_, text=f.text,
                           immediate_action=f.immediate_action, root_cause=f.root_cause, at=f.at,
                           actions=msgspec.convert(snapshot.actions_of(f.id), list[ActionView], from_attributes=True))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
-from audit_bench.referential import NA, ReferentialTree
-from audit_bench.referential.schema import Node
 from audit_bench.services.text import CONTROL, UNDECODABLE, escape_char
+
+if TYPE_CHECKING:
+    from audit_bench.referential.schema import Node
+    from audit_bench.referential.tree import ReferentialTree
 
 
 class UserError(ValueError):
@@ -123,6 +126,8 @@ def check_requirement(tree: ReferentialTree, requirement: str, siae_type: str | 
 
 
 def check_rating(tree: ReferentialTree, rating: str, note: str) -> str:
+    from audit_bench.referential.schema import NA  # with the referentials, not with UserError at the TUI's start
+
     if rating.lower() == NA:
         if tree.referential.na_requires_reason and not note.strip():
             raise UserError("une cotation N/A demande sa justification (--note)")

@@ -13,7 +13,7 @@ from audit_bench.referential.schema import Annex, Metadata, Node, Recommendation
 if TYPE_CHECKING:
     from audit_bench.model import Assessment
     from audit_bench.referential.tree import ReferentialTree
-    from audit_bench.services.audits import AuditRow
+    from audit_bench.services.listing import AuditRow
     from audit_bench.services.session import AuditSession
     from audit_bench.services.workspace import Workspace
 

@@ -1,5 +1,8 @@
 """The workspace: its folder, the installed plugins and referentials, and the frozen referentials
-its audits pin. Every use case starts from one `Workspace`."""
+its audits pin. Every use case starts from one `Workspace`.
+
+The referentials' schema and the scoring are imported when first read, not with the workspace:
+the Accueil lists its audits from the index without them."""
 
 from __future__ import annotations
 
@@ -9,17 +12,15 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from audit_bench.model import AuditSnapshot, ReferentialPin, SectionScore
-from audit_bench.referential import Referential, ReferentialTree
-from audit_bench.services.scoring import generic_scores
 from audit_bench.services.validation import UserError
-from audit_bench.store.atomic import remove_stale_temp_files
+from audit_bench.store.atomic import read_raw, remove_stale_temp_files
 from audit_bench.store.blobs import freeze_referential, frozen_referential_path
 from audit_bench.store.errors import CorruptFileError
-from audit_bench.store.storage import read_raw
 
 if TYPE_CHECKING:
+    from audit_bench.model import AuditSnapshot, ReferentialPin, SectionScore
     from audit_bench.plugins.manager import PluginError, PluginRegistry
+    from audit_bench.referential import ReferentialTree
 
 DEFAULT_WORKSPACE = Path("audits")
 
@@ -65,6 +66,8 @@ class Workspace:
         return loaded.tree
 
     def scores(self, tree: ReferentialTree, snapshot: AuditSnapshot) -> list[SectionScore]:
+        from audit_bench.services.scoring import generic_scores
+
         from_plugin = self.registry.call("score", tree=tree, audit=snapshot).first()
         return from_plugin if from_plugin is not None else generic_scores(tree, snapshot)
 
@@ -79,6 +82,9 @@ class Workspace:
         return self._frozen[pin.sha256]
 
     def _read_frozen_tree(self, audit_path: Path, pin: ReferentialPin) -> ReferentialTree:
+        from audit_bench.referential.schema import Referential
+        from audit_bench.referential.tree import ReferentialTree
+
         frozen = frozen_referential_path(self.path, pin.sha256)
         raw = read_raw(frozen)
         if raw is not None:

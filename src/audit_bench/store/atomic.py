@@ -1,4 +1,5 @@
-"""Durable atomic file writes, private folders, and the cleanup of temp files left by a crash.
+"""Durable atomic file writes, safe reads (no symlink, no special file), private folders, and the
+cleanup of temp files left by a crash.
 
 A write goes to a new temp file beside its target (`.<name>.<pid>-<token>.tmp`, created with
 O_EXCL | O_NOFOLLOW, mode 0600), is fsync'd, renamed over the target, and the folder is fsync'd:
@@ -16,7 +17,7 @@ import stat
 from pathlib import Path
 from typing import Iterable
 
-from audit_bench.store.errors import UnsafeEntryError
+from audit_bench.store.errors import CorruptFileError, UnsafeEntryError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -27,6 +28,7 @@ TEMP_FOLDERS = (".", "evidence", "referentials", "structures")
 _TEMP_NAME = re.compile(r"^\..+\.(?P<pid>[0-9]+)(?:-[0-9a-f]{8})?\.tmp$")
 """Our temp names; names without the token were written by versions before it."""
 _SAFE_OPEN = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_CHUNK = 1 << 20
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 _writing: set[str] = set()
@@ -94,6 +96,26 @@ def open_regular(path: Path, flags: int = os.O_RDONLY) -> int:
         os.close(fd)
         raise UnsafeEntryError(path, describe_mode(mode))
     return fd
+
+
+def read_raw(path: Path) -> bytes | None:
+    """The bytes of a regular file, None when it does not exist. A symlink or a special file
+    raises UnsafeEntryError; any other failure to read is a CorruptFileError naming the file."""
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CorruptFileError(path, exc.strerror or str(exc)) from exc
+    try:
+        chunks = []
+        while chunk := os.read(fd, _CHUNK):
+            chunks.append(chunk)
+    except OSError as exc:
+        raise CorruptFileError(path, exc.strerror or str(exc)) from exc
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def check_replaceable(path: Path) -> None:

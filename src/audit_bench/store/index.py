@@ -27,17 +27,15 @@ from __future__ import annotations
 import os
 import stat
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 import msgspec
 
-from audit_bench.store.atomic import atomic_write, describe_mode
+from audit_bench.store.atomic import atomic_write, describe_mode, read_raw
 from audit_bench.store.errors import StoreError, UnsafeEntryError
 from audit_bench.store.lock import FileLock
-from audit_bench.store.storage import read_raw
 
 INDEX_NAME = "index.json"
 PLAN_INDEX_NAME = "plan-index.json"
@@ -68,9 +66,9 @@ class IndexRow(msgspec.Struct, frozen=True, kw_only=True):
 Summarize = Callable[[Path], dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class Table:
-    """One table of the index: a summary row for each `*.json` file of `folder`."""
+class Table(msgspec.Struct, frozen=True):
+    """One table of the index: a summary row for each `*.json` file of `folder`. (A Struct rather
+    than a dataclass, here and in `Listing`: a frozen dataclass costs ~0.7 ms of the TUI's start.)"""
 
     folder: Path
     summarize: Summarize
@@ -80,8 +78,7 @@ class Table:
     """The shape of the rows `summarize` makes: raise it when it changes, so stored rows are redone."""
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(msgspec.Struct, frozen=True):
     rows: dict[str, list[Any]]
     """By table, one row (of the table's row type) per file; a file that cannot be read gives a
     row with an `error`."""

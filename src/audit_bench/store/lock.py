@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import fcntl
 import getpass
-import json
 import os
 import socket
 from datetime import datetime
 from pathlib import Path
+
+import msgspec
 
 from audit_bench.store.atomic import open_regular
 from audit_bench.store.errors import LockedError, UnsafeEntryError
@@ -22,7 +23,7 @@ from audit_bench.store.errors import LockedError, UnsafeEntryError
 def describe_holder(raw: str) -> str:
     """Who holds a lock, from what it wrote in the lock file (any content: it is not trusted)."""
     try:
-        info = json.loads(raw)
+        info = msgspec.json.decode(raw)
         text = (f"{info['user']} (processus {info['pid']} sur {info['host']}, "
                 f"depuis {info['since']})")
     except (ValueError, KeyError, TypeError, RecursionError):
@@ -53,7 +54,7 @@ class FileLock:
         info = {"pid": os.getpid(), "host": socket.gethostname(), "user": _user(),
                 "since": datetime.now().astimezone().isoformat(timespec="seconds")}
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        os.pwrite(fd, msgspec.json.encode(info), 0)
         self._fd = fd
 
     def release(self) -> None:

@@ -7,7 +7,6 @@ atomically and, being the single writer of its file, trusts what it last read or
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -15,32 +14,11 @@ from typing import Any, Callable, Iterator
 import msgspec
 from tinydb.storages import Storage
 
-from audit_bench.store.atomic import atomic_write, open_regular
+from audit_bench.store.atomic import atomic_write, read_raw
 from audit_bench.store.errors import CorruptFileError, ReadOnlyError, read_only_message
 
 _decoder = msgspec.json.Decoder()
 _encoder = msgspec.json.Encoder()
-_CHUNK = 1 << 20
-
-
-def read_raw(path: Path) -> bytes | None:
-    """The bytes of a regular file, None when it does not exist. A symlink or a special file
-    raises UnsafeEntryError; any other failure to read is a CorruptFileError naming the file."""
-    try:
-        fd = open_regular(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CorruptFileError(path, exc.strerror or str(exc)) from exc
-    try:
-        chunks = []
-        while chunk := os.read(fd, _CHUNK):
-            chunks.append(chunk)
-    except OSError as exc:
-        raise CorruptFileError(path, exc.strerror or str(exc)) from exc
-    finally:
-        os.close(fd)
-    return b"".join(chunks)
 
 
 def decode_document(path: Path, raw: bytes) -> dict[str, Any]:

@@ -6,12 +6,14 @@ Screens are named by module and class, imported on first use, so the Accueil sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 
+import msgspec
 
-@dataclass(frozen=True)
-class Area:
+
+class Area(msgspec.Struct, frozen=True):
+    """A Struct, not a dataclass: a frozen dataclass costs ~0.6 ms of the TUI's start."""
+
     key: str
     label: str
     screen: str | None

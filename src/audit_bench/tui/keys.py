@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 
-@dataclass(frozen=True)
-class ScreenAction:
+class ScreenAction(msgspec.Struct, frozen=True):
+    """A Struct, not a dataclass: a frozen dataclass costs ~0.6 ms of the TUI's start."""
+
     keys: str
     description: str
     action: str

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from textual.dom import DOMNode
 
-from audit_bench.services import AuditSession
 from audit_bench.services.errors import REFUSALS, refusal_message
 from audit_bench.services.errors import read_only_message
 from audit_bench.tui.text import clean, sentence
+
+if TYPE_CHECKING:
+    from audit_bench.services import AuditSession
 
 T = TypeVar("T")
 

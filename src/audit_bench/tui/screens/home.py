@@ -13,13 +13,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from audit_bench.model.audit import Progress
 from audit_bench.model.vocab import AUDIT_STATUSES, KINDS, SHORT_KINDS
-from audit_bench.services import AuditRow, Progress, Workspace
-from audit_bench.services.audits import list_audits
-from audit_bench.services.listing import workspace_rows
 from audit_bench.services.errors import REFUSALS
-from audit_bench.services.rules import WATCH_DAYS
-from audit_bench.services.structures import StructureRow, list_structures
+from audit_bench.services.listing import AuditRow, StructureRow, list_audits, list_structures, workspace_rows
+from audit_bench.services.workspace import Workspace
 from audit_bench.tui.areas import AREAS
 from audit_bench.tui.refusals import attempt, tell_refusal
 from audit_bench.tui.registry import load_registry
@@ -198,6 +196,8 @@ HomeScreen #audits {
             return
 
     def show_watch(self, watch: Watch) -> None:
+        from audit_bench.services.rules import WATCH_DAYS  # with the plan, after the first paint
+
         text = Text("À surveiller : ", style="bold")
         text.append(f"{watch.overdue} action(s) en retard", style="bold red" if watch.overdue else "")
         text.append(f" · {watch.due_soon} à échéance sous {WATCH_DAYS} jours")

@@ -19,10 +19,10 @@ from textual.widgets.option_list import Option
 from audit_bench.model.vocab import KINDS
 from audit_bench.referential.schema import default_kind, kinds_offered
 from audit_bench.services import Workspace
-from audit_bench.services.audits import create_audit, list_audits
+from audit_bench.services.audits import create_audit
 from audit_bench.services.cycle import auditor_warnings
 from audit_bench.services.errors import REFUSALS, UserError
-from audit_bench.services.structures import StructureRow, list_structures
+from audit_bench.services.listing import StructureRow, list_audits, list_structures
 from audit_bench.services.text import fold
 from audit_bench.services.validation import check_date
 from audit_bench.tui.forms import EnterMovesOn

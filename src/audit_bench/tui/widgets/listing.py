@@ -6,7 +6,7 @@ from datetime import date
 
 from rich.text import Text
 
-from audit_bench.services.structures import StructureRow
+from audit_bench.services.listing import StructureRow
 from audit_bench.tui.text import clean, plain
 
 WIDE = 110
