@@ -20,7 +20,8 @@ import msgspec
 
 from common import arguments, bytecode_env, percentile, run_command, synthetic_workspace, warm_until_stable
 
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import list_structures
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.migrations import STRUCTURE_FORMATS

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from audit_bench.reports.xlsx import CHECKLIST
 from audit_bench.services import UserError
 from audit_bench.services import Workspace, rules
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.exchange import export_xlsx, import_xlsx
 from audit_bench.services.plan import PlanFilter, read_plan
 from audit_bench.services.reporting import build_report

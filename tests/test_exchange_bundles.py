@@ -14,7 +14,8 @@ from typing import Callable
 import pytest
 
 from audit_bench.services import Workspace
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.bundles import FORMAT_VERSION, bundle_audit, unbundle
 from support import MINI_PLUGIN, Cli, mini_env, tree_digest, write_distribution
 

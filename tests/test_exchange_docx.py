@@ -18,7 +18,8 @@ from docx.oxml.ns import qn
 import audit_bench
 from audit_bench.reports.content import ReportContent
 from audit_bench.services import Workspace
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.reporting import build_report, report_input
 from audit_bench.services.validation import UserError
 from audit_bench.reports.typography import french_typography

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from audit_bench.reports.content import ReportContent
 from audit_bench.reports.xlsx import CHECKLIST, CHECKLIST_HEADER, FINDINGS, rating_choices
 from audit_bench.services import Workspace
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.exchange import export_xlsx, import_xlsx
 from audit_bench.services.reporting import report_input
 from audit_bench.services.validation import UserError

@@ -26,7 +26,8 @@ from audit_bench.store import atomic, index
 from audit_bench.store.audit_file import AuditFile, lock_path
 from audit_bench.store.errors import CorruptFileError, NewerFormatError, ReadOnlyError, StoreError, UnsafeEntryError
 from audit_bench.store.migrations import AUDIT_FORMATS, backup_path
-from audit_bench.services.audits import audit_path, create_audit, list_audits, open_audit
+from audit_bench.services.audits import audit_path, create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from support import tree_digest, write_older_format
 
 

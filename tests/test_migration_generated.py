@@ -8,7 +8,8 @@ import random
 import msgspec
 
 from audit_bench.services import Workspace
-from audit_bench.services.audits import audit_path, list_audits, open_audit
+from audit_bench.services.audits import audit_path, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import list_structures, set_person
 from audit_bench.store.migrations import AUDIT_FORMATS, backup_path
 

@@ -12,7 +12,8 @@ import pytest
 
 from audit_bench.model import implied_structure_id
 from audit_bench.services import Workspace
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import edit_structure, list_structures, set_person, show_structure
 from audit_bench.store.migrations import AUDIT_FORMATS, backup_path
 from support import as_before, tree_digest

@@ -14,7 +14,8 @@ from audit_bench.plugins import hookimpl
 from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workspace
 from audit_bench.services.reporting import build_report, plugin_contributions
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.demo import load_demo
 from support import MINI_YAML, mini_plugin, write_distribution
 

@@ -9,7 +9,8 @@ import pytest
 
 from audit_bench.services import Workspace
 from audit_bench.services.reporting import build_report
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.demo import load_demo
 from audit_bench.reports.typography import french_typography
 from test_report import pdf_text

@@ -15,7 +15,8 @@ import pytest
 
 from audit_bench.reports.typography import french_number, french_percent, french_typography
 from audit_bench.services import Workspace, rules
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.demo import load_demo
 from audit_bench.services.reporting import build_report
 from audit_bench.services.scoring import generic_scores

@@ -10,7 +10,8 @@ import pytest
 
 from audit_bench.services import UserError
 from audit_bench.services import rules
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.walk import filtered_items, search
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audit_bench.services import UserError, Workspace
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.history import compare, history
 
 

@@ -16,7 +16,8 @@ import time
 import msgspec
 import pytest
 
-from audit_bench.services.audits import audit_path, create_audit, list_audits, open_audit
+from audit_bench.services.audits import audit_path, create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import create_structure, list_structures, open_structure
 from audit_bench.store.audit_file import AuditFile, lock_path
 from audit_bench.store.blobs import evidence_status

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import UserError, Workspace
-from audit_bench.services.audits import audit_path, create_audit, list_audits, open_audit
+from audit_bench.services.audits import audit_path, create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.history import history
 from audit_bench.services.reporting import build_report
 from audit_bench.services.structures import (

@@ -7,7 +7,7 @@ from datetime import date
 
 from audit_bench.services import Workspace
 from audit_bench.services.agenda import agenda
-from audit_bench.services.audits import list_audits
+from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import create_structure, set_certification
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.screens.agenda import AgendaScreen

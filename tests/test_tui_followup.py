@@ -7,7 +7,8 @@ import asyncio
 
 from textual.widgets import OptionList, Static
 
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import list_structures
 from audit_bench.tui.forms import CarryDialog
 from audit_bench.tui.screens.new_audit import NewAuditScreen

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 
 
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.tui.widgets.key_bar import KeyBar
 from test_tui_journeys import SIZE, app_for, cursor_requirement, open_walk, rated_audit, shown, type_text
 

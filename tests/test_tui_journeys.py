@@ -18,7 +18,8 @@ from audit_bench.services import Workspace
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.screens.home import PLUGIN_CHECK_DELAY
 from audit_bench.tui.widgets.fixed_table import FixedTable
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.session import read_only_message
 from support import mini_plugin
 

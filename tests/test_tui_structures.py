@@ -9,7 +9,8 @@ from textual.widgets import Input
 from audit_bench.tui.widgets.choice import Choice
 from audit_bench.tui.widgets.fixed_table import FixedTable
 
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import create_structure, list_structures, set_person, show_structure
 from test_tui_journeys import SIZE, app_for, choose, rated_audit, shown, type_text
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from audit_bench.model import KINDS, AuditHeader, ReferentialPin, slug
 from audit_bench.referential.schema import kinds_offered
 from audit_bench.services.clock import now
-from audit_bench.services.listing import audit_structure_id, list_audits  # list_audits: for its callers
+from audit_bench.services.listing import audit_structure_id
 from audit_bench.services.session import AuditSession
 from audit_bench.services.structures import structure_for_audit, structure_name
 from audit_bench.services.validation import UserError, check_choice, check_date, check_optional_text, check_text

@@ -8,7 +8,8 @@ import msgspec
 
 from audit_bench.model import DemoAudit
 from audit_bench.model.demo_year import DemoYear
-from audit_bench.services.audits import create_audit, list_audits, open_audit
+from audit_bench.services.audits import create_audit, open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.demo_year import create_year, year_writes
 from audit_bench.services.workspace import Workspace
 from audit_bench.store.atomic import ensure_dir

@@ -20,7 +20,8 @@ from audit_bench.model import Action, Assessment, AuditHeader, AuditSnapshot, Ev
 from audit_bench.referential import ReferentialTree
 from audit_bench.referential.schema import Node
 from audit_bench.services import rules
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.session import AuditSession
 from audit_bench.services.validation import UserError
 from audit_bench.services.views import ChangeView, FollowedAction, FollowedFinding, FollowUpView

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from audit_bench.model import AuditSnapshot, SectionScore
-from audit_bench.services.audits import list_audits, open_audit
+from audit_bench.services.audits import open_audit
+from audit_bench.services.listing import list_audits
 from audit_bench.services.listing import audit_structure_id
 from audit_bench.services.session import AuditSession
 from audit_bench.services.workspace import Workspace
