@@ -9,6 +9,17 @@ import pytest
 from support import MINI_PLUGIN, Cli, mini_env, mini_plugin, write_distribution
 
 
+@pytest.fixture(scope="session", autouse=True)
+def bytecode_kept_for_the_run(tmp_path_factory):
+    """Every process a test starts (the CLI, hundreds of times) reads the bytecode the first one
+    compiled, kept in this run's temporary folder: where PYTHONDONTWRITEBYTECODE is set, each
+    would compile the package again, a third of its start."""
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.getbasetemp() / "bytecode"))
+        environment.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+        yield
+
+
 @pytest.fixture
 def plugin_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
