@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -31,6 +33,24 @@ def plugin_site(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli(tmp_path: Path, plugin_site: Path) -> Cli:
     return Cli(tmp_path / "ws", mini_env(plugin_site))
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory) -> Callable[[Callable[[Cli], Any], Cli], Any]:
+    """`built_once(build, cli)`: the workspace `build` makes through the CLI, made once per run and
+    copied (modes and times kept) into `cli.workspace` for each test, a copy costing milliseconds
+    where each CLI call costs a process start. Returns what `build` returned (the ids it made)."""
+    built: dict[Callable[[Cli], Any], tuple[Path, Any]] = {}
+
+    def copy(build: Callable[[Cli], Any], cli: Cli) -> Any:
+        if build not in built:
+            source = tmp_path_factory.mktemp(build.__name__) / "ws"
+            built[build] = source, build(Cli(source, cli.env))
+        source, made = built[build]
+        shutil.copytree(source, cli.workspace)
+        return made
+
+    return copy
 
 
 @pytest.fixture
@@ -66,8 +86,6 @@ def demo_source(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_workspace_copy(demo_source: Path, tmp_path: Path):
     """A fresh copy of the demo workspace (modes kept), for a test that changes it."""
-    import shutil
-
     from audit_bench.services import Workspace
 
     return Workspace(Path(shutil.copytree(demo_source, tmp_path / "demo-ws")))

@@ -89,10 +89,11 @@ def run_cli(workspace: Path | None, *args: str, check: bool = True, env: dict[st
 
 @dataclass
 class Cli:
-    """The CLI on one workspace, in one environment (e.g. with the tests' plugin installed)."""
+    """The CLI on one workspace, in one environment (e.g. with the tests' plugin installed; None:
+    `run_cli`'s default)."""
 
     workspace: Path
-    env: dict[str, str]
+    env: dict[str, str] | None = None
 
     def __call__(self, *args: str, check: bool = True, **options: Any) -> subprocess.CompletedProcess:
         return run_cli(self.workspace, *args, check=check, env=self.env, **options)

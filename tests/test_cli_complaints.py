@@ -8,21 +8,21 @@ from datetime import date, timedelta
 
 import pytest
 
-from support import run_cli, tree_digest
+from support import Cli, run_cli, tree_digest
 
 
-@pytest.fixture
-def afaq(tmp_path):
-    """A structure certified AFAQ (5 jours ouvrables), and a command on its workspace."""
-    workspace = tmp_path / "ws"
-
-    def cli(*args: str, check: bool = True):
-        return run_cli(workspace, *args, check=check)
-
+def _certified(cli) -> str:
     structure = cli("structure", "new", "--name", "Passerelle Emploi").stdout.strip()
     cli("structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR", "--number", "A-1",
         "--issued", "2025-01-15", "--valid-until", "2028-01-14")
-    return cli, structure, workspace
+    return structure
+
+
+@pytest.fixture
+def afaq(tmp_path, built_once):
+    """A structure certified AFAQ (5 jours ouvrables), and a command on its workspace."""
+    cli = Cli(tmp_path / "ws")
+    return cli, built_once(_certified, cli), cli.workspace
 
 
 def data(workspace) -> dict[str, str]:

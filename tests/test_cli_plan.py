@@ -16,9 +16,7 @@ from support import tree_digest
 FORMULA = '=HYPERLINK("http://exemple.invalid";"clic")'
 
 
-@pytest.fixture
-def planned(cli):
-    """An audit's écart with an overdue action, and a structure's écart « autre » with two actions."""
+def _planned(cli):
     audit = cli("new", "--referential", "mini", "--org", "Atelier du Port", "--siae-type", "ACI", "--kind",
                 "internal", "--date", "2026-01-10").stdout.strip()
     structure = json.loads(cli("show", audit, "--json").stdout)["structure"]
@@ -33,6 +31,12 @@ def planned(cli):
                  "--due", "2099-03-31").stdout.strip()
     return {"audit": audit, "structure": structure, "finding": finding, "late": late, "ecart": ecart,
             "first": first, "second": second}
+
+
+@pytest.fixture
+def planned(cli, built_once):
+    """An audit's écart with an overdue action, and a structure's écart « autre » with two actions."""
+    return built_once(_planned, cli)
 
 
 def plan_json(cli, *args: str) -> dict:
