@@ -133,6 +133,16 @@ def as_before(now, before):
     return now
 
 
+async def until(pilot: Any, condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (work done in a thread, a debounced search),
+    rather than for a fixed delay: as short as the machine allows, as long as it needs."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never happened: {what}")
+
+
 def tab_app(tab: Any, today: Callable[[], date] = date.today) -> Any:
     """An app holding one register tab alone, as the Registres area holds it, on the day `today`."""
     from textual.app import App, ComposeResult
