@@ -10,7 +10,6 @@ import pytest
 from audit_bench.services import Workspace
 from audit_bench.services.reporting import build_report
 from audit_bench.services.audits import list_audits, open_audit
-from audit_bench.services.demo import load_demo
 from audit_bench.reports.typography import french_typography
 from test_report import pdf_text
 
@@ -21,10 +20,8 @@ def squeezed(value: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_workspace(tmp_path_factory):
-    workspace = Workspace(tmp_path_factory.mktemp("demo") / "ws")
-    load_demo(workspace)
-    return workspace
+def demo_workspace(demo_source):
+    return Workspace(demo_source)
 
 
 BUNDLED_REFERENTIALS = ["cedre", "afaq", "iae_os"]
