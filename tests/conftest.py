@@ -37,9 +37,10 @@ def cli(tmp_path: Path, plugin_site: Path) -> Cli:
 
 @pytest.fixture(scope="session")
 def built_once(tmp_path_factory) -> Callable[[Callable[[Cli], Any], Cli], Any]:
-    """`built_once(build, cli)`: the workspace `build` makes through the CLI, made once per run and
-    copied (modes and times kept) into `cli.workspace` for each test, a copy costing milliseconds
-    where each CLI call costs a process start. Returns what `build` returned (the ids it made)."""
+    """`built_once(build, cli)`: the workspace `build` makes through the CLI, made once per run (per
+    xdist worker, in the environment of the first test asking) and copied, modes and times kept,
+    into `cli.workspace` for each test: a copy costs milliseconds where each CLI call costs a
+    process start. Returns what `build` returned (the ids it made)."""
     built: dict[Callable[[Cli], Any], tuple[Path, Any]] = {}
 
     def copy(build: Callable[[Cli], Any], cli: Cli) -> Any:
