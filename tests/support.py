@@ -59,6 +59,12 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def data_digest(folder: Path) -> dict[str, str]:
+    """`tree_digest` of the data files alone: not the locks nor the indexes (index.json,
+    plan-index.json: caches that a read may refresh), to prove a refused command changed nothing."""
+    return {name: sha for name, sha in tree_digest(folder).items() if not name.endswith((".lock", "index.json"))}
+
+
 def mini_plugin() -> ModuleType:
     """The tests' plugin as a module object, for registries built directly (no entry point)."""
     namespace: dict = {}
