@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any, Callable
@@ -9,6 +10,12 @@ from typing import Any, Callable
 import pytest
 
 from support import MINI_PLUGIN, Cli, mini_env, mini_plugin, write_distribution
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: one worker more than the cores. The TUI tests spend more than half their time
+    waiting on the app's refreshes and timers, which the extra worker fills."""
+    return (os.cpu_count() or 1) + 1
 
 
 @pytest.fixture(scope="session", autouse=True)
