@@ -59,6 +59,12 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def data_digest(folder: Path) -> dict[str, str]:
+    """`tree_digest` of the data files alone: not the locks nor the indexes (index.json,
+    plan-index.json: caches that a read may refresh), to prove a refused command changed nothing."""
+    return {name: sha for name, sha in tree_digest(folder).items() if not name.endswith((".lock", "index.json"))}
+
+
 def mini_plugin() -> ModuleType:
     """The tests' plugin as a module object, for registries built directly (no entry point)."""
     namespace: dict = {}
@@ -89,10 +95,11 @@ def run_cli(workspace: Path | None, *args: str, check: bool = True, env: dict[st
 
 @dataclass
 class Cli:
-    """The CLI on one workspace, in one environment (e.g. with the tests' plugin installed)."""
+    """The CLI on one workspace, in one environment (e.g. with the tests' plugin installed; None:
+    `run_cli`'s default)."""
 
     workspace: Path
-    env: dict[str, str]
+    env: dict[str, str] | None = None
 
     def __call__(self, *args: str, check: bool = True, **options: Any) -> subprocess.CompletedProcess:
         return run_cli(self.workspace, *args, check=check, env=self.env, **options)
@@ -130,6 +137,16 @@ def as_before(now, before):
     if isinstance(before, list) and isinstance(now, list) and len(now) == len(before):
         return [as_before(n, b) for n, b in zip(now, before)]
     return now
+
+
+async def until(pilot: Any, condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (work done in a thread, a debounced search),
+    rather than for a fixed delay: as short as the machine allows, as long as it needs."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never happened: {what}")
 
 
 def tab_app(tab: Any, today: Callable[[], date] = date.today) -> Any:

@@ -8,25 +8,21 @@ from datetime import date, timedelta
 
 import pytest
 
-from support import run_cli, tree_digest
+from support import Cli, data_digest, run_cli
 
 
-@pytest.fixture
-def afaq(tmp_path):
-    """A structure certified AFAQ (5 jours ouvrables), and a command on its workspace."""
-    workspace = tmp_path / "ws"
-
-    def cli(*args: str, check: bool = True):
-        return run_cli(workspace, *args, check=check)
-
+def _certified(cli) -> str:
     structure = cli("structure", "new", "--name", "Passerelle Emploi").stdout.strip()
     cli("structure", "certification", structure, "--referential", "afaq", "--body", "AFNOR", "--number", "A-1",
         "--issued", "2025-01-15", "--valid-until", "2028-01-14")
-    return cli, structure, workspace
+    return structure
 
 
-def data(workspace) -> dict[str, str]:
-    return {n: sha for n, sha in tree_digest(workspace).items() if not n.endswith(".lock") and n != "index.json"}
+@pytest.fixture
+def afaq(tmp_path, built_once):
+    """A structure certified AFAQ (5 jours ouvrables), and a command on its workspace."""
+    cli = Cli(tmp_path / "ws")
+    return cli, built_once(_certified, cli), cli.workspace
 
 
 def test_a_complaint_is_recorded_answered_listed_and_raises_its_ecart(afaq):
@@ -99,21 +95,21 @@ def test_bad_input_is_one_line_non_zero_and_changes_nothing(afaq, args, message)
     cli, structure, workspace = afaq
     cli("complaint", "add", structure, "--received", "2026-04-01", "--channel", "mail", "--from", "client",
         "--subject", "Accueil")
-    before = data(workspace)
+    before = data_digest(workspace)
     result = cli(*(arg.format(s=structure) for arg in args), check=False)
     assert result.returncode != 0 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
-    assert data(workspace) == before
+    assert data_digest(workspace) == before
 
 
 def test_a_complaint_received_tomorrow_is_refused(afaq):
     cli, structure, workspace = afaq
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    before = data(workspace)
+    before = data_digest(workspace)
     result = cli("complaint", "add", structure, "--received", tomorrow, "--channel", "mail", "--from", "client",
                  "--subject", "x", check=False)
     assert result.returncode == 1 and "à venir" in result.stderr
-    assert data(workspace) == before
+    assert data_digest(workspace) == before
 
 
 def test_a_second_writer_is_refused_in_one_line(afaq):
@@ -122,8 +118,8 @@ def test_a_second_writer_is_refused_in_one_line(afaq):
 
     cli, structure, workspace = afaq
     with open_structure(Workspace(workspace), structure):  # this process writes the structure
-        before = data(workspace)
+        before = data_digest(workspace)
         result = cli("complaint", "add", structure, "--received", "2026-04-01", "--channel", "mail", "--from",
                      "client", "--subject", "Accueil", check=False)
         assert result.returncode == 1 and result.stderr.count("\n") == 1 and "lecture seule" in result.stderr
-        assert data(workspace) == before
+        assert data_digest(workspace) == before

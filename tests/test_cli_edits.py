@@ -10,8 +10,7 @@ import pytest
 from test_cli_journey import new_audit
 
 
-@pytest.fixture
-def recorded(cli):
+def _recorded(cli):
     audit = new_audit(cli)
     cli("assess", audit, "1.2", "E", "--note", "Pas d'entretien tracé")
     evidence = cli("evidence", audit, "1.2", "--title", "Cahier d'entretiens", "--version", "2025").stdout.strip()
@@ -19,6 +18,12 @@ def recorded(cli):
     first = cli("action", audit, finding, "--text", "Modèle", "--owner", "CIP", "--due", "2027-01-31").stdout.strip()
     second = cli("action", audit, finding, "--text", "Former", "--owner", "CIP", "--due", "2027-02-28").stdout.strip()
     return audit, evidence, finding, first, second
+
+
+@pytest.fixture
+def recorded(cli, built_once):
+    """An audit with a rating, an evidence, an écart and its two actions."""
+    return built_once(_recorded, cli)
 
 
 def shown(cli, audit: str) -> dict:

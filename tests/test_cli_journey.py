@@ -139,11 +139,16 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("label,args,expected", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
-def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(cli, label, args, expected):
+def _with_an_action(cli) -> tuple[str, str]:
     audit = new_audit(cli)
     finding = cli("finding", audit, "1.2", "--class", "mineur", "--text", "x").stdout.strip()
     cli("action", audit, finding, "--text", "x", "--owner", "y", "--due", "2027-01-01")
+    return audit, finding
+
+
+@pytest.mark.parametrize("label,args,expected", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_exits_non_zero_with_one_line_and_changes_nothing(cli, built_once, label, args, expected):
+    audit, finding = built_once(_with_an_action, cli)
     before = tree_digest(cli.workspace)
     result = cli(*[a.format(audit=audit, finding=finding) for a in args], check=False)
     assert result.returncode != 0

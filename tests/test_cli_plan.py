@@ -11,14 +11,12 @@ import json
 import openpyxl
 import pytest
 
-from support import tree_digest
+from support import data_digest
 
 FORMULA = '=HYPERLINK("http://exemple.invalid";"clic")'
 
 
-@pytest.fixture
-def planned(cli):
-    """An audit's écart with an overdue action, and a structure's écart « autre » with two actions."""
+def _planned(cli):
     audit = cli("new", "--referential", "mini", "--org", "Atelier du Port", "--siae-type", "ACI", "--kind",
                 "internal", "--date", "2026-01-10").stdout.strip()
     structure = json.loads(cli("show", audit, "--json").stdout)["structure"]
@@ -33,6 +31,12 @@ def planned(cli):
                  "--due", "2099-03-31").stdout.strip()
     return {"audit": audit, "structure": structure, "finding": finding, "late": late, "ecart": ecart,
             "first": first, "second": second}
+
+
+@pytest.fixture
+def planned(cli, built_once):
+    """An audit's écart with an overdue action, and a structure's écart « autre » with two actions."""
+    return built_once(_planned, cli)
 
 
 def plan_json(cli, *args: str) -> dict:
@@ -113,16 +117,11 @@ def test_postpone_close_and_verify_an_ecart_of_a_structure(cli, planned):
 def test_bad_input_is_one_line_and_changes_nothing(cli, planned, args):
     names = {"STRUCTURE": planned["structure"], "ECART": planned["ecart"], "FIRST": planned["first"],
              "AUDIT": planned["audit"], "LATE": planned["late"]}
-    before = _data(cli.workspace)
+    before = data_digest(cli.workspace)
     refused = cli(*[names.get(arg, arg) for arg in args], check=False)
     assert refused.returncode != 0 and refused.stdout == ""
     assert refused.stderr.startswith("audit-bench: erreur : ") and refused.stderr.count("\n") == 1, refused.stderr
-    assert _data(cli.workspace) == before
-
-
-def _data(workspace) -> dict[str, str]:
-    return {name: sha for name, sha in tree_digest(workspace).items()
-            if not name.endswith((".lock", "index.json"))}
+    assert data_digest(cli.workspace) == before
 
 
 def _expected_rows(plan: dict) -> list[list[str]]:

@@ -11,20 +11,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from support import MINI_PLUGIN, Cli, mini_env, tree_digest, write_distribution
+from support import MINI_PLUGIN, Cli, data_digest, mini_env, write_distribution
 
 NEW_AUDIT = ["new", "--referential", "mini", "--kind", "internal", "--date", "2026-11-20"]
 SIRET = "123 456 789 00015"
 """A SIRET whose Luhn key is right."""
 PAST = (date.today() - timedelta(days=30)).isoformat()
 FUTURE = (date.today() + timedelta(days=30)).isoformat()
-
-
-def data(cli: Cli) -> dict[str, str]:
-    """The workspace's data files and their hashes: not its locks nor its index (a cache that a
-    read may refresh)."""
-    return {name: sha for name, sha in tree_digest(cli.workspace).items()
-            if not name.endswith(".lock") and name != "index.json"}
 
 
 def created(cli: Cli, *args: str) -> str:
@@ -213,13 +206,13 @@ BAD_INPUT = {
 def test_bad_input_is_one_line_and_changes_nothing(hostile, case):
     cli, typed, untyped = hostile
     args, expected = BAD_INPUT[case]
-    before = data(cli)
+    before = data_digest(cli.workspace)
     result = cli(*[arg.format(typed=typed, untyped=untyped) for arg in args], check=False)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], result.stderr
     assert result.stdout == ""
-    assert data(cli) == before
+    assert data_digest(cli.workspace) == before
 
 
 HOLDER = """
@@ -239,12 +232,12 @@ def test_a_structure_another_process_writes_is_refused_naming_it(hostile):
                               stdout=subprocess.PIPE, text=True, env=cli.env)
     try:
         assert holder.stdout.readline().strip() == "held"
-        before = data(cli)
+        before = data_digest(cli.workspace)
         result = cli("structure", "edit", typed, "--name", "Autre nom", check=False)
         assert result.returncode != 0 and result.stdout == ""
         [line] = result.stderr.splitlines()
         assert "lecture seule" in line and f"processus {holder.pid}" in line
-        assert data(cli) == before
+        assert data_digest(cli.workspace) == before
         assert json.loads(cli("structure", "show", typed, "--json").stdout)["name"] == "Atelier"
     finally:
         holder.stdin.close()

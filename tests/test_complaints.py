@@ -25,7 +25,7 @@ from audit_bench.services.plan import PlanFilter, read_plan
 from audit_bench.services.structures import create_structure, open_structure, set_certification, structure_path
 from audit_bench.store.errors import CorruptFileError, ReadOnlyError
 from audit_bench.store.structure_file import StructureFile
-from support import MINI_YAML, mini_plugin, tree_digest
+from support import MINI_YAML, data_digest, mini_plugin
 from test_store_safety import _kill_child_at_random, kill_schedule
 
 TODAY = date(2026, 6, 30)
@@ -41,17 +41,12 @@ def ws(tmp_path: Path, registry) -> Workspace:
     return Workspace(tmp_path / "ws", registry=registry)
 
 
-def data(ws: Workspace) -> dict[str, str]:
-    return {name: sha for name, sha in tree_digest(ws.path).items()
-            if not name.endswith(".lock") and name != "index.json"}
-
-
 def refused(ws: Workspace, call, match: str) -> None:
-    before = data(ws)
+    before = data_digest(ws.path)
     with pytest.raises(UserError, match=match) as caught:
         call()
     assert "\n" not in str(caught.value)
-    assert data(ws) == before
+    assert data_digest(ws.path) == before
 
 
 def afaq_structure(ws: Workspace) -> str:
@@ -184,9 +179,9 @@ def test_bad_complaints_and_settings_are_refused_and_change_nothing(ws):
 def test_a_complaint_raises_its_ecart_into_the_plan_only_when_confirmed(ws):
     structure_id = afaq_structure(ws)
     add(ws, structure_id, "2026-06-01")
-    before = data(ws)
+    before = data_digest(ws.path)
     proposal = ecart_proposal(ws, structure_id, "R1", TODAY)
-    assert data(ws) == before  # proposing writes nothing
+    assert data_digest(ws.path) == before  # proposing writes nothing
     finding = raise_ecart(ws, structure_id, "R1", today=TODAY)
     assert (finding.source, finding.ref, finding.text) == ("reclamation", "réclamation R1", proposal.text)
     other = raise_ecart(ws, structure_id, "R1", text="Procédure de réclamation non suivie", class_id="observation",
@@ -259,10 +254,10 @@ def test_a_year_lists_the_complaints_received_that_year(ws):
 def test_a_second_writer_is_refused_while_the_first_holds_the_structure(ws):
     structure_id = afaq_structure(ws)
     with open_structure(ws, structure_id):
-        before = data(ws)
+        before = data_digest(ws.path)
         with pytest.raises(ReadOnlyError, match="lecture seule"):
             add(ws, structure_id, "2026-06-01")
-        assert data(ws) == before
+        assert data_digest(ws.path) == before
         assert list_complaints(ws, structure_id, today=TODAY).complaints == []  # reading still works
 
 
@@ -273,12 +268,12 @@ def test_a_corrupt_complaint_row_names_the_file_and_nothing_is_written(ws):
     document = msgspec.json.decode(path.read_bytes())
     document["complaints"]["1"]["answers"] = "pas une liste"
     path.write_bytes(msgspec.json.encode(document))
-    before = data(ws)
+    before = data_digest(ws.path)
     with pytest.raises(CorruptFileError, match=path.name):
         StructureFile.open(path, write=False)
     with pytest.raises(CorruptFileError):
         add(ws, structure_id, "2026-06-02")
-    assert data(ws) == before
+    assert data_digest(ws.path) == before
 
 
 def test_a_file_written_before_complaints_reads_an_empty_register(ws):

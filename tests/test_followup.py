@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
@@ -33,10 +35,9 @@ def squeezed(value: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    workspace = tmp_path_factory.mktemp("demo") / "ws"
-    run_cli(workspace, "demo")
-    return workspace
+def demo(demo_source, tmp_path_factory):
+    """The demo workspace, copied for this module's tests to start new audits from it."""
+    return Path(shutil.copytree(demo_source, tmp_path_factory.mktemp("demo") / "ws"))
 
 
 @pytest.mark.parametrize("referential", ["cedre", "afaq", "iae_os"])

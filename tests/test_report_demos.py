@@ -11,7 +11,6 @@ from audit_bench.services import Workspace
 from audit_bench.services.reporting import build_report
 from audit_bench.services.audits import open_audit
 from audit_bench.services.listing import list_audits
-from audit_bench.services.demo import load_demo
 from audit_bench.reports.typography import french_typography
 from test_report import pdf_text
 
@@ -22,10 +21,8 @@ def squeezed(value: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_workspace(tmp_path_factory):
-    workspace = Workspace(tmp_path_factory.mktemp("demo") / "ws")
-    load_demo(workspace)
-    return workspace
+def demo_workspace(demo_source):
+    return Workspace(demo_source)
 
 
 BUNDLED_REFERENTIALS = ["cedre", "afaq", "iae_os"]

@@ -17,7 +17,6 @@ from audit_bench.reports.typography import french_number, french_percent, french
 from audit_bench.services import Workspace, rules
 from audit_bench.services.audits import open_audit
 from audit_bench.services.listing import list_audits
-from audit_bench.services.demo import load_demo
 from audit_bench.services.reporting import build_report
 from audit_bench.services.scoring import generic_scores
 from test_report import TODAY, new_audit, pdf_text, squeezed
@@ -107,24 +106,18 @@ def test_ecarts_by_class_open_ecarts_and_what_is_owed_are_the_rules(workspace, t
         assert french_typography(item.message).replace("\u00a0", " ") in owed_part
 
 
-@pytest.fixture(scope="module")
-def iae_demo(tmp_path_factory):
-    workspace = Workspace(tmp_path_factory.mktemp("iae") / "ws")
-    load_demo(workspace, plugin="iae_os")
-    return workspace
-
-
-def test_iae_os_scores_are_the_generic_scores_and_the_recap_prints_them(iae_demo, tmp_path):
-    rows = [row for row in list_audits(iae_demo) if row.referential == "iae_os"]
+def test_iae_os_scores_are_the_generic_scores_and_the_recap_prints_them(demo_source, tmp_path):
+    demo = Workspace(demo_source)
+    rows = [row for row in list_audits(demo) if row.referential == "iae_os"]
     assert len(rows) == 2
     for row in rows:
-        with open_audit(iae_demo, row.id, write=False) as session:
+        with open_audit(demo, row.id, write=False) as session:
             tree, snapshot = session.tree, session.snapshot()
             assert any(a.rating == "na" for a in snapshot.assessments)  # the comparison covers N/A
             generic = generic_scores(tree, snapshot)
             assert session.scores() == generic
             output = tmp_path / f"{row.id}.pdf"
-            build_report(iae_demo, session, output, today=TODAY)
+            build_report(demo, session, output, today=TODAY)
         _, whole = pdf_text(output)
         recap = squeezed(whole[whole.index("RECAP et RADAR"):whole.index("RADAR des axes")])
         for score in generic:

@@ -37,8 +37,11 @@ def kill_schedule() -> tuple[random.Random, int]:
     return random.Random(seed), seed
 
 
-def _kill_child_at_random(rng: random.Random, child, max_delay: float) -> list[str]:
-    """Fork `child(write_fd)`, SIGKILL it after a random delay, and return the lines it reported."""
+def _kill_child_at_random(rng: random.Random, child, max_delay: float, *, after_ready: bool = False) -> list[str]:
+    """Fork `child(write_fd)`, SIGKILL it after a random delay, and return the lines it reported.
+
+    `after_ready`: the delay counts from the child's first line (`ready`, not returned), written
+    once it holds its session, so that each kill lands among its writes, not while it opens."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child never returns to pytest
@@ -48,10 +51,12 @@ def _kill_child_at_random(rng: random.Random, child, max_delay: float) -> list[s
         finally:
             os._exit(1)
     os.close(write_fd)
-    time.sleep(rng.uniform(0.0, max_delay))
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
     with os.fdopen(read_fd) as pipe:
+        if after_ready:
+            pipe.readline()
+        time.sleep(rng.uniform(0.0, max_delay))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
         return pipe.read().splitlines()
 
 
@@ -162,6 +167,7 @@ def test_sigkill_mid_write_never_loses_a_reported_structure_change(workspace):
 def _attaching_child(workspace, audit_id: str, sources, write_fd: int, first: int) -> None:
     """In the forked child: attach new files forever, reporting each once the service returned."""
     with open_audit(workspace, audit_id) as session:
+        os.write(write_fd, b"ready\n")
         for n in range(first, first + 1_000_000):
             source = sources / f"piece-{n}.bin"
             source.write_bytes(n.to_bytes(8, "big") * (1 + (n * 7919) % 40_000))  # 8 B to 320 kB
@@ -179,15 +185,20 @@ def test_sigkill_while_attaching_evidence_leaves_no_temp_file_and_every_reported
     reported: dict[str, str] = {}
     for kill in range(EVIDENCE_KILLS):
         lines = _kill_child_at_random(
-            rng, lambda fd, kill=kill: _attaching_child(workspace, audit_id, sources, fd, kill * 1_000_000), 0.25)
-        reported.update(line.split() for line in lines)
+            rng, lambda fd, kill=kill: _attaching_child(workspace, audit_id, sources, fd, kill * 1_000_000), 0.1,
+            after_ready=True)
+        attached = dict(line.split() for line in lines)
+        reported.update(attached)
         restarted = workspace.__class__(workspace.path, registry=workspace.registry)
         assert not list(workspace.path.rglob(".*.tmp")), seed
         with open_audit(restarted, audit_id) as session:
             stored = {e.id: e.sha256 for e in session.snapshot().evidence}
         for evidence_id, sha256 in reported.items():
             assert stored.get(evidence_id) == sha256, (seed, evidence_id)
+        for evidence_id, sha256 in attached.items():  # the earlier files are hashed again at the end
             assert evidence_status(workspace.path, sha256) == "ok", (seed, evidence_id)
+    for evidence_id, sha256 in reported.items():
+        assert evidence_status(workspace.path, sha256) == "ok", (seed, evidence_id)
     assert len(reported) > EVIDENCE_KILLS // 2, "the children hardly got to attach anything"
 
 

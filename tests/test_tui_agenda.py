@@ -11,7 +11,7 @@ from audit_bench.services.listing import list_audits
 from audit_bench.services.structures import create_structure, set_certification
 from audit_bench.tui.app import AuditBenchApp
 from audit_bench.tui.screens.agenda import AgendaScreen
-from audit_bench.tui.screens.home import PLUGIN_CHECK_DELAY
+from support import until
 from test_tui_journeys import shown, type_text
 
 TODAY = date(2027, 1, 5)
@@ -48,9 +48,8 @@ async def _agenda_journey(tmp_path):
     workspace, structure = certified(tmp_path)
     app = AuditBenchApp(workspace, today=lambda: TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
+        await until(pilot, lambda: shown(app, "#todo").startswith("À faire"), "the home's « À faire » counted")
         await app.workers.wait_for_complete()
-        await pilot.pause()
         assert shown(app, "#todo").startswith("À faire : 4 en retard · 2 à fixer")
         await pilot.press("g")
         await pilot.pause()

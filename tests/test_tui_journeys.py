@@ -16,12 +16,11 @@ from audit_bench.plugins import hookimpl
 from audit_bench.plugins.manager import load_plugins
 from audit_bench.services import Workspace
 from audit_bench.tui.app import AuditBenchApp
-from audit_bench.tui.screens.home import PLUGIN_CHECK_DELAY
 from audit_bench.tui.widgets.fixed_table import FixedTable
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.listing import list_audits
 from audit_bench.services.session import read_only_message
-from support import mini_plugin
+from support import mini_plugin, until
 
 TODAY = date(2026, 10, 5)
 SIZE = (120, 40)
@@ -501,11 +500,9 @@ async def _broken_plugin_notice(workspace_factory, tmp_path):
     workspace = workspace_factory(("referentiel_casse", FilePlugin(broken)))
     app = app_for(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(PLUGIN_CHECK_DELAY + 0.2)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         notice = app.screen.query_one("#plugin-notice", Static)
-        assert notice.display
+        await until(pilot, lambda: notice.display, "the notice of the broken plugin")
+        await app.workers.wait_for_complete()
         assert "referentiel_casse" in shown(app, "#plugin-notice")
         await pilot.press("n")
         await pilot.pause()

@@ -7,6 +7,7 @@ import asyncio
 from textual.command import CommandInput, CommandList
 
 from audit_bench.services.audits import open_audit
+from support import until
 from test_tui_journeys import SIZE, app_for, rated_audit, type_text
 
 
@@ -30,13 +31,13 @@ async def _palette(workspace_factory):
         await pilot.pause()
         assert pilot.app.screen.query_one(CommandInput).placeholder.startswith("Chercher une action")
         await type_text(pilot, "zzqx")
-        await pilot.pause(0.8)
-        assert any("Aucune action ne correspond" in text for text in palette_texts(pilot.app))
+        await until(pilot, lambda: any("Aucune action ne correspond" in text for text in palette_texts(pilot.app)),
+                    "the palette saying nothing matches")
         for _ in range(4):
             await pilot.press("backspace")
         await type_text(pilot, "partiel")
-        await pilot.pause(0.3)
-        assert any("Coter « Partiel »" in text for text in palette_texts(pilot.app))
+        await until(pilot, lambda: any("Coter « Partiel »" in text for text in palette_texts(pilot.app)[:1]),
+                    "« Partiel » offered first")
         await pilot.press("enter")
         await pilot.pause()
     with open_audit(workspace, audit_id, write=False) as session:

@@ -12,6 +12,7 @@ from audit_bench.tui.widgets.fixed_table import FixedTable
 from audit_bench.services.audits import create_audit, open_audit
 from audit_bench.services.plan import add_ecart
 from audit_bench.services.structures import list_structures
+from support import until
 from test_tui_journeys import SIZE, app_for, choose, shown, type_text
 from test_tui_structures import cells, fill, save
 
@@ -24,14 +25,6 @@ def overdue_audit(workspace) -> str:
         finding = session.add_finding("1.2", "mineur", "Entretiens d'accueil non tracés")
         session.add_action(finding.id, "Tracer chaque entretien", "Direction", "2026-09-15")
     return header.id
-
-
-async def until(pilot, condition, what: str) -> None:
-    for _ in range(100):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 def test_postpone_finish_verify_not_effective_then_a_new_action_closes_the_ecart(workspace_factory):

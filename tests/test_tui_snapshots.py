@@ -10,6 +10,7 @@ import pytest
 from audit_bench.services import clock
 from audit_bench.services.demo import load_demo
 from audit_bench.tui.app import AuditBenchApp
+from support import until
 from test_tui_journeys import TODAY, make_workspace, rated_audit
 
 SIZES = [(80, 24), (120, 40)]
@@ -51,10 +52,7 @@ def test_home_with_audits(snap_compare, workspace, size):
 
     async def counted(pilot):
         """The « À surveiller » line is counted in a thread after the first paint."""
-        for _ in range(100):
-            if pilot.app.screen.query_one("#watch").display:
-                break
-            await pilot.pause(0.05)
+        await until(pilot, lambda: pilot.app.screen.query_one("#watch").display, "the home's « À surveiller »")
         await pilot.pause()
 
     assert snap_compare(app_on(workspace), terminal_size=size, run_before=counted)
