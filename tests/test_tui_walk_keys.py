@@ -305,3 +305,22 @@ async def _text_while_asked(workspace_factory):
     header, assessments, evidence, findings, actions = records(workspace, audit_id)
     assert [(a.requirement, a.rating, a.note) for a in assessments] == [("1.1", "E", "")]
     assert (evidence, findings, actions) == ([], [], [])
+
+
+def test_the_escape_typed_after_saving_a_preuve_stays_in_the_walk(workspace_factory):
+    asyncio.run(_escape_after_saving(workspace_factory))
+
+
+async def _escape_after_saving(workspace_factory):
+    workspace = workspace_factory()
+    audit_id = essai_audit(workspace)
+    async with app_for(workspace).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_walk(pilot, "1.2")
+        await burst(pilot, [*keys("pLivret d'accueil"), key("ctrl+s"), key("escape")])
+        assert app.screen.title == "Parcours" and cursor_requirement(app) == "1.2"
+        await pilot.press("escape")  # a second Échap leaves the walk
+        await pilot.pause()
+        assert app.screen.title == "Accueil"
+    _, _, evidence, _, _ = records(workspace, audit_id)
+    assert [e.title for e in evidence] == ["Livret d'accueil"]

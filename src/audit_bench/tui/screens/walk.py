@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import replace
+from typing import Any, Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -78,7 +79,7 @@ WalkScreen #detail-pane {
         self.current: str | None = None
         self.requirement_tree = RequirementTree(session, id="tree")
         self.previous: Previous | None = None
-        self.note_saved_on: str | None = None
+        self.saved_on: str | None = None
         """The requirement whose constat was just saved: the Échap typed next stays on it."""
 
     # Layout ---------------------------------------------------------------------------------
@@ -141,8 +142,8 @@ WalkScreen #detail-pane {
             self.show(node.data)
 
     def show(self, node_id: str | None) -> None:
-        if node_id != self.note_saved_on:
-            self.note_saved_on = None
+        if node_id != self.saved_on:
+            self.saved_on = None
         self.current = node_id
         self.query_one("#detail", RequirementDetail).show(self.ref.node(node_id) if node_id else None)
         assessment = self.session.snapshot().assessment_map().get(node_id) if node_id else None
@@ -332,11 +333,6 @@ WalkScreen #detail-pane {
             return
         current = self.session.snapshot().assessment_map().get(node.id)
 
-        def save(values: dict[str, str]):
-            saved = self.session.set_note(node.id, values["note"])
-            self.note_saved_on = node.id  # set now: the Échap typed right after may come before `done`
-            return saved
-
         def done(saved) -> None:
             if saved is not None:
                 self.changed(node.id)
@@ -345,8 +341,19 @@ WalkScreen #detail-pane {
         spec = FormSpec(f"Constat : {node.id}",
                         [Field("note", "Constat", value=current.note if current else "", multiline=True,
                                placeholder="ce qui a été vu, entendu, lu")],
-                        save, context=self.context(node))
+                        self.remembered(node.id, lambda v: self.session.set_note(node.id, v["note"])),
+                        context=self.context(node))
         self.app.push_screen(FormDialog(spec), done)
+
+    def remembered(self, node_id: str, save: Callable[[dict[str, str]], Any]) -> Callable[[dict[str, str]], Any]:
+        """`save` (a form's), which once it has saved makes the Échap typed right after it close
+        nothing more (`action_back`): set as it saves, since that Échap may come before the form's
+        callback."""
+        def saving(values: dict[str, str]) -> Any:
+            saved = save(values)
+            self.saved_on = node_id
+            return saved
+        return saving
 
     # Evidence, écarts, actions --------------------------------------------------------------
 
@@ -365,8 +372,8 @@ WalkScreen #detail-pane {
              Field("version", "Version ou date", placeholder="ex. v3 du 2026-01-15"),
              Field("location", "Emplacement", placeholder="ex. classeur RH, serveur /Qualité"),
              Field("file", "Fichier à joindre (chemin, facultatif)", placeholder="ex. ~/scans/livret.pdf")],
-            lambda v: self.session.add_evidence(node.id, v["title"], v["version"], v["location"],
-                                                v["file"] or None),
+            self.remembered(node.id, lambda v: self.session.add_evidence(node.id, v["title"], v["version"],
+                                                                         v["location"], v["file"] or None)),
             context=self.context(node))
         self.app.push_screen(FormDialog(spec), lambda result: self._added(node.id, result, "Preuve ajoutée."))
 
@@ -391,7 +398,7 @@ WalkScreen #detail-pane {
             [Field("class_", "Classe", value=class_id or "", options=classes, required=True),
              Field("text", "Constat de l'écart", value=note.note if note else "", required=True,
                    multiline=True)],
-            lambda v: self.session.add_finding(node.id, v["class_"], v["text"]),
+            self.remembered(node.id, lambda v: self.session.add_finding(node.id, v["class_"], v["text"])),
             context=self.context(node), submit_label="Créer l'écart", focus="text" if class_id else None)
 
         def done(finding) -> None:
@@ -409,11 +416,14 @@ WalkScreen #detail-pane {
     def add_action(self, finding, node: Node, then_advance: bool = False) -> None:
         """The action plan of a new écart, right after it (Échap leaves it for later)."""
         spec = action_form(self.session, finding, self.app.today())
+        spec = replace(spec, submit=self.remembered(node.id, spec.submit))
 
         def done(result) -> None:
             if result is not None:
                 self.changed(node.id)
                 self.notify("Action enregistrée.", timeout=3)
+            else:
+                self.saved_on = None  # left for later: the écart's save is not what Échap closed
             if then_advance:
                 self.advance(node.id)
 
@@ -517,10 +527,11 @@ WalkScreen #detail-pane {
         self.call_after_refresh(self.select, goto or self.current)
 
     def action_back(self) -> None:
-        """Échap goes back to the Accueil, but not the Échap that follows saving a constat: the
-        auditor is closing what was just saved (the editor is closed already), not leaving."""
-        if self.note_saved_on is not None:
-            self.note_saved_on = None
+        """Échap goes back to the Accueil, but not the Échap that follows saving a form of the walk
+        (a constat, a preuve, an écart, an action): the auditor is closing what was just saved (the
+        form is closed already), not leaving."""
+        if self.saved_on is not None:
+            self.saved_on = None
             return
         self.dismiss()
 
