@@ -149,3 +149,24 @@ def test_home_columns_hold_a_three_digit_progress_unclipped(compact):
     cells = HomeScreen._cells(row, compact, org_width=20)[1:]
     for (label, width), cell in zip(columns, cells):
         assert len(str(cell)) <= width, f"{label}: « {cell} » clipped to {width}"
+
+
+def test_the_collector_waits_for_the_first_paint_only_and_nothing_is_frozen(workspace_factory):
+    asyncio.run(_collector_paused(workspace_factory))
+
+
+async def _collector_paused(workspace_factory):
+    import gc
+
+    from test_tui_journeys import SIZE, app_for
+
+    assert gc.isenabled()
+    app = app_for(workspace_factory())
+    assert not gc.isenabled()  # from the app's start to its first frame
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()
+    closed_early = app_for(workspace_factory())
+    async with closed_early.run_test(size=SIZE):
+        pass
+    assert gc.isenabled() and gc.get_freeze_count() == 0

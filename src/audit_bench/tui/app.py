@@ -41,16 +41,6 @@ message it sends (a row chosen, a form saved) to reach the screen that handles i
 OPENING_POLL_SECONDS = 0.005
 
 
-def freeze_start_objects() -> None:
-    """Leave the objects alive before the first app is built (the modules imported: some 38,000
-    objects that live as long as the process) out of the cyclic collector, once per process.
-    A full collection walked them all: 15–20 ms, which fell just before the first frame of a
-    ten-year workspace. Objects made afterwards, the workspace's data among them, are collected
-    as before (freezing data that later becomes garbage would leak it: none is alive yet)."""
-    if not gc.get_freeze_count():
-        gc.freeze()
-
-
 class AuditBenchApp(App):
     """audit-bench: the workspace's audits, the walk, écarts and actions, the synthesis."""
 
@@ -63,7 +53,11 @@ class AuditBenchApp(App):
     ]
 
     def __init__(self, workspace: Workspace, today: Callable[[], date] = date.today) -> None:
-        freeze_start_objects()
+        self.collector_paused = gc.isenabled()
+        """The cyclic collector waits until the first screen is painted: a full collection walked the
+        ~38,000 objects of the imported modules (15–20 ms) just before the first frame. It is only
+        postponed: nothing is frozen, and what became garbage meanwhile is collected once it resumes."""
+        gc.disable()
         super().__init__()
         self.workspace = workspace
         self.today = today
@@ -117,6 +111,17 @@ class AuditBenchApp(App):
         closing = super().pop_screen()
         StylesCache.get_inner_outer.cache_clear()
         return closing
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.resume_collector)
+
+    def on_unmount(self) -> None:
+        self.resume_collector()  # an app closed before its first paint leaves the collector as it was
+
+    def resume_collector(self) -> None:
+        if self.collector_paused:
+            self.collector_paused = False
+            gc.enable()
 
     def get_default_screen(self) -> Screen:
         """The Accueil is the base screen: one screen fewer to build before the first paint."""
