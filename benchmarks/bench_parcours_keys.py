@@ -10,10 +10,10 @@ app's. The two audits (CEDRE for an ACI, and the 1,000-item referential) are hal
 with evidence and écarts, and restored before each round so that every round walks the same audit.
 
 Reported beside the verdicts: a minimal walk on CEDRE (the same tree, and a panel showing each
-requirement's text as the cursor moves, nothing else) against the bare tree, and audit-bench's Down
-against that minimal walk. Painting a new requirement's text at every key is work the bare tree
-never does: the first figure is the least any walk of CEDRE can cost, the second what the walk
-costs beyond it.
+requirement's text as the cursor moves, every text drawn in advance, nothing else) against the bare
+tree, and audit-bench's Down against that minimal walk. Painting a new requirement's text at every
+key is work the bare tree never does: the first figure is the least any walk of CEDRE can cost, the
+second what the walk costs beyond it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.pilot import Pilot
-from textual.widgets import Static, Tree
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Tree
 
 from common import Ratios, arguments, percentile, report_ratios, synthetic_tree
 from tenyear import TODAY, Contents, prepared, write_audit
@@ -59,9 +61,10 @@ class BareTree(App):
 class MinimalWalk(App):
     """The least a walk does: the referential's requirements in a tree, and beside it a panel
     showing the text of the one under the cursor (its wording for the type, intent, guidance,
-    expected evidence), repainted in place at each move."""
+    expected evidence). Every requirement's text is drawn in advance at the panel's width, so a
+    key only moves the cursor and paints the panel's rows: no walk can cost less."""
 
-    CSS = "Tree { width: 42%; } Static { width: 1fr; height: 1fr; padding: 0 1; }"
+    CSS = "Tree { width: 42%; }"
 
     def __init__(self, tree: ReferentialTree, siae_type: str) -> None:
         super().__init__()
@@ -75,13 +78,38 @@ class MinimalWalk(App):
                 tree.root.add_leaf(f"· {node.id} {node.title or ''}", data=index)
             tree.root.expand()
             yield tree
-            yield Static(self.texts[0])
+            yield DrawnPanel(self.texts)
 
     def on_mount(self) -> None:
-        tree, panel = self.query_one(Tree), self.query_one(Static)
-        self.watch(tree, "cursor_line", lambda line: panel.update(self.texts[line % len(self.texts)], layout=False),
-                   init=False)
+        tree, panel = self.query_one(Tree), self.query_one(DrawnPanel)
+        self.watch(tree, "cursor_line", lambda line: panel.show(line % len(self.texts)), init=False)
         tree.focus()
+
+
+class DrawnPanel(Widget):
+    """Texts drawn once at the panel's width; showing one repaints the panel's rows, nothing else."""
+
+    DEFAULT_CSS = "DrawnPanel { width: 1fr; height: 1fr; padding: 0 1; }"
+
+    def __init__(self, texts: list[Text]) -> None:
+        super().__init__()
+        self.texts = texts
+        self.drawn: list[list[Strip]] = []
+        self.shown = 0
+
+    def on_resize(self) -> None:
+        options = self.app.console.options.update_width(self.content_size.width)
+        self.drawn = [[Strip(line) for line in self.app.console.render_lines(text, options, pad=True)]
+                      for text in self.texts]
+        self.refresh()
+
+    def show(self, index: int) -> None:
+        self.shown = index
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        lines = self.drawn[self.shown] if self.drawn else []
+        return lines[y] if y < len(lines) else Strip.blank(self.content_size.width)
 
 
 def requirement_text(tree: ReferentialTree, node, siae_type: str) -> Text:

@@ -76,3 +76,45 @@ async def _no_layout_on_moves(workspace_factory):
             await pilot.press(key)
             await pilot.pause()
         assert layouts == []
+
+
+def test_the_cursor_entering_or_leaving_a_section_repaints_its_line_alone(workspace_factory):
+    asyncio.run(_section_moves(workspace_factory))
+
+
+async def _section_moves(workspace_factory):
+    workspace = workspace_factory()
+    create_audit(workspace, "essai", "Chantier du Val", "internal", "ACI", "2026-10-01", ["Claire Martin"])
+    app = app_for(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        tree = app.screen.requirement_tree
+        app.screen.select("1.1")
+        await pilot.pause()
+        repainted_rows = []
+        refresh = tree.refresh
+        tree.refresh = lambda *regions, **kwargs: repainted_rows.extend(r.height for r in regions) or refresh(
+            *regions, **kwargs)
+        sections_crossed = 0
+        for key in ["up", "down", "up", "up", "down", "down"] + ["down"] * 6 + ["up"] * 6:
+            repainted_rows.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            if tree.cursor_node.children:
+                sections_crossed += 1
+                assert sum(repainted_rows) <= 2, (key, tree.cursor_node.data)
+            painted = styled_lines(app, tree)
+            assert painted == styled_lines(app, tree, repaint=True), (key, tree.cursor_node.data)
+        assert sections_crossed >= 4
+
+
+def styled_lines(app, widget, repaint: bool = False) -> list[list[tuple[str, object]]]:
+    """The widget's rows as on screen, each as (text, style) runs; after drawing it from scratch
+    when `repaint` (the colours of a line the key did not repaint would differ)."""
+    if repaint:
+        widget._styles_cache.clear()
+        widget._line_cache.clear()
+    region = widget.region
+    rows = app.screen._compositor.render_strips()[region.y:region.bottom]
+    return [[(segment.text, segment.style) for segment in row.crop(region.x, region.right)] for row in rows]

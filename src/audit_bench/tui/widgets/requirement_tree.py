@@ -25,7 +25,11 @@ class RequirementTree(Tree[str]):
     tree. Node data: the node's id.
 
     A section's progress is drawn over its line at each paint, not written in its label: a new
-    label on a section makes Textual draw again every line under it, at every rating."""
+    label on a section makes Textual draw again every line under it, at every rating.
+
+    The guides under the cursor's section keep their colour (Textual colours them as the cursor):
+    so the cursor entering or leaving a section repaints the section's line only, not every line
+    under it, which made a key onto a section cost several keys."""
 
     DEFAULT_CSS = """
 RequirementTree {
@@ -33,6 +37,10 @@ RequirementTree {
     min-width: 28;
     border-right: vkey $foreground 20%;
     overflow-x: hidden;
+    & > .tree--guides-selected { color: $surface-lighten-2; }
+    &:focus > .tree--guides-selected { color: $surface-lighten-3; }
+    &:light > .tree--guides-hover, &:light > .tree--guides-selected { color: $surface-darken-1; }
+    &:ansi > .tree--guides-hover, &:ansi > .tree--guides-selected { color: $ansi-background; }
 }
 """
 
@@ -128,6 +136,11 @@ RequirementTree {
             section = self.by_id.get(parent.id)
             if section is not None:
                 self.refresh_line(section.line)
+
+    def _refresh_node(self, node: TreeNode[str]) -> None:
+        """Repaint the node's line alone: nothing under it changes when the cursor comes or goes."""
+        if node._line != -1:
+            self._refresh_line(node._line)
 
     def first_shown(self) -> str | None:
         """The first requirement in the tree (else the first section), to land on after a filter."""
