@@ -11,9 +11,9 @@ with evidence and écarts, and restored before each round so that every round wa
 
 Reported beside the verdicts: a minimal walk on CEDRE (the same tree, and a panel showing each
 requirement's text as the cursor moves, every text drawn in advance, nothing else) against the bare
-tree, and audit-bench's Down against that minimal walk. Painting a new requirement's text at every
-key is work the bare tree never does: the first figure is the least any walk of CEDRE can cost, the
-second what the walk costs beyond it.
+tree, and audit-bench's keys on CEDRE against that minimal walk. Painting a new requirement's text
+at every key is work the bare tree never does: the first figure is the least any walk of CEDRE can
+cost, the others what the walk costs beyond it.
 """
 
 from __future__ import annotations
@@ -201,8 +201,9 @@ async def measure(workspace: Path, audits: list[Walked], minimal: ReferentialTre
         for label, value in ours.items():
             pairs.setdefault(label, []).append((bare, value))
         floor.setdefault(f"minimal walk, {audits[0].label}, Down, vs the bare tree", []).append((bare, least))
-        floor.setdefault(f"{audits[0].label}, Down, vs the minimal walk", []).append(
-            (least, ours[f"{audits[0].label}, Down"]))
+        for key in ("rate-and-advance", "Down", "u"):
+            floor.setdefault(f"{audits[0].label}, {key}, vs the minimal walk", []).append(
+                (least, ours[f"{audits[0].label}, {key}"]))
     return ({label: Ratios.of(values) for label, values in pairs.items()},
             {label: Ratios.of(values) for label, values in floor.items()})
 
