@@ -159,3 +159,28 @@ def test_a_damaged_review_is_listed_as_such_beside_the_others(review):
     text = cli(ws, "reviews", structure).stdout.splitlines()
     assert text[0].startswith(f"{structure}/RD2  2025") and text[1].startswith(f"{structure}/RD1/../x  ERREUR : ")
     assert json.loads(cli(ws, "review", "show", f"{structure}/RD2", "--json").stdout)["state"] == "draft"
+
+
+def test_review_rows_that_are_not_objects_block_no_write_of_the_structure(review):
+    """42, "x", [1, 2], null as review rows: each is named, and a complaint then a review are
+    written around them, which stay as they were, their doc ids never given again."""
+    ws, structure, _, ref = review
+    path = ws / "structures" / f"{structure}.json"
+    document = json.loads(path.read_bytes())
+    junk = {"2": 42, "3": "x", "4": [1, 2], "5": None}
+    document["reviews"].update(junk)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    listed = json.loads(cli(ws, "reviews", structure, "--json").stdout)
+    assert [r["id"] for r in listed["reviews"]] == [ref]
+    assert len(listed["errors"]) == len(junk)
+    assert all(f"document {doc_id} de la table « reviews » : Expected `object`" in error["error"]
+               for doc_id, error in zip(junk, listed["errors"]))
+    assert cli(ws, "complaint", "add", structure, "--received", "2026-04-03", "--channel", "courrier", "--from",
+               "prescripteur", "--subject", "Rappel jamais fait").stdout == "R1\n"
+    assert json.loads(cli(ws, "review", "new", structure, "--year", "2027", "--json").stdout)["id"] == \
+        f"{structure}/RD2"
+    unknown = cli(ws, "review", "show", f"{structure}/RD9", check=False)
+    assert unknown.returncode != 0 and "revue endommagée : document 5 de la table « reviews »" in unknown.stderr
+    stored = json.loads(path.read_bytes())
+    assert {doc_id: stored["reviews"][doc_id] for doc_id in junk} == junk
+    assert stored["reviews"]["6"]["id"] == "RD2" and len(stored["complaints"]) == 1

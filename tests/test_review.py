@@ -372,6 +372,45 @@ def test_a_damaged_review_costs_only_itself(bench, afaq):
     assert [c.id for c in complaint_views(bench, structure, TODAY)] == ["R1"]
 
 
+@pytest.mark.parametrize("row", [42, "x", [1, 2], None])
+def test_a_review_row_that_is_not_an_object_costs_only_itself(bench, row):
+    """Not even an object: still named, and every write to the structure works around it, keeping
+    it as it is and never giving its doc id again."""
+    structure = create_structure(bench, "Passerelle Emploi").id
+    set_certification(bench, structure, "afaq", "AFNOR Certification", "ES-209-17", "2025-03-01", "2028-02-28")
+    new_review(bench, structure, 2025)
+    path = bench.path / "structures" / f"{structure}.json"
+    document = json.loads(path.read_bytes())
+    document["reviews"]["2"] = row
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    listed = list_reviews(bench, structure)
+    assert [r.id for r in listed.reviews] == [f"{structure}/RD1"]
+    assert [e.id for e in listed.errors] == [""] and "document 2 de la table « reviews »" in listed.errors[0].error
+    add_complaint(bench, structure, "2026-03-02", "courrier", "prescripteur", "Rappel jamais fait", today=TODAY)
+    assert new_review(bench, structure, 2026).id == "RD2"
+    set_participant(bench, f"{structure}/RD2", "Marie Durand", "president")
+    with pytest.raises(UserError, match="revue inconnue « RD9 » .* revue endommagée : document 2 de la table"):
+        show_review(bench, f"{structure}/RD9")
+    stored = json.loads(path.read_bytes())["reviews"]
+    assert list(stored) == ["1", "2", "3"] and stored["2"] == row and stored["3"]["id"] == "RD2"
+    assert [c.id for c in complaint_views(bench, structure, TODAY)] == ["R1"]
+
+
+def test_a_row_that_is_not_an_object_still_refuses_a_table_that_is_not_tolerant(bench):
+    structure = create_structure(bench, "Passerelle Emploi").id
+    path = bench.path / "structures" / f"{structure}.json"
+    document = json.loads(path.read_bytes())
+    document["complaints"] = {"1": 42}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    damaged = path.read_bytes()
+    with pytest.raises(CorruptFileError, match="le document 1 de la table « complaints » n'est pas un objet"):
+        list_reviews(bench, structure)
+    with pytest.raises(CorruptFileError, match="le document 1 de la table « complaints » n'est pas un objet"):
+        new_review(bench, structure, 2026)
+    assert path.read_bytes() == damaged
+
+
 def test_a_review_is_refused_while_another_process_writes_the_structure(bench, afaq):
     ref = f"{afaq['structure']}/{new_review(bench, afaq['structure'], 2026).id}"
     path = bench.path / "structures" / f"{afaq['structure']}.json"

@@ -279,6 +279,7 @@ async def _damaged_journey(tmp_path):
     path = workspace.path / "structures" / f"{structure}.json"
     document = json.loads(path.read_bytes())
     document["reviews"]["1"]["id"] = "RD1/../x"
+    document["reviews"]["3"] = 42
     path.write_text(json.dumps(document), encoding="utf-8")
     app = AuditBenchApp(workspace, today=lambda: TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -286,8 +287,8 @@ async def _damaged_journey(tmp_path):
         await pilot.press("v", "enter")
         await pilot.pause()
         table = app.screen.query_one("#reviews")
-        assert [[c.plain for c in table.get_row_at(i)[:3]] for i in range(2)] == [["RD2", "2026", "en préparation"],
-                                                              ["RD1/../x", "—", "illisible"]]
+        assert [[c.plain for c in table.get_row_at(i)[:3]] for i in range(3)] == [
+            ["RD2", "2026", "en préparation"], ["RD1/../x", "—", "illisible"], ["?", "—", "illisible"]]
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, StructureReviewsScreen)

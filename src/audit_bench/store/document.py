@@ -27,7 +27,6 @@ from audit_bench.store.lock import FileLock
 from audit_bench.store.migrations import Formats, write_backup
 from audit_bench.store.storage import AtomicJSONStorage, decode_document, read_raw
 
-Row = dict[str, Any]
 Self = TypeVar("Self", bound="DocumentFile")
 
 
@@ -35,10 +34,14 @@ def lock_path(path: Path) -> Path:
     return path.with_suffix(".lock")
 
 
-def check_layout(path: Path, data: dict[str, Any]) -> None:
-    """TinyDB's layout: each table maps a canonical integer id ("1", "2", …) to an object.
+def check_layout(path: Path, data: dict[str, Any], row_tolerant: frozenset[str] = frozenset()) -> None:
+    """TinyDB's layout: each table maps a canonical integer id ("1", "2", …) to an object; in a
+    `row_tolerant` table, a row may be any JSON value (a `DamagedRow` when it is not an object).
 
-    Checked before TinyDB is given the document, so no TinyDB call meets a row it cannot handle."""
+    Checked before TinyDB is given the document. TinyDB's writes (`insert`, `update` and `remove`
+    by doc id) read only a table's ids and the rows they change, and no row that is not an object
+    is ever one of those (the scans for the row to write pass it by): such a row is written back
+    as it was, and its id is never given again."""
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptFileError(path, f"la table « {name[:40]} » n'est pas une table")
@@ -47,7 +50,7 @@ def check_layout(path: Path, data: dict[str, Any]) -> None:
                     and str(int(doc_id)) == doc_id):
                 raise CorruptFileError(path, f"identifiant de document invalide « {doc_id[:20]} » "
                                              f"dans la table « {name[:40]} »")
-            if not isinstance(row, dict):
+            if not isinstance(row, dict) and name not in row_tolerant:
                 raise CorruptFileError(path, f"le document {doc_id} de la table « {name[:40]} » "
                                              "n'est pas un objet")
 
@@ -224,7 +227,7 @@ class DocumentFile:
         """The document as TinyDB holds it, checked and in the current format, and the format it
         was read in when that was older."""
         document, found = cls.formats.upgrade(path, decode_document(path, raw))
-        check_layout(path, document)
+        check_layout(path, document, cls.row_tolerant)
         return document, found
 
     def _document(self) -> dict[str, Any]:
@@ -268,8 +271,9 @@ class DocumentFile:
 
     # Reading -------------------------------------------------------------------------------
 
-    def rows(self, table: str) -> dict[str, Row]:
-        """The stored rows of `table` by id, as decoded: for reading only."""
+    def rows(self, table: str) -> dict[str, Any]:
+        """The stored rows of `table` by id, as decoded: for reading only. Each is an object (a
+        dict), but in a `row_tolerant` table, where a damaged row may be any JSON value."""
         return self._storage.read().get(table, {})
 
     def records(self, table: str) -> list[Any]:
@@ -304,8 +308,10 @@ class DocumentFile:
         return cache
 
     def find(self, table: str, field: str, value: object) -> list[int]:
-        """Ids of the rows of `table` whose `field` equals `value` (a scan of the raw rows)."""
-        return [int(doc_id) for doc_id, row in self.rows(table).items() if row.get(field) == value]
+        """Ids of the rows of `table` whose `field` equals `value` (a scan of the raw rows), never a
+        damaged row that is not even an object."""
+        return [int(doc_id) for doc_id, row in self.rows(table).items()
+                if isinstance(row, dict) and row.get(field) == value]
 
     # Writing: each call is one durable write ---------------------------------------------------
 

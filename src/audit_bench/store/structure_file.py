@@ -174,8 +174,9 @@ class StructureFile(DocumentFile):
                 self.set_review(review)
 
     def _matching(self, table: str, key: dict[str, object]) -> list[int]:
+        """Never a damaged review that is not even an object: no write goes to it."""
         return [int(doc_id) for doc_id, row in self.rows(table).items()
-                if all(row.get(field) == value for field, value in key.items())]
+                if isinstance(row, dict) and all(row.get(field) == value for field, value in key.items())]
 
     def _upsert(self, table: str, record: msgspec.Struct, **key: object) -> None:
         found = self._matching(table, key)
