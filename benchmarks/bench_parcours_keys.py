@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -210,7 +211,9 @@ async def measure(workspace: Path, audits: list[Walked], minimal: ReferentialTre
 
 def main() -> int:
     options = arguments(__doc__, ROUNDS, workspace=True)
-    with prepared(options.workspace) as folder, tempfile.TemporaryDirectory() as data:
+    with prepared(options.workspace) as given, tempfile.TemporaryDirectory() as data:
+        folder = Path(data) / "workspace"  # the audits walked here are added to a copy, never to the workspace given
+        shutil.copytree(given, folder)
         workspace = Workspace(folder)
         audits = [half_rated(workspace, workspace.referential("cedre"), "CEDRE"),
                   half_rated(workspace, synthetic_tree(Path(data), 1000, "synth1000"), "1,000 items")]
