@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -118,5 +117,7 @@ def slug(text: str, empty: str = "audit") -> str:
 def implied_structure_id(name: str, siae_type: str | None) -> str:
     """The id of the structure that audits of the previous release imply: one per exact
     (name, type), so the migration of every audit file finds the same one without a lookup."""
+    import hashlib  # here, not at the start: the Accueil never needs it
+
     digest = hashlib.sha256(f"{name}\0{siae_type or ''}".encode()).hexdigest()[:6]
     return f"{slug(name, 'structure')}-{digest}"

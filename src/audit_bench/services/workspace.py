@@ -1,12 +1,12 @@
 """The workspace: its folder, the installed plugins and referentials, and the frozen referentials
 its audits pin. Every use case starts from one `Workspace`.
 
-The referentials' schema and the scoring are imported when first read, not with the workspace:
-the Accueil lists its audits from the index without them."""
+The referentials' schema, the scoring and the frozen referentials' files (with hashlib) are
+imported when first used, not with the workspace: the Accueil lists its audits from the index
+without them."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,6 @@ import msgspec
 
 from audit_bench.services.validation import UserError
 from audit_bench.store.atomic import read_raw, remove_stale_temp_files
-from audit_bench.store.blobs import freeze_referential, frozen_referential_path
 from audit_bench.store.errors import CorruptFileError
 
 if TYPE_CHECKING:
@@ -73,6 +72,8 @@ class Workspace:
 
     def freeze(self, tree: ReferentialTree) -> None:
         """Keep the referential a new audit pins, so the audit reads the same after an upgrade."""
+        from audit_bench.store.blobs import freeze_referential
+
         freeze_referential(self.path, tree.content_hash, msgspec.json.encode(tree.referential))
 
     def frozen_tree(self, audit_path: Path, pin: ReferentialPin) -> ReferentialTree:
@@ -82,8 +83,11 @@ class Workspace:
         return self._frozen[pin.sha256]
 
     def _read_frozen_tree(self, audit_path: Path, pin: ReferentialPin) -> ReferentialTree:
+        import hashlib
+
         from audit_bench.referential.schema import Referential
         from audit_bench.referential.tree import ReferentialTree
+        from audit_bench.store.blobs import frozen_referential_path
 
         frozen = frozen_referential_path(self.path, pin.sha256)
         raw = read_raw(frozen)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 from typing import Iterable
@@ -159,7 +158,7 @@ def write_temp_file(target: Path, chunks: Iterable[bytes], *, durable: bool = Tr
 
 def _create_temp(target: Path) -> tuple[Path, int]:
     for _ in range(3):
-        temp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        temp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
         _writing.add(os.path.abspath(temp))
         try:
             return temp, os.open(temp, _TEMP_FLAGS, FILE_MODE)
