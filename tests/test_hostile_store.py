@@ -299,12 +299,13 @@ def test_a_symlink_planted_at_a_temp_name_never_redirects_a_write(workspace, tmp
     path = audit_path(workspace, audit_id)
     victim = tmp_path / "victime.txt"
     victim.write_text("intact")
-    tokens = iter(["deadbeef", "cafebabe"])
-    monkeypatch.setattr(atomic.secrets, "token_hex", lambda n: next(tokens))
+    tokens, random_bytes = iter([bytes.fromhex("deadbeef"), bytes.fromhex("cafebabe")]), os.urandom
+    monkeypatch.setattr(atomic.os, "urandom", lambda n: next(tokens) if n == 4 else random_bytes(n))
     for name in (f".{path.name}.{os.getpid()}.tmp", f".{path.name}.{os.getpid()}-deadbeef.tmp"):
         (workspace.path / name).symlink_to(victim)  # today's predictable name, and the next token
     with open_audit(workspace, audit_id) as session:
         session.rate("1.1", "C", "vu")
+    assert next(tokens, None) is None  # the symlinked name was met, and the next one taken
     assert victim.read_text() == "intact"
     with open_audit(workspace, audit_id, write=False) as session:
         assert session.snapshot().assessment_map()["1.1"].note == "vu"
