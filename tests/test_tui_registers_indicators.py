@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from audit_bench.services import Workspace
@@ -12,7 +13,7 @@ from audit_bench.services.exits import record_exits
 from audit_bench.services.indicators import record_value, set_target
 from audit_bench.services.structures import create_structure, open_structure
 from audit_bench.tui.registers.exits import ExitsTab
-from audit_bench.tui.registers.indicators import IndicatorsTab, recorded_runs
+from audit_bench.tui.registers.indicators import IndicatorsTab, recorded_runs, value_ticks
 from audit_bench.tui.widgets.fixed_table import FixedTable
 from support import tab_app
 from test_tui_journeys import SIZE, shown
@@ -90,3 +91,29 @@ def test_the_chart_leaves_a_gap_where_a_period_has_no_value():
     assert recorded_runs([1.0, 2.0, None, 4.0, None, None, 7.0, 8.0]) == [
         [(0, 1.0), (1, 2.0)], [(3, 4.0)], [(6, 7.0), (7, 8.0)]]
     assert recorded_runs([None, None]) == []
+
+
+def test_the_chart_labels_its_values_with_a_decimal_comma(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    structure = create_structure(workspace, "PLIE du Port").id
+    set_target(workspace, structure, "IND2", 80, period="quarter")
+    for period, numerator in (("2025-T1", 9), ("2025-T2", 7), ("2025-T3", 8)):
+        record_value(workspace, structure, "IND2", period, numerator=numerator, denominator=10)
+    asyncio.run(_chart_labels(workspace, structure))
+
+
+async def _chart_labels(workspace, structure):
+    app = tab_app(IndicatorsTab(workspace, structure))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        chart = app.query_one("#indicator-chart", PlotextPlot)
+        labels = [line.split("┤")[0].strip() for line in Text.from_ansi(chart.plt.build()).plain.splitlines()
+                  if "┤" in line]
+        assert labels[0] == "90,0" and labels[-1] == "70,0" and len(labels) >= 3, labels
+        assert all("," in label and "." not in label for label in labels), labels
+
+
+def test_value_ticks_spread_over_the_values_drawn():
+    assert value_ticks([46.0, 52.0, 48.3], 3) == ([46.0, 49.0, 52.0], ["46,0", "49,0", "52,0"])
+    assert value_ticks([0.0, 1000.0], 5)[1] == ["0", "250", "500", "750", "1000"]
+    assert value_ticks([3.0, 3.0], 4) == ([3.0], ["3"])

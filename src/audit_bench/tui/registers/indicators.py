@@ -4,6 +4,8 @@ records a value, `c` sets a target, `e` proposes the écart of an off-target val
 
 from __future__ import annotations
 
+import math
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,6 +37,18 @@ def number(value: float | None, unit: str = "") -> str:
 
 VALUE_COLOUR, TARGET_COLOUR = "blue+", "green+"
 """plotext's first two colours, set so that every run of values is drawn as one line."""
+
+
+def value_ticks(values: list[float], count: int) -> tuple[list[float], list[str]]:
+    """`count` ticks spread from the lowest value drawn to the highest, as plotext spreads its
+    own, but labelled with a decimal comma: plotext prints « 52.0 » beside a text saying « 49,41 »."""
+    low, high = min(values), max(values)
+    if low == high or count < 2:
+        return [low], [number(low)]
+    step = (high - low) / (count - 1)
+    decimals = max(0, min(3, 1 - math.floor(math.log10(step))))
+    ticks = [low + index * step for index in range(count)]
+    return ticks, [f"{tick:.{decimals}f}".replace(".", ",") for tick in ticks]
 
 
 def recorded_runs(values: list[float | None]) -> list[list[tuple[int, float]]]:
@@ -107,6 +121,9 @@ IndicatorsTab #indicator-detail { height: auto; }
         self.query_one("#indicator-table", FixedTable).set_columns(self.fitted(COLUMNS, "Nom"))
         self.refresh_rows()
 
+    def on_resize(self) -> None:
+        self.show_selected()  # as many value ticks as the chart's height holds
+
     def refresh_rows(self) -> None:
         view: IndicatorsView | None = attempt(self, lambda: list_indicators(self.workspace, self.structure_id))
         if view is None:
@@ -171,6 +188,10 @@ IndicatorsTab #indicator-detail { height: auto; }
             plt.plot([0, len(periods) - 1], [row.target, row.target], color=TARGET_COLOUR, label="cible")
         if periods:
             plt.xticks(list(range(len(periods))), periods)
+        drawn = [v.value for v in row.values if v.value is not None] + ([row.target] if row.target is not None else [])
+        if drawn:
+            plot_rows = chart.size.height - 4 if chart.size.height else 6  # less its title, frame and x labels
+            plt.yticks(*value_ticks(drawn, max(2, min(5, (plot_rows + 1) // 2))))
         plt.title(clean(f"{definition.id} — tendance" if periods else f"{definition.id} — aucune valeur saisie (a)"))
         chart.refresh()
 
