@@ -97,8 +97,8 @@ def test_the_chart_labels_its_values_with_a_decimal_comma(tmp_path):
     workspace = Workspace(tmp_path / "ws")
     structure = create_structure(workspace, "PLIE du Port").id
     set_target(workspace, structure, "IND2", 80, period="quarter")
-    for period, numerator in (("2025-T1", 9), ("2025-T2", 7), ("2025-T3", 8)):
-        record_value(workspace, structure, "IND2", period, numerator=numerator, denominator=10)
+    for period, numerator, denominator in (("2025-T1", 11, 12), ("2025-T2", 7, 10), ("2025-T3", 8, 10)):
+        record_value(workspace, structure, "IND2", period, numerator=numerator, denominator=denominator)
     asyncio.run(_chart_labels(workspace, structure))
 
 
@@ -109,11 +109,12 @@ async def _chart_labels(workspace, structure):
         chart = app.query_one("#indicator-chart", PlotextPlot)
         labels = [line.split("┤")[0].strip() for line in Text.from_ansi(chart.plt.build()).plain.splitlines()
                   if "┤" in line]
-        assert labels[0] == "90,0" and labels[-1] == "70,0" and len(labels) >= 3, labels
-        assert all("," in label and "." not in label for label in labels), labels
+        assert labels[0] == "91,7" and labels[-1] == "70" and len(labels) >= 3, labels  # 11/12 and 7/10
+        assert not any("." in label for label in labels) and sum("," in label for label in labels) >= 2, labels
 
 
 def test_value_ticks_spread_over_the_values_drawn():
-    assert value_ticks([46.0, 52.0, 48.3], 3) == ([46.0, 49.0, 52.0], ["46,0", "49,0", "52,0"])
-    assert value_ticks([0.0, 1000.0], 5)[1] == ["0", "250", "500", "750", "1000"]
+    assert value_ticks([46.0, 52.0, 48.3], 3) == ([46.0, 49.0, 52.0], ["46", "49", "52"])
+    assert value_ticks([41.0, 52.0], 5)[1] == ["41", "43,8", "46,5", "49,2", "52"]
+    assert value_ticks([0.0, 1000.0], 5)[1] == ["0", "250", "500", "750", "1\u00a0000"]
     assert value_ticks([3.0, 3.0], 4) == ([3.0], ["3"])

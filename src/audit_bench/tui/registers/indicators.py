@@ -14,6 +14,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from audit_bench.model.vocab import INDICATOR_DIRECTIONS, INDICATOR_PERIODS
+from audit_bench.reports.typography import french_number
 from audit_bench.services.indicators import (
     IndicatorRow, IndicatorsView, list_indicators, propose_ecart, raise_ecart, record_value, set_target,
 )
@@ -41,14 +42,14 @@ VALUE_COLOUR, TARGET_COLOUR = "blue+", "green+"
 
 def value_ticks(values: list[float], count: int) -> tuple[list[float], list[str]]:
     """`count` ticks spread from the lowest value drawn to the highest, as plotext spreads its
-    own, but labelled with a decimal comma: plotext prints « 52.0 » beside a text saying « 49,41 »."""
+    own, but written as the reports write numbers: plotext prints « 52.0 » beside a text saying « 49,41 »."""
     low, high = min(values), max(values)
     if low == high or count < 2:
-        return [low], [number(low)]
+        return [low], [french_number(low, 3)]
     step = (high - low) / (count - 1)
     decimals = max(0, min(3, 1 - math.floor(math.log10(step))))
     ticks = [low + index * step for index in range(count)]
-    return ticks, [f"{tick:.{decimals}f}".replace(".", ",") for tick in ticks]
+    return ticks, [french_number(tick, decimals) for tick in ticks]
 
 
 def recorded_runs(values: list[float | None]) -> list[list[tuple[int, float]]]:
